@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * fadumpctl: report and control firmware-assisted dump on IBM POWER.
+ *
+ * This file holds the command table, option parsing and the mapping from
+ * library errors to exit status; the commands live in cmd-*.c. Global
+ * options may come before or after the command name (ndctl and nvme-cli
+ * habits both work); "--" ends option parsing for bootargs strings that
+ * start with '-'.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "fadumpctl.h"
+
+static int cmd_help(struct cli *cli, int argc, char **argv);
+
+static const struct cli_command commands[] = {
+	{ "status", cmd_status, NULL,
+	  "show support, enabled/registered state, reservation", true },
+	{ "register", cmd_register, NULL,
+	  "register with firmware (no-op if registered)", true },
+	{ "unregister", cmd_unregister, NULL,
+	  "unregister from firmware (no-op if not registered)", true },
+	{ "reregister", cmd_reregister, NULL,
+	  "register again, e.g. after memory hotplug", true },
+	{ "release", cmd_release, NULL,
+	  "capture boot: give the dump's memory back", true },
+	{ "regions", cmd_regions, NULL,
+	  "show the kernel's region report (debugfs)", true },
+	{ "devtree", cmd_devtree, NULL,
+	  "show what the firmware offers (device tree)", true },
+	{ "bootargs", cmd_bootargs, "[get|set ARGS]",
+	  "show or set extra capture-kernel arguments", true },
+	{ "help", cmd_help, NULL, "show this help", false },
+};
+
+static const char *progname = "fadumpctl";
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s [OPTIONS] COMMAND [ARGS]\n"
+		"\n"
+		"Report and control Linux firmware-assisted dump (fadump) on IBM POWER.\n"
+		"\n"
+		"Commands:\n", progname);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "%s%s%s", commands[i].name,
+			 commands[i].args ? " " : "",
+			 commands[i].args ? commands[i].args : "");
+		fprintf(out, "  %-24s %s\n", name, commands[i].help);
+	}
+	fprintf(out,
+		"\n"
+		"Options (before or after the command):\n"
+		"  -r, --root DIR      resolve every system path under DIR instead of /\n"
+		"                      (default: $FADUMP_ROOT if set and not empty, else /)\n"
+		"  -j, --json          JSON output for scripts\n"
+		"  -v, --verbose       more detail (devtree: all property bytes); twice:\n"
+		"                      library debug log on stderr\n"
+		"      --source WHERE  devtree: auto, dir (/proc/device-tree) or fdt\n"
+		"                      (/sys/firmware/fdt); default auto\n"
+		"  -h, --help          show this help\n"
+		"  -V, --version       show the library version\n"
+		"\n"
+		"Exit status:\n"
+		"  0  success\n"
+		"  1  the operation failed (kernel or firmware refused, bad data, I/O)\n"
+		"  2  usage error (unknown command or option, bad arguments or root)\n"
+		"  3  not supported: no fadump in this kernel or firmware, or the\n"
+		"     kernel lacks the feature\n"
+		"  4  permission denied (writing needs root)\n"
+		"\n"
+		"Example without POWER hardware, from the source tree:\n"
+		"  %s --root tests/data/roots/pseries-7.2-capture status\n",
+		progname);
+}
+
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	print_help(stdout);
+	return EXIT_OK;
+}
+
+int cli_exit_code(int err)
+{
+	switch (err) {
+	case 0:
+		return EXIT_OK;
+	case -ENODEV:
+	case -EOPNOTSUPP:
+		return EXIT_UNSUPPORTED;
+	case -EACCES:
+		return EXIT_ACCESS;
+	default:
+		return EXIT_FAILED;
+	}
+}
+
+int cli_fail(const struct cli *cli, int err)
+{
+	const char *msg = cli->ctx ? fadump_ctx_get_error(cli->ctx) : "";
+
+	/* The library names the file or value at fault; errno is the fallback. */
+	if (!*msg)
+		msg = strerror(-err);
+	fprintf(stderr, "%s: %s: %s\n", progname, cli->cmd, msg);
+	return cli_exit_code(err);
+}
+
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "%s: ", progname);
+	if (cli && cli->cmd)
+		fprintf(stderr, "%s: ", cli->cmd);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fprintf(stderr, " (see '%s --help')\n", progname);
+	return EXIT_USAGE;
+}
+
+void cli_oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", progname);
+	exit(EXIT_FAILED);
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int parse_source(const char *arg, enum fadump_dt_source *src)
+{
+	if (strcmp(arg, "auto") == 0)
+		*src = FADUMP_DT_SOURCE_AUTO;
+	else if (strcmp(arg, "dir") == 0)
+		*src = FADUMP_DT_SOURCE_DIR;
+	else if (strcmp(arg, "fdt") == 0)
+		*src = FADUMP_DT_SOURCE_FDT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The library wants an absolute root; people type relative ones
+ * ("--root tests/data/roots/..."), so resolve here. An unusable root is
+ * a usage error: nothing was attempted yet.
+ */
+static int open_ctx(struct cli *cli, const char *root)
+{
+	char abs[PATH_MAX];
+	int ret;
+
+	if (root && strcmp(root, "/") != 0) {
+		if (!realpath(root, abs)) {
+			fprintf(stderr, "%s: cannot use root '%s': %s\n",
+				progname, root, strerror(errno));
+			return EXIT_USAGE;
+		}
+		root = abs;
+	}
+	ret = fadump_ctx_new(root, &cli->ctx);
+	if (ret < 0) {
+		fprintf(stderr, "%s: cannot use root '%s': %s\n", progname,
+			root ? root : "/", strerror(-ret));
+		return ret == -ENOMEM ? EXIT_FAILED : EXIT_USAGE;
+	}
+	/* -v keeps the library quiet unless FADUMP_LOG asked for more; -vv debugs. */
+	if (cli->verbose > 1 &&
+	    fadump_ctx_get_log_priority(cli->ctx) < LOG_DEBUG)
+		fadump_ctx_set_log_priority(cli->ctx, LOG_DEBUG);
+	return EXIT_OK;
+}
+
+/* Flush stdout and report a failed write (full disk, closed pipe). */
+static int finish_output(int status)
+{
+	int err = 0;
+
+	if (fflush(stdout) == EOF)
+		err = errno;
+	else if (ferror(stdout))
+		err = EIO;
+	if (!err)
+		return status;
+	fprintf(stderr, "%s: writing output: %s\n", progname, strerror(err));
+	return status == EXIT_OK ? EXIT_FAILED : status;
+}
+
+enum { OPT_SOURCE = 0x100 };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .dt_source = FADUMP_DT_SOURCE_AUTO };
+	const struct cli_command *cmd;
+	const char *root;
+	bool show_help = false, show_version = false, source_set = false;
+	int opt, status;
+
+	/* Default root: $FADUMP_ROOT lets a whole shell session use a fixture. */
+	root = getenv("FADUMP_ROOT");
+	if (root && !*root)
+		root = NULL;
+
+	opterr = 0;	/* our own one-line messages instead of getopt's */
+	while ((opt = getopt_long(argc, argv, ":r:jvhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			root = optarg;
+			break;
+		case 'j':
+			cli.json = true;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case OPT_SOURCE:
+			if (parse_source(optarg, &cli.dt_source) < 0)
+				return cli_usage_error(NULL,
+					"--source: '%s' is not auto, dir or fdt",
+					optarg);
+			source_set = true;
+			break;
+		case 'h':
+			show_help = true;
+			break;
+		case 'V':
+			show_version = true;
+			break;
+		case ':':
+			return cli_usage_error(NULL, "option '%s' needs an argument",
+					       argv[optind - 1]);
+		default:
+			if (optopt)
+				return cli_usage_error(NULL, "unknown option '-%c'",
+						       optopt);
+			return cli_usage_error(NULL, "unknown option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+
+	if (show_help) {
+		print_help(stdout);
+		return finish_output(EXIT_OK);
+	}
+	if (show_version) {
+		printf("%s %s\n", progname, fadump_version());
+		return finish_output(EXIT_OK);
+	}
+	if (optind >= argc)
+		return cli_usage_error(NULL, "no command given");
+
+	cmd = find_command(argv[optind]);
+	if (!cmd)
+		return cli_usage_error(NULL, "unknown command '%s'", argv[optind]);
+	cli.cmd = cmd->name;
+	if (source_set && cmd->fn != cmd_devtree)
+		return cli_usage_error(&cli, "--source applies to devtree only");
+
+	if (cmd->needs_ctx) {
+		status = open_ctx(&cli, root);
+		if (status != EXIT_OK)
+			return status;
+	}
+	status = cmd->fn(&cli, argc - optind - 1, argv + optind + 1);
+	fadump_ctx_unref(cli.ctx);
+	return finish_output(status);
+}

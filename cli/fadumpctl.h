@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * fadumpctl internals shared by the command files. The command is a thin
+ * shell over libfadump: every fact it prints comes from the public API,
+ * these files only choose words and layout.
+ */
+#ifndef FADUMPCTL_H
+#define FADUMPCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fadump.h"
+
+/*
+ * Exit status, a stable contract for scripts (also listed in --help):
+ *   0  success
+ *   1  the operation failed: kernel or firmware refused, malformed data,
+ *      I/O error, no region report, ...
+ *   2  usage error: unknown command or option, wrong arguments, unusable
+ *      --root
+ *   3  not supported here: the kernel or firmware has no fadump, or lacks
+ *      the feature asked for (-ENODEV, -EOPNOTSUPP)
+ *   4  permission denied: writing needs root (-EACCES)
+ * Scripts can then tell "try again as root" and "this machine cannot do
+ * it" apart from a genuine failure without parsing the message.
+ */
+enum cli_exit {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_UNSUPPORTED = 3,
+	EXIT_ACCESS = 4,
+};
+
+struct cli {
+	const char *cmd;		/* command name, for error messages */
+	struct fadump_ctx *ctx;		/* NULL for commands that need none */
+	bool json;			/* --json */
+	int verbose;			/* number of --verbose */
+	enum fadump_dt_source dt_source;/* devtree --source */
+};
+
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+	const char *args;		/* argument synopsis for --help, or NULL */
+	const char *help;		/* one line for --help */
+	bool needs_ctx;
+};
+
+/* fadumpctl.c: error reporting (each prints exactly one line on stderr) */
+int cli_fail(const struct cli *cli, int err);
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int cli_exit_code(int err);
+void cli_oom(void) __attribute__((noreturn));
+
+/* Commands: argv[0] is the first argument after the command name. */
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_register(struct cli *cli, int argc, char **argv);
+int cmd_unregister(struct cli *cli, int argc, char **argv);
+int cmd_reregister(struct cli *cli, int argc, char **argv);
+int cmd_release(struct cli *cli, int argc, char **argv);
+int cmd_bootargs(struct cli *cli, int argc, char **argv);
+int cmd_regions(struct cli *cli, int argc, char **argv);
+int cmd_devtree(struct cli *cli, int argc, char **argv);
+
+/* format.c: human-readable output */
+
+/* Room for "1023.9 KiB" and friends, and for "18446744073709551615 B". */
+#define SIZE_STR_MAX 32
+
+/* @bytes in binary units: "0 B", "4 KiB", "320 MiB", "256.0 KiB". */
+const char *format_size(char buf[SIZE_STR_MAX], uint64_t bytes);
+const char *yes_no(bool v);
+const char *tristate_word(enum fadump_tristate t);
+
+/*
+ * Hex bytes separated by spaces, 16 per line; continuation lines start
+ * with @indent spaces (the first line is assumed to be positioned already).
+ */
+void print_hex(FILE *out, const void *data, size_t len, int indent);
+
+/* "CPU", "HPTE", or NULL for a -sizes entry type the kernel does not read. */
+const char *dump_size_type_name(uint16_t type);
+
+#endif /* FADUMPCTL_H */

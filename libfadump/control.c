@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Changing fadump state: register, unregister, re-register, release the
+ * dump memory, set the capture kernel's extra arguments.
+ *
+ * Every operation runs the same three steps:
+ *  1. read the state and refuse up front what the kernel would refuse,
+ *     so the caller learns why in words rather than as a bare EPERM;
+ *  2. write the attribute once, as the sysfs store expects, and turn the
+ *     kernel's errno into what it means for that store
+ *     (kernel-interface.md §1.3);
+ *  3. read the state back. The kernel reports success for writes that
+ *     changed nothing (an unregister whose firmware call failed, any
+ *     3.4-era registration), so success is what the read-back says.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysfs.h"
+
+/* COMMAND_LINE_SIZE on powerpc: the param area and the cmdline limit. */
+#define BOOTARGS_MAX 2048
+/* Largest bootargs_append read: "%s\n" of the 2048-byte area, with slack. */
+#define BOOTARGS_READ_MAX 4096
+
+#define MSG_NOT_ENABLED \
+	"fadump not enabled at boot (fadump=on missing or reservation failed)"
+#define MSG_DUMP_ACTIVE \
+	"a dump is active: save it and release the memory first"
+
+/*
+ * The state every operation starts from. -ENODEV when the kernel has no
+ * fadump interface at all: the files exist whenever the kernel has
+ * CONFIG_FA_DUMP and the firmware advertises support, so their absence
+ * names one of those two (3.4- and 5.2-era kernels also hid them when
+ * booted without fadump=on: setup_fadump() returned before creating them).
+ */
+static int control_state(struct fadump_ctx *ctx, struct fadump_status *st)
+{
+	int ret = fadump_status_collect(ctx, st);
+
+	if (ret < 0)
+		return ret;
+	if (st->kernel_support)
+		return 0;
+	if (st->firmware_support)
+		return fadump_fail(ctx, -ENODEV,
+				   "kernel without fadump support: the firmware offers fadump but there is no /sys/kernel/fadump interface (CONFIG_FA_DUMP off, or an older kernel booted without fadump=on: up to at least 5.2 the files exist only when fadump is enabled)");
+	return fadump_fail(ctx, -ENODEV,
+			   "kernel without fadump support (CONFIG_FA_DUMP off or firmware lacks ibm,configure-kernel-dump): no /sys/kernel/fadump interface");
+}
+
+/* What both registered_store() and bootargs_append_store() refuse first. */
+static int require_writable_state(struct fadump_ctx *ctx,
+				  const struct fadump_status *st)
+{
+	if (st->enabled == FADUMP_NO)
+		return fadump_fail(ctx, -EPERM, MSG_NOT_ENABLED);
+	if (st->dump_active)
+		return fadump_fail(ctx, -EPERM, MSG_DUMP_ACTIVE);
+	return 0;
+}
+
+/*
+ * The store returned EPERM although the state read before allowed the
+ * write. Say which of its reasons holds now, if the state shows one.
+ */
+static int kernel_refused(struct fadump_ctx *ctx, const char *abspath)
+{
+	struct fadump_status now;
+
+	if (fadump_status_collect(ctx, &now) == 0) {
+		if (now.enabled == FADUMP_NO)
+			return fadump_fail(ctx, -EPERM, MSG_NOT_ENABLED);
+		if (now.dump_active)
+			return fadump_fail(ctx, -EPERM, MSG_DUMP_ACTIVE);
+	}
+	return fadump_attr_fail(ctx, -EPERM, abspath,
+				"the kernel refused the write (EPERM): fadump is not enabled at boot or a dump is active");
+}
+
+/* Failures any attribute write can meet, whatever the store does. */
+static int write_failed(struct fadump_ctx *ctx, const char *abspath,
+			const char *val, int err)
+{
+	switch (err) {
+	case -EACCES:
+		return fadump_attr_fail(ctx, -EACCES, abspath,
+					"permission denied: writing fadump attributes needs root");
+	case -EPERM:
+		return kernel_refused(ctx, abspath);
+	default:
+		return fadump_attr_fail(ctx, err, abspath,
+					"writing \"%s\" failed: %s", val,
+					strerror(-err));
+	}
+}
+
+/* The errors register_fadump() passes up through registered_store(). */
+static int register_failed(struct fadump_ctx *ctx, const char *abspath,
+			   int err)
+{
+	enum fadump_tristate reg;
+
+	switch (err) {
+	case -EEXIST:
+		/* RTAS -9: the kernel now shows registered = 1 anyway. */
+		if (fadump_attr_read_bool(ctx, FADUMP_ATTR_REGISTERED, &reg) < 0)
+			reg = FADUMP_UNKNOWN;
+		return fadump_attr_fail(ctx, -EEXIST, abspath,
+					"firmware says a dump is already registered (RTAS status -9), made outside this kernel's knowledge; registered now reads %s",
+					reg == FADUMP_YES ? "1" :
+					reg == FADUMP_NO ? "0" : "nothing");
+	case -EINVAL:
+		return fadump_attr_fail(ctx, -EINVAL, abspath,
+					"firmware rejected the registration as a parameter error (RTAS status -3, e.g. holes in the reserved memory); see the kernel log");
+	case -EIO:
+		return fadump_attr_fail(ctx, -EIO, abspath,
+					"the firmware registration call failed (RTAS hardware error or OPAL failure); see the kernel log");
+	case -ETIMEDOUT:
+		return fadump_attr_fail(ctx, -ETIMEDOUT, abspath,
+					"firmware stayed busy for more than 60 seconds; try again later");
+	case -ENODEV:
+		return fadump_attr_fail(ctx, -ENODEV, abspath,
+					"the kernel has no memory reserved for fadump (boot-time reservation failed: mem_reserved reads 0); see the kernel log");
+	default:
+		return write_failed(ctx, abspath, "1", err);
+	}
+}
+
+/* The read-back that turns "the write returned" into "the state changed". */
+static int verify_registered(struct fadump_ctx *ctx, const char *abspath,
+			     bool want)
+{
+	enum fadump_tristate now;
+	int ret;
+
+	ret = fadump_attr_read_bool(ctx, FADUMP_ATTR_REGISTERED, &now);
+	if (ret < 0)
+		return ret;
+	if (now == (want ? FADUMP_YES : FADUMP_NO))
+		return 0;
+	return fadump_attr_fail(ctx, -EIO, abspath,
+				"kernel accepted the write but registered still reads %s (%s; see the kernel log)",
+				now == FADUMP_UNKNOWN ? "nothing" : want ? "0" : "1",
+				want ? "3.4-era kernels ignore a failed registration" :
+				       "the kernel ignores a failed firmware unregister call");
+}
+
+static int set_registered(struct fadump_ctx *ctx, const char *abspath,
+			  bool want)
+{
+	const char *val = want ? "1" : "0";
+	int ret;
+
+	dbg(ctx, "writing %s to %s", val, abspath);
+	ret = fadump_write_attr(ctx, abspath, val);
+	if (ret < 0)
+		return want ? register_failed(ctx, abspath, ret) :
+			      write_failed(ctx, abspath, val, ret);
+	return verify_registered(ctx, abspath, want);
+}
+
+/* State, the registered attribute, and the checks register and re-register share. */
+static int registration_prologue(struct fadump_ctx *ctx,
+				 struct fadump_status *st,
+				 const char **abspath)
+{
+	int ret;
+
+	ret = control_state(ctx, st);
+	if (ret < 0)
+		return ret;
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_REGISTERED, abspath);
+	if (ret == -ENOENT)
+		return fadump_fail(ctx, -ENODEV,
+				   "kernel has a fadump interface but no registered attribute (neither /sys/kernel/fadump/registered nor /sys/kernel/fadump_registered)");
+	return ret;
+}
+
+FADUMP_EXPORT int fadump_register(struct fadump_ctx *ctx)
+{
+	struct fadump_status st;
+	const char *abspath;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	ret = registration_prologue(ctx, &st, &abspath);
+	if (ret < 0)
+		return ret;
+	ret = require_writable_state(ctx, &st);
+	if (ret < 0)
+		return ret;
+	/*
+	 * Writing 1 again is not a no-op: it unregisters and registers
+	 * anew (3.4-era kernels refuse it). Already registered is the
+	 * state the caller asked for.
+	 */
+	if (st.registered == FADUMP_YES) {
+		info(ctx, "already registered");
+		return 0;
+	}
+	return set_registered(ctx, abspath, true);
+}
+
+FADUMP_EXPORT int fadump_unregister(struct fadump_ctx *ctx)
+{
+	struct fadump_status st;
+	const char *abspath;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	ret = registration_prologue(ctx, &st, &abspath);
+	if (ret < 0)
+		return ret;
+	/* Also covers a capture boot: nothing is registered there. */
+	if (st.registered != FADUMP_YES) {
+		info(ctx, "not registered");
+		return 0;
+	}
+	ret = require_writable_state(ctx, &st);
+	if (ret < 0)
+		return ret;
+	return set_registered(ctx, abspath, false);
+}
+
+FADUMP_EXPORT int fadump_reregister(struct fadump_ctx *ctx)
+{
+	struct fadump_status st;
+	enum fadump_tristate now;
+	const char *abspath;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	ret = registration_prologue(ctx, &st, &abspath);
+	if (ret < 0)
+		return ret;
+	ret = require_writable_state(ctx, &st);
+	if (ret < 0)
+		return ret;
+	if (st.registered != FADUMP_YES)
+		return set_registered(ctx, abspath, true);
+
+	/* 4.x and later: "1" while registered unregisters and registers. */
+	ret = fadump_write_attr(ctx, abspath, "1");
+	if (ret == 0)
+		return verify_registered(ctx, abspath, true);
+	if (ret != -EINVAL)
+		return register_failed(ctx, abspath, ret);
+
+	/*
+	 * EINVAL has two meanings. A 3.4-era store refuses "1" while
+	 * registered and leaves the registration alone; a later one
+	 * unregistered, then the firmware refused the new registration
+	 * (RTAS parameter error), leaving nothing registered. The state
+	 * tells them apart.
+	 */
+	ret = fadump_attr_read_bool(ctx, FADUMP_ATTR_REGISTERED, &now);
+	if (ret < 0)
+		return ret;
+	if (now != FADUMP_YES)
+		return register_failed(ctx, abspath, -EINVAL);
+
+	info(ctx, "kernel refuses in-place re-registration: unregistering, then registering");
+	ret = set_registered(ctx, abspath, false);
+	if (ret < 0)
+		return ret;
+	return set_registered(ctx, abspath, true);
+}
+
+FADUMP_EXPORT int fadump_release(struct fadump_ctx *ctx)
+{
+	struct fadump_status st;
+	const char *abspath;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	ret = control_state(ctx, &st);
+	if (ret < 0)
+		return ret;
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_MEM, &abspath);
+	if (ret == -ENOENT)
+		return fadump_fail(ctx, -ENOENT,
+				   "no active dump: this boot has no release_mem attribute (the kernel creates it only in a capture boot)");
+	if (ret < 0)
+		return ret;
+	/*
+	 * The attribute stays after a release; /proc/vmcore does not. Its
+	 * absence also covers a dump the kernel refused at boot, which it
+	 * already released itself. Writing then would at best give EPERM;
+	 * on kernels that create release_mem before checking the dump, a
+	 * capture boot without fadump=on would free memory it never
+	 * reserved.
+	 */
+	if (!st.vmcore_present)
+		return fadump_fail(ctx, -EPERM,
+				   "the dump was already released: " FADUMP_VMCORE_PATH " is gone (released before, or discarded by the kernel at boot)");
+
+	dbg(ctx, "writing 1 to %s", abspath);
+	ret = fadump_write_attr(ctx, abspath, "1");
+	if (ret == -EPERM)
+		return fadump_attr_fail(ctx, -EPERM, abspath,
+					"the kernel refused (EPERM): the dump was already released");
+	if (ret < 0)
+		return write_failed(ctx, abspath, "1", ret);
+
+	/* release_mem_store() removes /proc/vmcore before returning. */
+	ret = fadump_path_exists(ctx, FADUMP_VMCORE_PATH);
+	if (ret == 0)
+		return fadump_attr_fail(ctx, -EIO, abspath,
+					"kernel accepted the write but " FADUMP_VMCORE_PATH " still exists");
+	if (ret != -ENOENT)
+		return fadump_fail(ctx, ret, "cannot check " FADUMP_VMCORE_PATH " after the release: %s",
+				   strerror(-ret));
+	return 0;
+}
+
+static int bootargs_locate(struct fadump_ctx *ctx, const char **abspath)
+{
+	int ret = fadump_attr_locate(ctx, FADUMP_ATTR_BOOTARGS_APPEND, abspath);
+
+	if (ret == -ENOENT)
+		return fadump_fail(ctx, -EOPNOTSUPP,
+				   "no /sys/kernel/fadump/bootargs_append: it needs a 6.10+ kernel with fadump on pseries, and a parameter area the kernel could reserve");
+	return ret;
+}
+
+/* The kernel prints "%s\n" of a C string: one newline at the end, no NUL. */
+static int bootargs_read(struct fadump_ctx *ctx, const char *abspath,
+			 char **out)
+{
+	char shown[FADUMP_ESCAPE_BUF];
+	size_t len;
+	char *buf;
+	int ret;
+
+	ret = fadump_attr_read(ctx, abspath, BOOTARGS_READ_MAX, &buf, &len);
+	if (ret == -E2BIG)
+		return fadump_attr_fail(ctx, -EBADMSG, abspath,
+					"more than %d bytes, the kernel prints at most the %d-byte parameter area",
+					BOOTARGS_READ_MAX, BOOTARGS_MAX);
+	if (ret < 0)
+		return ret;
+	if (len == 0 || buf[len - 1] != '\n' || memchr(buf, '\0', len)) {
+		ret = fadump_attr_fail(ctx, -EBADMSG, abspath,
+				       "expected a string and a newline (\"%%s\\n\"), found \"%s\"",
+				       fadump_escape(shown, sizeof(shown), buf,
+						     len, FADUMP_ESCAPE_SHOWN));
+		free(buf);
+		return ret;
+	}
+	buf[len - 1] = '\0';
+	*out = buf;
+	return 0;
+}
+
+FADUMP_EXPORT int fadump_bootargs_append_get(struct fadump_ctx *ctx,
+					     char **out)
+{
+	const char *abspath;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	if (!out)
+		return fadump_fail(ctx, -EINVAL, "no place for the result");
+	*out = NULL;
+	ret = bootargs_locate(ctx, &abspath);
+	if (ret < 0)
+		return ret;
+	return bootargs_read(ctx, abspath, out);
+}
+
+static int bootargs_write_failed(struct fadump_ctx *ctx, const char *abspath,
+				 size_t len, int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return fadump_attr_fail(ctx, -EINVAL, abspath,
+					"the kernel refused %zu bytes: it takes fewer than %d",
+					len, BOOTARGS_MAX);
+	case -ENOSPC:
+		return fadump_attr_fail(ctx, -ENOSPC, abspath,
+					"the kernel command line plus these %zu bytes would exceed %d bytes (COMMAND_LINE_SIZE): shorten them",
+					len, BOOTARGS_MAX);
+	default:
+		return write_failed(ctx, abspath, "<bootargs>", err);
+	}
+}
+
+FADUMP_EXPORT int fadump_bootargs_append_set(struct fadump_ctx *ctx,
+					     const char *args)
+{
+	char shown[FADUMP_ESCAPE_BUF];
+	struct fadump_status st;
+	const char *abspath, *nl;
+	char *now;
+	size_t len;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	if (!args)
+		return fadump_fail(ctx, -EINVAL,
+				   "no arguments given (\"\" clears them)");
+	/*
+	 * The store strips one trailing newline and keeps any other, which
+	 * the capture kernel would then splice into its command line.
+	 */
+	nl = strchr(args, '\n');
+	if (nl)
+		return fadump_fail(ctx, -EINVAL,
+				   "capture kernel arguments must be one line: newline at offset %zu",
+				   (size_t)(nl - args));
+	len = strlen(args);
+	if (len >= BOOTARGS_MAX)
+		return fadump_fail(ctx, -EINVAL,
+				   "capture kernel arguments are %zu bytes: the kernel takes fewer than %d (COMMAND_LINE_SIZE)",
+				   len, BOOTARGS_MAX);
+
+	/*
+	 * State before the attribute: 7.2 creates no bootargs_append when
+	 * fadump is off, and "not enabled at boot" is the cause to report.
+	 */
+	ret = control_state(ctx, &st);
+	if (ret < 0)
+		return ret;
+	ret = require_writable_state(ctx, &st);
+	if (ret < 0)
+		return ret;
+	ret = bootargs_locate(ctx, &abspath);
+	if (ret < 0)
+		return ret;
+
+	/*
+	 * sysfs never calls a store for a 0-byte write, so "" goes out as
+	 * "\n", which the store turns into the empty string.
+	 */
+	ret = fadump_write_attr(ctx, abspath, len ? args : "\n");
+	if (ret < 0)
+		return bootargs_write_failed(ctx, abspath, len, ret);
+
+	ret = bootargs_read(ctx, abspath, &now);
+	if (ret < 0)
+		return ret;
+	if (strcmp(now, args) != 0)
+		ret = fadump_attr_fail(ctx, -EIO, abspath,
+				       "kernel accepted the write but bootargs_append reads \"%s\"",
+				       fadump_escape(shown, sizeof(shown), now,
+						     strlen(now),
+						     FADUMP_ESCAPE_SHOWN));
+	free(now);
+	return ret;
+}

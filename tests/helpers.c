@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+const char *fixture_path(const char *rel)
+{
+	static char path[PATH_MAX];
+	const char *base = getenv("FADUMP_TEST_DATA");
+
+	assert_non_null(base);
+	assert_true((size_t)snprintf(path, sizeof(path), "%s/%s", base, rel) < sizeof(path));
+	return path;
+}
+
+static int run(const char *fmt, ...)
+{
+	char cmd[3 * PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+char *fixture_copy(const char *rel)
+{
+	char tmpl[] = "/tmp/fadump-test-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+
+	assert_non_null(dir);
+	/* cp -a keeps the relative symlinks the fixtures use for legacy names. */
+	assert_int_equal(run("cp -a '%s/.' '%s'", fixture_path(rel), dir), 0);
+	return strdup(dir);
+}
+
+void scratch_remove(char *dir)
+{
+	if (dir && strncmp(dir, "/tmp/fadump-test-", 17) == 0)
+		run("rm -rf '%s'", dir);
+	free(dir);
+}
+
+void scratch_write(const char *dir, const char *rel, const void *data, size_t len)
+{
+	char path[PATH_MAX];
+	char *slash;
+	int fd;
+
+	assert_true((size_t)snprintf(path, sizeof(path), "%s/%s", dir, rel) < sizeof(path));
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	assert_int_equal(run("mkdir -p '%s'", path), 0);
+	*slash = '/';
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+const char *scratch_read(const char *dir, const char *rel)
+{
+	static char buf[65536];
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	assert_true((size_t)snprintf(path, sizeof(path), "%s/%s", dir, rel) < sizeof(path));
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	close(fd);
+	return buf;
+}

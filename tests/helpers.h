@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Helpers shared by the cmocka tests: fixture roots and scratch copies. */
+#ifndef FADUMP_TEST_HELPERS_H
+#define FADUMP_TEST_HELPERS_H
+
+#include <stddef.h>
+
+/* Absolute path of tests/data/<rel> (from $FADUMP_TEST_DATA); static buffer. */
+const char *fixture_path(const char *rel);
+
+/*
+ * Copy the fixture tree tests/data/<rel> into a new temporary directory
+ * (symlinks kept as symlinks) and return its malloc()ed path, so tests can
+ * write to it. Fails the test on error.
+ */
+char *fixture_copy(const char *rel);
+
+/* rm -rf @dir and free it. */
+void scratch_remove(char *dir);
+
+/* Create @dir/<rel> (parents included) holding exactly @len bytes of @data. */
+void scratch_write(const char *dir, const char *rel, const void *data, size_t len);
+
+/* Read @dir/<rel> into a static buffer (NUL-terminated); fails the test if absent. */
+const char *scratch_read(const char *dir, const char *rel);
+
+#endif
