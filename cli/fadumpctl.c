@@ -38,6 +38,8 @@ static const struct cli_command commands[] = {
 	  "show what the firmware offers (device tree)", true },
 	{ "bootargs", cmd_bootargs, "[get|set ARGS]",
 	  "show or set extra capture-kernel arguments", true },
+	/* vmcore commands */
+	/* crash metadata commands */
 	{ "help", cmd_help, NULL, "show this help", false },
 };
 

@@ -443,6 +443,14 @@ int fadump_regions_reserved_above(const struct fadump_regions *regs,
 const char *fadump_regions_cmdline_append(const struct fadump_regions *regs,
 					  uint64_t *start, uint64_t *end);
 
+/* ------------------------------------------------------------------ */
+/* vmcore: reading and saving crash dumps                             */
+/* ------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------ */
+/* Crash metadata: firmware dump structures and the crash-info header */
+/* ------------------------------------------------------------------ */
+
 #ifdef __cplusplus
 }
 #endif
