@@ -1,0 +1,142 @@
+#!/bin/bash
+# Build the libfadump test kernel: pinned Debian linux-source + kernel/patches/*.patch
+# + tinyconfig + kernel/configs/fadump-pseries.config (+ le.config or be.config).
+#
+# usage: kernel/build.sh [--arch le|be] [--source TARBALL|DIR] [--out DIR] [--jobs N]
+#        kernel/build.sh [--arch le|be] [--source TARBALL|DIR] --print-key
+#
+#   --arch    le (ppc64le, default) or be (ppc64 big-endian, ELFv2)
+#   --source  linux source: a .tar.xz/.tar.gz or an unpacked tree (copied, never
+#             modified); default /usr/src/linux-source-7.2.tar.xz (Debian package
+#             linux-source-7.2)
+#   --out     output folder (default: build-kernel-ARCH in the current directory);
+#             gets vmlinux, System.map, config, and the patched tree under linux/
+#   --jobs    make -j (default 2)
+#   --print-key  print a cache key (hash of arch, source, fragments, patches and
+#             this script) and exit
+#
+# Environment: CROSS_COMPILE overrides the compiler prefix (default
+# powerpc64le-linux-gnu- for le, powerpc64-linux-gnu- for be).
+#
+# Exits non-zero, loudly, when a patch does not apply, when a fragment line did not
+# make it into the final .config, or when the build fails.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+arch=le
+source=/usr/src/linux-source-7.2.tar.xz
+out=
+jobs=2
+print_key=0
+
+die() { echo "kernel/build.sh: ERROR: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --arch) arch=${2:?}; shift 2 ;;
+        --arch=*) arch=${1#*=}; shift ;;
+        --source) source=${2:?}; shift 2 ;;
+        --source=*) source=${1#*=}; shift ;;
+        --out) out=${2:?}; shift 2 ;;
+        --out=*) out=${1#*=}; shift ;;
+        --jobs) jobs=${2:?}; shift 2 ;;
+        --jobs=*) jobs=${1#*=}; shift ;;
+        --print-key) print_key=1; shift ;;
+        -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown argument: $1" ;;
+    esac
+done
+
+case "$arch" in
+    le) cross_default=powerpc64le-linux-gnu- ;;
+    be) cross_default=powerpc64-linux-gnu- ;;
+    *) die "--arch must be le or be, not '$arch'" ;;
+esac
+cross=${CROSS_COMPILE:-$cross_default}
+out=${out:-$PWD/build-kernel-$arch}
+
+[ -e "$source" ] || die "kernel source '$source' not found (install Debian's linux-source-7.2, or pass --source)"
+
+fragments=("$here/configs/fadump-pseries.config" "$here/configs/$arch.config")
+for f in "${fragments[@]}"; do [ -f "$f" ] || die "missing config fragment $f"; done
+shopt -s nullglob
+patches=("$here"/patches/*.patch)
+shopt -u nullglob
+
+cache_key() {
+    {
+        echo "arch=$arch cross=$cross"
+        if [ -d "$source" ]; then
+            echo "source-dir=$(cd "$source" && make -s kernelversion 2>/dev/null || echo unknown)"
+        else
+            echo "source=$(basename "$source") $(sha256sum <"$source" | cut -d' ' -f1)"
+        fi
+        for f in "${fragments[@]}" "${patches[@]}" "$0"; do
+            echo "== ${f#"$here"/}"
+            cat "$f"
+        done
+    } | sha256sum | cut -c1-16
+}
+
+if [ "$print_key" = 1 ]; then
+    cache_key
+    exit 0
+fi
+
+command -v "${cross}gcc" >/dev/null || die "cross compiler ${cross}gcc not found (Debian: gcc-powerpc64le-linux-gnu / gcc-powerpc64-linux-gnu)"
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+tree=$out/linux
+obj=$out/obj
+
+# 1. pristine source
+echo "kernel/build.sh: unpacking $source"
+rm -rf "$tree" "$obj"
+mkdir -p "$tree" "$obj"
+if [ -d "$source" ]; then
+    cp -a "$source/." "$tree/"
+else
+    tar -xf "$source" -C "$tree" --strip-components=1
+fi
+[ -f "$tree/Makefile" ] && [ -d "$tree/arch/powerpc" ] || die "'$source' does not look like a Linux source tree"
+kver=$(make -s -C "$tree" kernelversion)
+echo "kernel/build.sh: Linux $kver, arch $arch, ${#patches[@]} patch(es)"
+
+# 2. the patch series, in order; any failure is fatal
+for p in "${patches[@]}"; do
+    echo "kernel/build.sh: applying $(basename "$p")"
+    if ! patch -d "$tree" -p1 --forward --batch --fuzz=0 --no-backup-if-mismatch <"$p" >"$out/patch.log" 2>&1; then
+        cat "$out/patch.log" >&2
+        die "patch $(basename "$p") does not apply to Linux $kver"
+    fi
+done
+
+# 3. config: tinyconfig (allnoconfig + tiny-base.config + tiny.config) + our fragments
+cat "$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config" \
+    "${fragments[@]}" >"$obj/allno.config"
+make -s -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE="$cross" \
+    KCONFIG_ALLCONFIG="$obj/allno.config" allnoconfig
+
+missing=0
+while IFS= read -r line; do
+    case "$line" in
+        CONFIG_*=*)
+            grep -qxF "$line" "$obj/.config" || { echo "  wanted '$line', got: $(grep -E "^(# )?${line%%=*}[= ]" "$obj/.config" || echo 'absent')" >&2; missing=1; } ;;
+        "# CONFIG_"*" is not set")
+            sym=${line#\# }; sym=${sym%% *}
+            if grep -q "^$sym=" "$obj/.config"; then echo "  wanted '$line', got: $(grep "^$sym=" "$obj/.config")" >&2; missing=1; fi ;;
+    esac
+done < <(cat "${fragments[@]}")
+[ "$missing" = 0 ] || die "config fragment lines were dropped by Kconfig (unmet dependencies?)"
+
+# 4. build
+echo "kernel/build.sh: make -j$jobs vmlinux"
+make -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE="$cross" -j"$jobs" vmlinux \
+    >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; die "kernel build failed (full log: $out/build.log)"; }
+
+cp "$obj/vmlinux" "$out/vmlinux"
+cp "$obj/System.map" "$out/System.map"
+cp "$obj/.config" "$out/config"
+echo "$kver" >"$out/kernelrelease"
+echo "kernel/build.sh: done: $out/vmlinux ($(du -h "$out/vmlinux" | cut -f1))"

@@ -1,0 +1,458 @@
+#!/usr/bin/env python3
+"""Host-side checks of what tests/e2e/guest-init.sh saved on the output disk.
+
+usage: check.py [--arch le|be] [--mode require|raw] DIR
+
+DIR holds boot1/ (first boot) and boot2/ (capture boot) as the guest wrote them.
+Prints one line per check and a closing 'N passed, N failed' line; exits 1 when any
+check failed.  Uses only the standard library and binutils' readelf.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+passed = 0
+failed = 0
+
+
+def check(ok, what, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {what}")
+    else:
+        failed += 1
+        print(f"FAIL {what}" + (f": {detail}" if detail else ""))
+    return ok
+
+
+def read(path, default=None):
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return default
+
+
+def load_json(d, name):
+    """(rc, parsed or None, error text) of a `run NAME fadumpctl --json ...` step."""
+    rc = read(os.path.join(d, name + ".rc"))
+    text = read(os.path.join(d, name + ".out"))
+    err = read(os.path.join(d, name + ".err"), "")
+    if rc is None or text is None:
+        return None, None, "step did not run"
+    try:
+        rc = int(rc)
+    except ValueError:
+        return None, None, f"exit-code file holds {rc[:16]!r} (corrupted on the guest's disk?)"
+    try:
+        return rc, json.loads(text), err
+    except ValueError as e:
+        return rc, None, f"not JSON ({e}): {text[:200]!r} {err[:200]!r}"
+
+
+def check_status(d, name, expect, label):
+    rc, j, err = load_json(d, name)
+    if not check(rc == 0 and isinstance(j, dict), f"{label}: fadumpctl --json status", f"rc={rc} {err}"):
+        return None
+    for key in ("platform", "firmware_support", "kernel_support", "enabled", "registered",
+                "dump_active", "mem_reserved", "hotplug_ready", "bootargs_append", "sysfs_layout"):
+        check(key in j, f"{label}: status has key '{key}'")
+    for key, want in expect.items():
+        check(j.get(key) == want, f"{label}: status {key} == {want!r}", f"got {j.get(key)!r}")
+    return j
+
+
+def regions_list(j):
+    if isinstance(j, list):
+        return j
+    if isinstance(j, dict):
+        for key in ("regions", "sections"):
+            if isinstance(j.get(key), list):
+                return j[key]
+    return None
+
+
+def check_regions(d, name, label, dumped):
+    rc, j, err = load_json(d, name)
+    regs = regions_list(j)
+    if not check(rc == 0 and regs, f"{label}: fadumpctl --json regions non-empty", f"rc={rc} {err} {j!r}"[:300]):
+        return
+    names = [r.get("name") for r in regs]
+    for want in ("CPU", "HPTE", "DUMP"):
+        check(want in names, f"{label}: regions include {want}", f"names {names}")
+    for r in regs:
+        n = r.get("name")
+        ok = all(isinstance(r.get(k), int) for k in ("start", "end", "size", "dumped"))
+        # the kernel prints [start, start + size - 1]; a 0-byte HPTE region (radix
+        # guest, firmware asks for no HPTE space) shows end == start - 1
+        check(ok and r["size"] >= 0 and r["end"] == r["start"] + r["size"] - 1
+              and (r["size"] > 0 or n == "HPTE"),
+              f"{label}: region {n} has consistent start/end/size", repr(r))
+        if ok and dumped is not None:
+            want = r["size"] if dumped else 0
+            check(r["dumped"] == want, f"{label}: region {n} dumped == {'size' if dumped else 0}",
+                  f"dumped {r['dumped']:#x} size {r['size']:#x}")
+        if n == "DUMP":
+            check(isinstance(r.get("source"), int), f"{label}: DUMP region has an integer source")
+
+
+def check_devtree(d, name, label):
+    rc, j, err = load_json(d, name)
+    check(rc == 0 and j, f"{label}: fadumpctl --json devtree", f"rc={rc} {err}")
+    text = read(os.path.join(d, name.replace("-json", "") + ".out"), "")
+    check("configure-kernel-dump" in (text + json.dumps(j)), f"{label}: devtree mentions ibm,configure-kernel-dump")
+
+
+def check_raw(d, label, capture):
+    raw = os.path.join(d, "raw" if not capture else "raw-capture")
+    sysfs = os.path.join(raw, "sysfs")
+    check(read(os.path.join(sysfs, "enabled"), "").strip() == "1", f"{label}: raw sysfs enabled == 1")
+    region = read(os.path.join(raw, "fadump_region"), "")
+    check(region.startswith("CPU :["), f"{label}: raw fadump_region starts with 'CPU :['", region[:80])
+    if capture:
+        check("Memory above" in region, f"{label}: raw fadump_region has the 'Memory above' line")
+    check(os.path.getsize(os.path.join(raw, "fdt.dtb")) > 0 if os.path.exists(os.path.join(raw, "fdt.dtb")) else False,
+          f"{label}: FDT blob saved")
+    props = read(os.path.join(raw, "rtas-props.txt"), "")
+    check("ibm,configure-kernel-dump " in props, f"{label}: /rtas/ibm,configure-kernel-dump present")
+    check(("ibm,kernel-dump " in props) == capture,
+          f"{label}: /rtas/ibm,kernel-dump {'present' if capture else 'absent'}")
+
+
+def readelf(args, path):
+    p = subprocess.run(["readelf", "-W"] + args + [path], capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+def check_vmcore(d, arch, osrelease):
+    path = os.path.join(d, "vmcore")
+    if not check(os.path.exists(path), "vmcore saved"):
+        return
+    size = os.path.getsize(path)
+    check(size > 512 << 20, "vmcore larger than 512 MiB", f"{size} bytes")
+    ls = read(os.path.join(d, "raw-capture", "vmcore.ls"), "")
+    m = re.search(r"\s(\d+)\s+\w+\s+\d+\s+[\d:]+\s+/proc/vmcore", ls)
+    if m:
+        check(int(m.group(1)) == size, "vmcore size == size of /proc/vmcore", f"{size} vs {m.group(1)}")
+
+    rc, h = readelf(["-h"], path)
+    check(rc == 0, "readelf -h", h[:300])
+    check(re.search(r"Class:\s+ELF64", h) is not None, "vmcore is ELF64")
+    check(re.search(r"Type:\s+CORE", h) is not None, "vmcore is ET_CORE")
+    check(re.search(r"Machine:\s+PowerPC64", h) is not None, "vmcore is EM_PPC64")
+    endian = "little endian" if arch == "le" else "big endian"
+    check(endian in h, f"vmcore data is {endian}")
+
+    rc, ph = readelf(["-l"], path)
+    check(rc == 0, "readelf -l", ph[:300])
+    notes = len(re.findall(r"^\s+NOTE\s", ph, re.M))
+    loads = re.findall(r"^\s+LOAD\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", ph, re.M)
+    check(notes == 1, "vmcore has one PT_NOTE", f"{notes}")
+    check(len(loads) >= 2, "vmcore has >= 2 PT_LOAD (boot memory + the rest)", f"{len(loads)}")
+    if loads:
+        first_paddr = int(loads[0][2], 16)
+        check(first_paddr == 0, "first PT_LOAD starts at physical 0", f"{first_paddr:#x}")
+        end = max(int(off, 16) + int(fs, 16) for off, _, _, fs, _ in loads)
+        check(end <= size, "every PT_LOAD lies inside the file", f"end {end:#x} size {size:#x}")
+
+    rc, nt = readelf(["-n"], path)
+    check(rc == 0, "readelf -n", nt[:300])
+    prstatus = len(re.findall(r"NT_PRSTATUS", nt))
+    check(prstatus >= 1, "vmcore has NT_PRSTATUS notes", f"{prstatus}")
+    check(prstatus == 2, "one NT_PRSTATUS per CPU (-smp 2)", f"{prstatus}")
+    check("VMCOREINFO" in nt, "vmcore has a VMCOREINFO note")
+    # the note's text: readelf does not print it; find it in the file's first pages
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+    i = head.find(b"OSRELEASE=")
+    check(i >= 0, "VMCOREINFO text found")
+    if i >= 0:
+        rel = head[i + 10:head.index(b"\n", i)].decode()
+        print(f"     VMCOREINFO OSRELEASE={rel}")
+        if osrelease:
+            check(rel == osrelease, "VMCOREINFO OSRELEASE == uname -r of the crashed kernel", f"{rel} vs {osrelease}")
+        check(b"CRASHTIME=" in head, "VMCOREINFO has CRASHTIME")
+        m = re.search(rb"PAGESIZE=(\d+)", head)
+        if m:
+            print(f"     VMCOREINFO PAGESIZE={m.group(1).decode()}")
+
+
+def check_host_info(fctl, path, arch, osrelease, live):
+    """fadumpctl info on the saved copy, on the host; must agree with the guest's view."""
+    helptext = subprocess.run([fctl, "--help"], capture_output=True, text=True).stdout
+    if not re.search(r"^\s+info\b", helptext, re.M):
+        print("     (host fadumpctl has no info command yet)")
+        return
+    p = subprocess.run([fctl, "--json", "info", path], capture_output=True, text=True)
+    d = os.path.dirname(path)
+    with open(os.path.join(d, "host-info.json"), "w") as f:
+        f.write(p.stdout)
+    t = subprocess.run([fctl, "info", path], capture_output=True, text=True)
+    with open(os.path.join(d, "host-info.txt"), "w") as f:
+        f.write(t.stdout + t.stderr)
+    try:
+        j = json.loads(p.stdout)
+    except ValueError:
+        j = None
+    if not check(p.returncode == 0 and isinstance(j, dict), "host: fadumpctl --json info on the saved vmcore",
+                 f"rc={p.returncode} {p.stderr[:300]}"):
+        return
+    check(j.get("machine") == "ppc64", "host info: machine ppc64", repr(j.get("machine")))
+    check(j.get("byte_order") == ("little" if arch == "le" else "big"), "host info: byte order",
+          repr(j.get("byte_order")))
+    check(j.get("cpus") == 2, "host info: 2 CPUs", repr(j.get("cpus")))
+    if osrelease:
+        check(j.get("osrelease") == osrelease, "host info: osrelease of the crashed kernel", repr(j.get("osrelease")))
+    check(isinstance(j.get("crash_time"), int), "host info: crash_time")
+    if isinstance(live, dict):
+        for key in ("byte_order", "machine", "page_size", "osrelease", "crash_time", "cpus", "notes", "vmcoreinfo"):
+            check(j.get(key) == live.get(key), f"host info == guest info of /proc/vmcore: {key}",
+                  f"{j.get(key)!r:.120} vs {live.get(key)!r:.120}")
+        segs_h = [(x.get("paddr"), x.get("filesz"), x.get("memsz")) for x in j.get("segments", [])]
+        segs_g = [(x.get("paddr"), x.get("filesz"), x.get("memsz")) for x in live.get("segments", [])]
+        check(segs_h == segs_g, "host info == guest info: segments (paddr, filesz, memsz)")
+
+
+def check_host_dmesg(fctl, path, console):
+    """fadumpctl dmesg on the saved copy: the crashed kernel's log, read
+    through VMCOREINFO, must end in the panic and agree with what the
+    first boot printed on its console (the messages at console loglevel)."""
+    helptext = subprocess.run([fctl, "--help"], capture_output=True, text=True).stdout
+    if not re.search(r"^\s+dmesg\b", helptext, re.M):
+        print("     (host fadumpctl has no dmesg command yet)")
+        return
+    d = os.path.dirname(path)
+    t = subprocess.run([fctl, "dmesg", path], capture_output=True, text=True)
+    with open(os.path.join(d, "host-dmesg.txt"), "w") as f:
+        f.write(t.stdout)
+    if not check(t.returncode == 0, "host: fadumpctl dmesg on the saved vmcore",
+                 f"rc={t.returncode} {t.stderr[:300]}"):
+        return
+    if t.stderr:
+        print(f"     {t.stderr.strip()}")
+    lines = t.stdout.splitlines()
+    texts = [re.sub(r"^\[\s*\d+\.\d{6}\] ", "", x) for x in lines]
+    check(all(re.match(r"^\[\s*\d+\.\d{6}\] ", x) for x in lines),
+          "host dmesg: every line is '[%5lu.%06lu] text'")
+    check("sysrq: Trigger a crash" in texts, "host dmesg: has 'sysrq: Trigger a crash'")
+    panic = [i for i, x in enumerate(texts) if x.startswith("Kernel panic - not syncing:")]
+    check(bool(panic), "host dmesg: has 'Kernel panic - not syncing:'")
+    if panic:
+        print(f"     {lines[panic[0]]}")
+        check(panic[0] == len(texts) - 1, "host dmesg: the panic is the last record",
+              f"{len(texts) - 1 - panic[0]} records after it")
+    if "sysrq: Trigger a crash" in texts and panic:
+        check(texts.index("sysrq: Trigger a crash") < panic[0], "host dmesg: sysrq line before the panic")
+    j = subprocess.run([fctl, "--json", "dmesg", path], capture_output=True, text=True)
+    try:
+        jj = json.loads(j.stdout)
+    except ValueError:
+        jj = None
+    if check(j.returncode == 0 and isinstance(jj, dict), "host: fadumpctl --json dmesg"):
+        check(jj.get("format") == "lockless" and jj.get("records") == len(lines),
+              "host dmesg json: lockless ring, records == text lines",
+              f"{jj.get('format')} {jj.get('records')} vs {len(lines)}")
+        seqs = [r.get("seq") for r in jj.get("log", [])]
+        check(seqs == sorted(seqs) and len(set(seqs)) == len(seqs), "host dmesg json: seq strictly increasing")
+    # The first boot's console, up to its panic, against the dump's log:
+    # KERN_DEBUG records never reach the console, and the console may print
+    # records of different CPUs in another order than their sequence
+    # numbers, so the check is that most records are there and the last
+    # ones (sysrq, panic) are there in order.
+    con = read(console, "") or ""
+    end = con.find("Kernel panic - not syncing:")
+    if not check(end >= 0, "console log of the first boot has the panic"):
+        return
+    con = con[:end + 200]
+    found = sum(1 for x in texts if x and x in con)
+    check(found >= len(texts) * 3 // 4, "host dmesg: most records were on the first boot's console",
+          f"{found} of {len(texts)}")
+    print(f"     {found} of {len(texts)} dmesg records found on the first boot's console")
+    if panic and "sysrq: Trigger a crash" in texts:
+        i = con.find("sysrq: Trigger a crash")
+        check(0 <= i < con.find(texts[panic[0]]), "host dmesg: console has the same sysrq and panic lines, in order")
+
+
+REG_NAMES = ("nip", "msr", "orig_gpr3", "ctr", "link", "xer", "ccr", "softe", "trap",
+             "dar", "dsisr", "result")
+
+
+def reg_diff(a, b):
+    """Names of the registers that differ between two REGS objects."""
+    diff = [f"r{i}" for i in range(32) if a["gpr"][i] != b["gpr"][i]]
+    return diff + [n for n in REG_NAMES if a.get(n) != b.get(n)]
+
+
+def check_crashinfo(d):
+    """The capture boot's fadumpctl crashinfo: the crash-info header and the
+    firmware's register save area, read through /proc/kcore."""
+    rc, j, err = load_json(d, "capture-crashinfo-json")
+    if rc is None and err == "step did not run":
+        return None
+    if not check(rc == 0 and isinstance(j, dict), "capture boot: fadumpctl crashinfo through /proc/kcore",
+                 f"rc={rc} {err} {j!r}"[:400]):
+        return None
+    ci, cs = j.get("crashinfo") or {}, j.get("cpu_state") or {}
+    check(ci.get("magic") == "FADMPSIG" and ci.get("version") == 1,
+          "kcore: crash-info header magic FADMPSIG version 1", f"{ci.get('magic')} {ci.get('version')}")
+    check(isinstance(ci.get("crashing_cpu"), int), "kcore: crash-info header names the crashing CPU",
+          repr(ci.get("crashing_cpu")))
+    check(ci.get("cpu_mask") == [0, 1], "kcore: crash-info cpumask is CPUs 0-1 (-smp 2)", repr(ci.get("cpu_mask")))
+    check(len(cs.get("cpus", [])) == 2, "kcore: register save area has 2 CPUs", repr(cs.get("cpus"))[:200])
+    print(f"     crash-info header: {ci.get('magic')} v{ci.get('version')} {ci.get('byte_order')}, "
+          f"crashing CPU {ci.get('crashing_cpu')}, pt_regs {ci.get('pt_regs_size')} B, "
+          f"cpumask {ci.get('cpu_mask_size')} B; save area CPUs "
+          f"{[c.get('id') for c in cs.get('cpus', [])]}")
+    return j
+
+
+def check_regs_crosscheck(fctl, path, kc):
+    """The cross-check of issue 5: the NT_PRSTATUS notes of the saved vmcore
+    against what the capture kernel built them from. The kernel
+    (rtas_fadump_build_cpu_notes()) walks the save area's CPUs in order and
+    writes one note per CPU in the header's cpumask: the crashing CPU's from
+    the pt_regs crash_fadump() saved in the header, every other CPU's from
+    the firmware's save area (rtas_fadump_read_regs(): GPRs, NIA, MSR, CTR,
+    LR, XER, CR, DAR, DSISR; the rest 0)."""
+    p = subprocess.run([fctl, "--json", "info", "--registers", path], capture_output=True, text=True)
+    try:
+        regs = json.loads(p.stdout).get("registers")
+    except (ValueError, AttributeError):
+        regs = None
+    if not check(p.returncode == 0 and isinstance(regs, list),
+                 "host: fadumpctl --json info --registers on the saved vmcore", f"rc={p.returncode} {p.stderr[:300]}"):
+        return
+    ci, cs = kc.get("crashinfo") or {}, kc.get("cpu_state") or {}
+    mask = set(ci.get("cpu_mask") or [])
+    cpus = [c for c in cs.get("cpus", []) if c.get("id") in mask]
+    if not check(len(cpus) == len(regs), "notes: one NT_PRSTATUS per save-area CPU in the cpumask",
+                 f"{len(regs)} notes, {len(cpus)} CPUs"):
+        return
+    for note, c in zip(regs, cpus):
+        if c.get("id") == ci.get("crashing_cpu"):
+            d = reg_diff(ci["regs"], note)
+            check(not d, f"note {note['cpu']} (crashing CPU {c['id']}) == the header's pt_regs",
+                  f"differ: {d}")
+            sd = reg_diff(c["regs"], note)
+            print(f"     crashing CPU {c['id']}: save area vs note differ in {len(sd)} registers "
+                  f"(expected: the kernel uses the header's regs), e.g. {sd[:6]}")
+        else:
+            d = reg_diff(c["regs"], note)
+            check(not d, f"note {note['cpu']} (CPU {c['id']}) == the firmware's register save area",
+                  f"differ: {d}")
+            print(f"     CPU {c['id']}: nip {note['nip']:#x} msr {note['msr']:#x} "
+                  f"r1 {note['gpr'][1]:#x}: save area and note agree in all 44 registers"
+                  if not d else f"     CPU {c['id']}: {d}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", default="le")
+    ap.add_argument("--mode", default="require")
+    ap.add_argument("--fadumpctl", help="native fadumpctl to run `info` on the saved vmcore")
+    ap.add_argument("dir")
+    a = ap.parse_args()
+    b1 = os.path.join(a.dir, "boot1")
+    b2 = os.path.join(a.dir, "boot2")
+    cli = a.mode == "require"
+
+    check(os.path.isdir(b1), "first boot wrote its results")
+    check((read(os.path.join(b1, "crash-requested")) or "") != "", "first boot reached the crash")
+    check(os.path.isdir(b2), "capture boot wrote its results")
+    res = (read(os.path.join(a.dir, "result")) or "").strip()
+    check((read(os.path.join(a.dir, "boots")) or "").strip() == "2", "the guest booted exactly twice",
+          (read(os.path.join(a.dir, "boots")) or "").strip())
+    check(res.startswith("PASS"), "guest verdict PASS", res + " " + (read(os.path.join(b2, "failures")) or "")
+          + (read(os.path.join(b1, "failures")) or ""))
+
+    uname = (read(os.path.join(b1, "raw", "uname")) or "").split()
+    osrelease = uname[2] if len(uname) > 2 else None
+
+    if os.path.isdir(b1):
+        check_raw(b1, "first boot", capture=False)
+    if os.path.isdir(b2):
+        check_raw(b2, "capture boot", capture=True)
+        rel = read(os.path.join(b2, "raw-released", "vmcore.ls"))
+        check(rel is None, "/proc/vmcore gone after release")
+        check(read(os.path.join(b2, "raw-reregistered", "sysfs", "registered"), "").strip() == "1",
+              "raw sysfs registered == 1 after re-register")
+        fill = read(os.path.join(b2, "fill.txt"), "")
+        check("non-zero bytes after re-register: 0\n" in fill,
+              "re-register after release_mem wrote nothing into freed memory", fill.strip()[:600])
+
+    if cli:
+        common = {"platform": "pseries", "firmware_support": True, "kernel_support": True,
+                  "enabled": True, "sysfs_layout": "directory"}
+        j = check_status(b1, "boot1-status-json", dict(common, registered=True, dump_active=False), "first boot")
+        if j:
+            check(isinstance(j.get("mem_reserved"), int) and j["mem_reserved"] > 0,
+                  "first boot: mem_reserved is a positive integer", repr(j.get("mem_reserved")))
+            check(j.get("hotplug_ready") is True, "first boot: hotplug_ready true (7.2 kernel)")
+        check_regions(b1, "boot1-regions-json", "first boot", dumped=False)
+        check_devtree(b1, "boot1-devtree-json", "first boot")
+
+        check_status(b2, "capture-status-json", dict(common, dump_active=True), "capture boot")
+        check_regions(b2, "capture-regions-json", "capture boot", dumped=True)
+        check_devtree(b2, "capture-devtree-json", "capture boot")
+        check_status(b2, "released-status-json", dict(common, dump_active=False), "after release")
+        check_status(b2, "reregistered-status-json", dict(common, dump_active=False, registered=True),
+                     "after re-register")
+        check_regions(b2, "reregistered-regions-json", "after re-register", dumped=False)
+        for step in ("save", "release", "register"):
+            rc = read(os.path.join(b2, step + ".rc"))
+            if rc is not None:
+                check(rc.strip() == "0", f"capture boot: step '{step}' exit 0", repr(rc))
+        # every exit-code file must hold a number: a page freed by release_mem and
+        # then rewritten by the kernel shows up here first
+        for b in (b1, b2):
+            for f in sorted(os.listdir(b)) if os.path.isdir(b) else []:
+                if f.endswith(".rc"):
+                    v = read(os.path.join(b, f), "")
+                    check(re.fullmatch(r"\d+\n", v) is not None, f"{os.path.basename(b)}/{f} is intact", repr(v))
+
+        # commands of later issues, when the guest's fadumpctl had them
+        rc, j, err = load_json(b2, "capture-check-json")
+        if rc is not None or err != "step did not run":
+            check(rc == 0 and isinstance(j, dict) and j.get("verdict") == "complete",
+                  "capture boot: fadumpctl check says complete", f"rc={rc} {j!r} {err}"[:400])
+        rc, j, err = load_json(b2, "capture-metadata-json")
+        if rc is not None or err != "step did not run":
+            check(rc == 0 and j, "capture boot: fadumpctl --json metadata", f"rc={rc} {err}"[:300])
+        rc, live, err = load_json(b2, "capture-info-json")
+        if rc is not None or err != "step did not run":
+            check(rc == 0 and isinstance(live, dict), "capture boot: fadumpctl --json info /proc/vmcore",
+                  f"rc={rc} {err}"[:300])
+        else:
+            live = None
+        kc = check_crashinfo(b2)
+        if kc and isinstance(live, dict) and "crashing_cpu" in live:
+            check(live["crashing_cpu"] == (kc.get("crashinfo") or {}).get("crashing_cpu"),
+                  "capture boot: info /proc/vmcore names the header's crashing CPU",
+                  f"{live['crashing_cpu']!r}")
+        if isinstance(live, dict) and "panic" in live:
+            check((live["panic"] or "").startswith("Kernel panic - not syncing:"),
+                  "capture boot: info /proc/vmcore shows the panic message", repr(live["panic"]))
+        rc = read(os.path.join(b2, "capture-dmesg.rc"))
+        if rc is not None:
+            out = read(os.path.join(b2, "capture-dmesg.out"), "")
+            check(rc.strip() == "0" and "Kernel panic - not syncing:" in out,
+                  "capture boot: fadumpctl dmesg of /proc/vmcore shows the panic", f"rc={rc.strip()}")
+        if a.fadumpctl and os.path.exists(os.path.join(b2, "vmcore")):
+            check_host_info(a.fadumpctl, os.path.join(b2, "vmcore"), a.arch, osrelease, live)
+            if kc:
+                check_regs_crosscheck(a.fadumpctl, os.path.join(b2, "vmcore"), kc)
+            check_host_dmesg(a.fadumpctl, os.path.join(b2, "vmcore"),
+                             os.path.join(a.dir, "console.log"))
+
+    check_vmcore(b2, a.arch, osrelease)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

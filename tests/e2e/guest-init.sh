@@ -1,0 +1,355 @@
+#!/bin/sh
+# /init of the libfadump end-to-end guest (busybox + fadumpctl in an initramfs).
+#
+# Runs twice under QEMU pseries, with the same kernel command line both times:
+#   first boot   (no dump active): check fadump is enabled and registered, save
+#                status/regions/devtree and raw kernel files, then crash the kernel
+#                with sysrq-c;
+#   capture boot (dump active):   check dump_active, save /proc/vmcore, release the
+#                memory, re-register, save everything again, power off.
+# Everything goes to an ext2 file system on the first virtio disk (/dev/vda), which
+# tests/e2e/run.sh creates before and reads after the run; run.sh makes the real
+# assertions, this script records outputs and exit codes and does the obvious checks.
+#
+# Kernel command line switches (all optional):
+#   e2e.fadumpctl=require   fadumpctl must be in the initramfs and every step uses it
+#                           (default; a missing binary or a failing command fails);
+#   e2e.fadumpctl=raw       development mode: plain shell reads/writes of sysfs
+#                           where fadumpctl is missing;
+#   e2e.save=auto|cli|raw   how /proc/vmcore is saved: `fadumpctl save --release`
+#                           (cli), busybox cat (raw), or cli when `fadumpctl save
+#                           --help` works (auto, default).
+#
+# PID 1 must never exit (the kernel would panic, and a panic is a crash that fadump
+# would catch), so every path ends in `poweroff -f`.
+
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+
+OUT=/out
+FADUMP_SYSFS=/sys/kernel/fadump
+REGION_FILE=/sys/kernel/debug/powerpc/fadump_region
+failures=0
+
+mark() { echo "E2E-MARK $*"; }
+log() { echo "e2e: $*"; }
+
+finish() {
+    # $1: PASS | FAIL
+    status=$1
+    shift
+    if [ -n "$BOOTDIR" ] && [ -d "$BOOTDIR" ]; then
+        dmesg >"$BOOTDIR/dmesg.txt" 2>&1
+        echo "$status $*" >"$BOOTDIR/result"
+    fi
+    echo "$status $*" >"$OUT/result" 2>/dev/null
+    sync
+    umount "$OUT" 2>/dev/null
+    sync
+    mark "result $status $*"
+    poweroff -f
+    sleep 30
+    echo 1 >/proc/sys/kernel/sysrq 2>/dev/null
+    echo o >/proc/sysrq-trigger 2>/dev/null
+    while :; do sleep 3600; done
+}
+
+fail() {
+    failures=$((failures + 1))
+    log "FAIL: $*"
+    echo "FAIL: $*" >>"$BOOTDIR/failures"
+}
+
+# run NAME CMD...: stdout to NAME.out, stderr to NAME.err, exit code to NAME.rc and
+# steps.log; returns the command's exit code.
+run() {
+    name=$1
+    shift
+    "$@" >"$BOOTDIR/$name.out" 2>"$BOOTDIR/$name.err"
+    rc=$?
+    echo "$rc" >"$BOOTDIR/$name.rc"
+    echo "$name rc=$rc: $*" >>"$BOOTDIR/steps.log"
+    log "$name: rc=$rc ($*)"
+    if [ -s "$BOOTDIR/$name.err" ]; then sed 's/^/    stderr: /' "$BOOTDIR/$name.err" | head -5; fi
+    return $rc
+}
+
+# fadumpctl with --json: the contract is `fadumpctl [--json] COMMAND`; also accept
+# `COMMAND --json` from builds that only know the trailing form.
+fctl_json() {
+    fadumpctl --json "$@" || fadumpctl "$@" --json
+}
+
+have_fadumpctl() { command -v fadumpctl >/dev/null 2>&1; }
+# fadumpctl --help lists its commands as "  NAME ARGS   help"
+fctl_has() { have_fadumpctl && fadumpctl --help 2>&1 | grep -Eq "^[[:space:]]+$1([[:space:]]|\$)"; }
+
+json_true() {
+    # json_true FILE KEY: KEY is true in FILE (flat check, good enough for the guest;
+    # run.sh parses the JSON properly)
+    grep -Eq "\"$2\"[[:space:]]*:[[:space:]]*true" "$1"
+}
+
+# collect DIR: raw copies of everything the kernel and firmware expose, for fixtures
+collect_raw() {
+    d=$BOOTDIR/$1
+    mkdir -p "$d/sysfs"
+    ls -la /sys/kernel/ >"$d/sys-kernel.ls" 2>&1
+    ls -la "$FADUMP_SYSFS"/ >"$d/sysfs.ls" 2>&1
+    for f in "$FADUMP_SYSFS"/* /sys/kernel/fadump_*; do
+        [ -e "$f" ] || continue
+        n=$(basename "$f")
+        if [ -r "$f" ] && cat "$f" >"$d/sysfs/$n" 2>"$d/sysfs/$n.err"; then
+            rm -f "$d/sysfs/$n.err"
+        else
+            echo "(not readable)" >"$d/sysfs/$n.unreadable"
+            rm -f "$d/sysfs/$n"
+        fi
+    done
+    cat "$REGION_FILE" >"$d/fadump_region" 2>"$d/fadump_region.err" || true
+    cat /sys/firmware/fdt >"$d/fdt.dtb" 2>/dev/null || true
+    (cd /proc/device-tree && tar -cf "$d/rtas.tar" rtas) 2>"$d/rtas.tar.err"
+    for p in /proc/device-tree/rtas/*; do
+        [ -f "$p" ] || continue
+        printf '%s %s\n' "$(basename "$p")" "$(wc -c <"$p")"
+    done >"$d/rtas-props.txt"
+    cat /proc/cmdline >"$d/cmdline"
+    cat /proc/meminfo >"$d/meminfo"
+    cat /proc/iomem >"$d/iomem" 2>/dev/null
+    uname -a >"$d/uname"
+    if [ -e /proc/vmcore ]; then ls -l /proc/vmcore >"$d/vmcore.ls"; fi
+    dmesg | grep -i -E 'fadump|dump|crash|rtas' >"$d/dmesg-fadump.txt" 2>&1
+}
+
+# collect_cli TAG: fadumpctl views of the system, as JSON and as text
+collect_cli() {
+    t=$1
+    if have_fadumpctl; then
+        run "$t-status-json" fctl_json status
+        run "$t-status" fadumpctl status
+        run "$t-regions-json" fctl_json regions
+        run "$t-regions" fadumpctl regions
+        run "$t-devtree-json" fctl_json devtree
+        run "$t-devtree" fadumpctl devtree
+    else
+        run "$t-status-raw" sh -c "grep -H . $FADUMP_SYSFS/* 2>/dev/null"
+    fi
+}
+
+# ---------------------------------------------------------------- bring-up
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /tmp /out
+mount -t tmpfs tmpfs /tmp
+echo 1 >/proc/sys/kernel/sysrq
+
+mode=require
+save_mode=auto
+for arg in $(cat /proc/cmdline); do
+    case "$arg" in
+        e2e.fadumpctl=*) mode=${arg#*=} ;;
+        e2e.save=*) save_mode=${arg#*=} ;;
+    esac
+done
+
+BOOTDIR=
+if ! mount -t ext2 /dev/vda "$OUT"; then
+    log "cannot mount the output disk /dev/vda"
+    finish FAIL "no output disk"
+fi
+
+# a run boots exactly twice; a third boot means the capture kernel panicked (an
+# oops is a panic here: panic_on_oops=1) or rebooted: record it and stop
+boots=$(( $(cat "$OUT/boots" 2>/dev/null || echo 0) + 1 ))
+echo "$boots" >"$OUT/boots"
+if [ "$boots" -gt 2 ]; then
+    BOOTDIR=$OUT/boot$boots
+    mkdir -p "$BOOTDIR"
+    collect_raw raw
+    fail "unexpected boot number $boots: the capture kernel crashed or rebooted (see the console log)"
+    finish FAIL "boot $boots"
+fi
+
+if [ -e /proc/device-tree/rtas/ibm,kernel-dump ] || [ -e /proc/vmcore ]; then
+    boot=capture
+    BOOTDIR=$OUT/boot2
+else
+    boot=first
+    BOOTDIR=$OUT/boot1
+fi
+mark "$boot-init"
+log "$boot boot, fadumpctl mode $mode, save mode $save_mode, kernel $(uname -r)"
+
+if [ "$boot" = first ] && [ -e "$OUT/boot1/crash-requested" ]; then
+    # we crashed the kernel in the first boot, but this boot has no dump
+    BOOTDIR=$OUT/boot2
+    mkdir -p "$BOOTDIR"
+    collect_raw raw
+    fail "booted again after the crash, but no dump is active (no /rtas/ibm,kernel-dump, no /proc/vmcore)"
+    finish FAIL "no capture boot"
+fi
+if [ "$boot" = capture ] && [ ! -e "$OUT/boot1/crash-requested" ]; then
+    mkdir -p "$BOOTDIR"
+    collect_raw raw
+    fail "a dump is active but this run never crashed the first boot"
+    finish FAIL "unexpected dump"
+fi
+mkdir -p "$BOOTDIR"
+
+if have_fadumpctl; then
+    log "fadumpctl: $(fadumpctl --version 2>&1)"
+    fadumpctl --version >"$BOOTDIR/fadumpctl-version" 2>&1
+elif [ "$mode" = require ]; then
+    fail "fadumpctl is not in the initramfs (e2e.fadumpctl=require)"
+    finish FAIL "no fadumpctl"
+else
+    log "WARNING: no fadumpctl, development mode: raw sysfs only"
+fi
+
+# ---------------------------------------------------------------- first boot
+if [ "$boot" = first ]; then
+    [ -d "$FADUMP_SYSFS" ] || fail "$FADUMP_SYSFS missing: kernel without CONFIG_FA_DUMP or no firmware support"
+    [ -e /proc/device-tree/rtas/ibm,configure-kernel-dump ] || fail "firmware does not offer ibm,configure-kernel-dump"
+    [ "$(cat $FADUMP_SYSFS/enabled 2>/dev/null)" = 1 ] || fail "fadump not enabled (fadump=on missing, or reservation failed)"
+
+    collect_cli before
+    if [ "$(cat $FADUMP_SYSFS/registered 2>/dev/null)" != 1 ]; then
+        log "kernel did not register at boot: registering"
+        if have_fadumpctl; then
+            run register fadumpctl register || fail "fadumpctl register failed"
+        else
+            run register sh -c "echo 1 > $FADUMP_SYSFS/registered" || fail "echo 1 > registered failed"
+        fi
+    fi
+    [ "$(cat $FADUMP_SYSFS/registered 2>/dev/null)" = 1 ] || fail "fadump is not registered"
+
+    collect_cli boot1
+    if have_fadumpctl; then
+        json_true "$BOOTDIR/boot1-status-json.out" registered || fail "status --json does not say registered"
+    fi
+    collect_raw raw
+
+    if [ "$failures" != 0 ]; then
+        finish FAIL "first boot checks failed"
+    fi
+    echo "crash requested at uptime $(cut -d' ' -f1 /proc/uptime)" >"$BOOTDIR/crash-requested"
+    sync
+    umount "$OUT"
+    sync
+    mark "crash"
+    echo c >/proc/sysrq-trigger
+    # not reached when fadump works
+    sleep 5
+    mount -t ext2 /dev/vda "$OUT" && fail "still alive 5 s after sysrq-c"
+    finish FAIL "sysrq-c did not crash the kernel"
+fi
+
+# ---------------------------------------------------------------- capture boot
+collect_cli capture
+collect_raw raw-capture
+if have_fadumpctl; then
+    json_true "$BOOTDIR/capture-status-json.out" dump_active || fail "status --json does not say dump_active"
+fi
+[ -e /proc/vmcore ] || fail "no /proc/vmcore in the capture boot"
+# commands from later issues: run when this fadumpctl has them (run.sh checks them)
+if fctl_has check; then
+    run capture-check-json fctl_json check || fail "fadumpctl check: rc $(cat "$BOOTDIR/capture-check-json.rc")"
+    run capture-check fadumpctl check
+fi
+if fctl_has metadata; then
+    run capture-metadata-json fctl_json metadata || fail "fadumpctl metadata failed"
+    run capture-metadata fadumpctl metadata
+fi
+if fctl_has info; then
+    run capture-info-json fctl_json info || fail "fadumpctl info /proc/vmcore failed"
+    run capture-info fadumpctl info
+fi
+# the structures in the reserved area, through /proc/kcore (run.sh cross-checks
+# them against the saved vmcore's NT_PRSTATUS notes)
+if fctl_has crashinfo; then
+    run capture-crashinfo-json fctl_json crashinfo || fail "fadumpctl crashinfo (through /proc/kcore) failed"
+    run capture-crashinfo fadumpctl crashinfo
+fi
+if fctl_has dmesg; then
+    run capture-dmesg fadumpctl dmesg || fail "fadumpctl dmesg /proc/vmcore failed"
+fi
+
+if [ "$save_mode" = auto ]; then
+    if fctl_has save && fadumpctl save --help >/dev/null 2>&1; then
+        save_mode=cli
+    else
+        save_mode=raw
+    fi
+fi
+save_release=
+if [ "$save_mode" = cli ] && fadumpctl save --help 2>&1 | grep -q -- '--release'; then
+    save_release=--release
+fi
+log "saving /proc/vmcore ($save_mode $save_release)"
+echo "$save_mode $save_release" >"$BOOTDIR/save-mode"
+released=0
+mark "save-start"
+case "$save_mode" in
+    cli)
+        # fadumpctl save DEST writes DEST/vmcore
+        run save fadumpctl save $save_release "$BOOTDIR" && [ -n "$save_release" ] && released=1
+        ;;
+    *)
+        run save sh -c "cat /proc/vmcore > '$BOOTDIR/vmcore' && sync" ;;
+esac
+rc=$(cat "$BOOTDIR/save.rc")
+sync
+mark "save-end"
+[ "$rc" = 0 ] || fail "saving /proc/vmcore failed (rc $rc)"
+ls -l "$BOOTDIR/vmcore" >"$BOOTDIR/vmcore.saved.ls" 2>&1
+
+mark "release-start"
+if [ "$released" = 0 ]; then
+    if fctl_has release; then
+        run release fadumpctl release || fail "fadumpctl release failed"
+    elif [ "$mode" = require ]; then
+        fail "fadumpctl has no release command"
+    else
+        run release sh -c "echo 1 > $FADUMP_SYSFS/release_mem" || fail "echo 1 > release_mem failed"
+    fi
+fi
+mark "release-end"
+# release_mem must give back only memory the kernel no longer uses.  Fill the free
+# memory with zeros in a tmpfs file, re-register (the kernel then writes its
+# crash-info header into the reserved area), and look for bytes that changed.
+free_kb=$(sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+fill_mb=$(( free_kb / 1024 - 96 ))
+mkdir -p /fill
+mount -t tmpfs -o size=${fill_mb}m fill /fill
+log "filling ${fill_mb} MiB of free memory with zeros"
+dd if=/dev/zero of=/fill/zero bs=1M count="$fill_mb" 2>/dev/null
+echo "MemFree ${free_kb} kB, filled ${fill_mb} MiB" >"$BOOTDIR/fill.txt"
+
+[ -e /proc/vmcore ] && fail "/proc/vmcore still present after release"
+collect_cli released
+collect_raw raw-released
+
+if have_fadumpctl; then
+    run register fadumpctl register || fail "fadumpctl register after release failed"
+else
+    run register sh -c "echo 1 > $FADUMP_SYSFS/registered" || fail "echo 1 > registered failed"
+fi
+
+nonzero=$(tr -d '\000' </fill/zero | wc -c)
+echo "non-zero bytes after re-register: $nonzero" >>"$BOOTDIR/fill.txt"
+if [ "$nonzero" != 0 ]; then
+    tr -d '\000' </fill/zero | head -c 256 | od -A d -t x1z >>"$BOOTDIR/fill.txt"
+    fail "re-registering wrote $nonzero bytes into memory that release_mem had freed"
+fi
+rm -f /fill/zero
+umount /fill
+[ "$(cat $FADUMP_SYSFS/registered 2>/dev/null)" = 1 ] || fail "not registered after re-registration"
+collect_cli reregistered
+collect_raw raw-reregistered
+
+if [ "$failures" != 0 ]; then
+    finish FAIL "capture boot checks failed"
+fi
+finish PASS

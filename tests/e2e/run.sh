@@ -1,0 +1,549 @@
+#!/bin/bash
+# libfadump end-to-end test: the real fadump cycle under QEMU pseries.
+#
+#   register -> crash (sysrq-c) -> capture boot -> save /proc/vmcore -> release ->
+#   re-register, with fadumpctl (cross-built for the guest) doing every step, then
+#   checks of everything the guest saved, on the host.
+#
+# usage: tests/e2e/run.sh [options]
+#   --arch le|be        guest kernel endianness (default le; be: see kernel/README.md)
+#   --no-fadumpctl      development mode: run the guest without fadumpctl (raw sysfs
+#                       reads/writes); the normal run REQUIRES fadumpctl
+#   --save auto|cli|raw how the guest saves /proc/vmcore: `fadumpctl save --release`
+#                       (cli), busybox cat (raw), cli if the CLI has it (auto, default)
+#   --keep-image        keep the guest's output disk image (disk.img) in the artifacts
+#   --no-vmcore         do not keep the 1.8 GB vmcore in the artifacts once checked
+#   --jobs N            make/ninja jobs (default 2)
+#   -h, --help
+#
+# Environment:
+#   FADUMP_E2E_CACHE    cache folder (default ${XDG_CACHE_HOME:-$HOME/.cache}/libfadump-e2e):
+#                       a Debian trixie chroot (QEMU from trixie-backports, cross
+#                       compilers, linux-source-7.2), kernels keyed by config+patches,
+#                       the ppc64el sysroot; a second run reuses all of it
+#   FADUMP_E2E_OUT      artifacts folder (default build-e2e/artifacts in the checkout)
+#   FADUMP_E2E_TIMEOUT  seconds the QEMU part may take (default 300; a normal run needs < 60)
+#   FADUMP_E2E_MIRROR   Debian mirror URL; default: the one this machine's apt uses
+#
+# Needs root (debootstrap, chroot), bash, coreutils, and access to a Debian mirror.
+# Every missing prerequisite is a clear error and a non-zero exit, never a skip.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+arch=le
+fctl_mode=require
+save_mode=auto
+keep_image=0
+keep_vmcore=1
+jobs=2
+timeout_s=${FADUMP_E2E_TIMEOUT:-300}
+cache=${FADUMP_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libfadump-e2e}
+out=${FADUMP_E2E_OUT:-$repo/build-e2e/artifacts}
+
+die() { echo "e2e: ERROR: $*" >&2; exit 1; }
+say() { echo "e2e: $*"; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --arch) arch=${2:?}; shift 2 ;;
+        --arch=*) arch=${1#*=}; shift ;;
+        --no-fadumpctl) fctl_mode=raw; shift ;;
+        --save) save_mode=${2:?}; shift 2 ;;
+        --save=*) save_mode=${1#*=}; shift ;;
+        --keep-image) keep_image=1; shift ;;
+        --no-vmcore) keep_vmcore=0; shift ;;
+        --jobs) jobs=${2:?}; shift 2 ;;
+        --jobs=*) jobs=${1#*=}; shift ;;
+        -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown argument '$1' (see --help)" ;;
+    esac
+done
+case "$arch" in
+    le) triplet=powerpc64le-linux-gnu; debarch=ppc64el; elfdata="little endian" ;;
+    be) triplet=powerpc64-linux-gnu; debarch=ppc64; elfdata="big endian" ;;
+    *) die "--arch must be le or be" ;;
+esac
+case "$save_mode" in auto|cli|raw) ;; *) die "--save must be auto, cli or raw" ;; esac
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap and chroot)"
+
+# ------------------------------------------------------------------ timing
+declare -a phase_names=() phase_secs=()
+t_run0=$(date +%s.%N)
+t_phase=
+phase_begin() { t_phase=$(date +%s.%N); say "== $1"; }
+phase_add() { phase_names+=("$1"); phase_secs+=("$2"); }
+print_timing() {
+    echo
+    echo "e2e: timing ($arch)"
+    printf '  %-28s %9s\n' phase seconds
+    local i
+    for i in "${!phase_names[@]}"; do
+        printf '  %-28s %9.1f\n' "${phase_names[$i]}" "${phase_secs[$i]}"
+    done
+    printf '  %-28s %9.1f\n' total "$(awk "BEGIN{print $(date +%s.%N) - $t_run0}")"
+}
+phase_end() { phase_names+=("$1"); phase_secs+=("$(awk "BEGIN{print $(date +%s.%N) - $t_phase}")"); }
+
+# ------------------------------------------------------------------ chroot helpers
+suite=trixie
+hostarch=$(dpkg --print-architecture 2>/dev/null) || die "dpkg not found: this script expects a Debian host"
+chroot_rev=1    # bump to force a fresh chroot when the recipe below changes
+qemu_pkgs="qemu-system-ppc libelf-dev"   # from backports: QEMU pulls libelf1t64 from there
+tool_pkgs="linux-source-7.2 gcc-powerpc64le-linux-gnu gcc-powerpc64-linux-gnu libc6-dev-ppc64el-cross libc6-dev-ppc64-cross gcc libc6-dev make bc bison flex libssl-dev xz-utils cpio gzip python3 meson ninja-build pkg-config e2fsprogs binutils patch file libfdt-dev libjson-c-dev"
+cross_pkgs="libfdt-dev libfdt1 libelf-dev libelf1t64 libjson-c-dev libjson-c5 zlib1g-dev zlib1g libzstd-dev libzstd1 busybox-static"
+chroot_key=$(printf '%s\n' "$chroot_rev" "$suite" "$hostarch" "$qemu_pkgs" "$tool_pkgs" "$cross_pkgs" | sha256sum | cut -c1-12)
+root=$cache/chroot-$suite-$hostarch-$chroot_key
+mounted=()
+
+cleanup() {
+    local m
+    for m in "${mounted[@]}"; do umount -l "$m" 2>/dev/null || true; done
+}
+
+# unmount everything below $1 (left over by a killed run) before it is deleted;
+# rm -rf must never walk into a mounted /proc or /dev/pts
+umount_under() {
+    local d m
+    d=$(cd "$1" 2>/dev/null && pwd -P) || return 0
+    for m in $(awk -v d="$d/" 'index($2 "/", d) == 1 { print $2 }' /proc/mounts | sort -r); do
+        umount -l "$m" || die "cannot unmount $m"
+    done
+    if awk -v d="$d/" 'index($2 "/", d) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+        die "something is still mounted below $d"
+    fi
+}
+safe_rm() {
+    local p
+    for p in "$@"; do
+        [ -e "$p" ] || continue
+        umount_under "$p"
+        rm -rf --one-file-system "$p"
+    done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_chroot() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+
+mount_chroot() {
+    if ! mountpoint -q "$root/proc"; then
+        mount -t proc proc "$root/proc" || die "cannot mount /proc in the chroot"
+    fi
+    mounted+=("$root/proc")
+    if ! mountpoint -q "$root/dev/pts"; then
+        mkdir -p "$root/dev/pts"
+        mount -t devpts devpts "$root/dev/pts" 2>/dev/null && mounted+=("$root/dev/pts") || true
+    fi
+}
+
+# The mirror this machine's apt already uses (never hard-coded).
+find_mirror() {
+    if [ -n "${FADUMP_E2E_MIRROR:-}" ]; then echo "$FADUMP_E2E_MIRROR"; return; fi
+    local f uri
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        # deb822: take URIs of the first stanza whose Suites are not *-security
+        uri=$(awk '
+            BEGIN { RS=""; FS="\n" }
+            {
+                u=""; s=""; t=""; en=1
+                for (i = 1; i <= NF; i++) {
+                    if ($i ~ /^URIs:/)    { u=$i; sub(/^URIs:[ \t]*/, "", u) }
+                    if ($i ~ /^Suites:/)  { s=$i }
+                    if ($i ~ /^Types:/)   { t=$i }
+                    if ($i ~ /^Enabled:[ \t]*no/) { en=0 }
+                }
+                if (en && t ~ /deb( |$)/ && s !~ /security/ && u != "") { split(u, a, " "); print a[1]; exit }
+            }' "$f")
+        if [ -n "$uri" ]; then echo "$uri"; return; fi
+    done
+    if [ -f /etc/apt/sources.list ]; then
+        uri=$(awk '$1 == "deb" && $0 !~ /security/ {
+                    for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i ~ /:\/\//) { print $i; exit }
+                  }' /etc/apt/sources.list)
+        if [ -n "$uri" ]; then echo "$uri"; return; fi
+    fi
+    return 1
+}
+
+setup_chroot() {
+    if [ -f "$root/.e2e-ready" ]; then
+        say "chroot ready: $root"
+        mount_chroot
+        return
+    fi
+    local mirror
+    mirror=$(find_mirror) || die "no Debian mirror found in /etc/apt/sources.list{,.d} (set FADUMP_E2E_MIRROR)"
+    if ! command -v debootstrap >/dev/null; then
+        say "installing debootstrap on the host"
+        { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; } ||
+            die "cannot install debootstrap with apt-get"
+    fi
+    [ -f /usr/share/debootstrap/scripts/$suite ] || die "this debootstrap does not know '$suite' (needs debootstrap >= 1.0.128)"
+    say "debootstrap $suite into $root"
+    safe_rm "$root" "$root.tmp"
+    mkdir -p "$cache"
+    debootstrap --variant=minbase --arch="$hostarch" "$suite" "$root.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 ||
+        { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap $suite failed (log: $cache/debootstrap.log)"; }
+    mv "$root.tmp" "$root"
+    # foreign-arch indexes only from the main suite: a backports/updates index of
+    # ppc64el that is out of sync with the mirror must not break the run
+    cat >"$root/etc/apt/sources.list" <<EOF
+deb $mirror $suite main
+deb [arch=$hostarch] $mirror $suite-updates main
+deb [arch=$hostarch] $mirror $suite-backports main
+EOF
+    echo 'APT::Install-Recommends "false";' >"$root/etc/apt/apt.conf.d/90e2e"
+    echo 'Acquire::Retries "3";' >>"$root/etc/apt/apt.conf.d/90e2e"
+    mount_chroot
+    in_chroot dpkg --add-architecture ppc64el
+    in_chroot apt-get update -q >"$cache/apt.log" 2>&1 ||
+        { tail -20 "$cache/apt.log" >&2; die "apt-get update in the chroot failed"; }
+    say "installing QEMU from $suite-backports and the build tools"
+    # shellcheck disable=SC2086
+    in_chroot apt-get install -y -q -t "$suite-backports" $qemu_pkgs >>"$cache/apt.log" 2>&1 ||
+        { tail -20 "$cache/apt.log" >&2; die "cannot install $qemu_pkgs from $suite-backports"; }
+    # shellcheck disable=SC2086
+    in_chroot apt-get install -y -q $tool_pkgs >>"$cache/apt.log" 2>&1 ||
+        { tail -20 "$cache/apt.log" >&2; die "cannot install the build tools ($tool_pkgs)"; }
+    in_chroot apt-get clean
+    touch "$root/.e2e-ready"
+}
+
+check_qemu() {
+    local v
+    v=$(in_chroot qemu-system-ppc64 --version | head -1) || die "qemu-system-ppc64 missing in the chroot"
+    say "$v"
+    local major
+    major=$(echo "$v" | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+    [ -n "$major" ] && [ "$major" -ge 11 ] || die "QEMU >= 11 is needed for pseries fadump (have: $v)"
+}
+
+# ppc64el static libraries and busybox, unpacked (not installed) into a sysroot so
+# that the chroot's own amd64 packages (QEMU from backports) never conflict with
+# the foreign architecture's versions.
+setup_sysroot() {
+    if [ "$arch" = be ]; then setup_sysroot_be; return; fi
+    sysroot_rel=/e2e/sysroot-$debarch
+    local s=$root$sysroot_rel
+    [ -f "$s/.ready" ] && return
+    rm -rf "$s" "$root/e2e/debs"
+    mkdir -p "$s" "$root/e2e/debs"
+    local p pkgs=
+    for p in $cross_pkgs; do pkgs="$pkgs $p:$debarch"; done
+    # shellcheck disable=SC2086
+    in_chroot sh -c "cd /e2e/debs && apt-get download $pkgs" >"$cache/sysroot.log" 2>&1 ||
+        { tail -20 "$cache/sysroot.log" >&2; die "cannot download the $debarch packages ($pkgs)"; }
+    for p in "$root"/e2e/debs/*.deb; do
+        dpkg-deb -x "$p" "$s" || die "cannot unpack $p"
+        dpkg-deb -f "$p" Package Architecture Version | paste -sd' ' >>"$s/packages.txt"
+    done
+    local libdir=$s/usr/lib/$triplet
+    [ -f "$libdir/libfdt.a" ] && [ -f "$libdir/libelf.a" ] && [ -f "$libdir/libjson-c.a" ] ||
+        die "static libraries missing in $s"
+    [ -x "$s/usr/bin/busybox" ] || [ -x "$s/bin/busybox" ] || die "busybox missing in $s"
+    # Debian's libfdt-dev has no .pc file; meson's prefer_static find_library does
+    # not look in -L folders, so describe it for pkg-config
+    if [ ! -f "$libdir/pkgconfig/libfdt.pc" ]; then
+        local ver
+        ver=$(dpkg-deb -f "$(ls "$root"/e2e/debs/libfdt-dev_*.deb)" Version | sed 's/-.*//; s/^[0-9]*://')
+        mkdir -p "$libdir/pkgconfig"
+        cat >"$libdir/pkgconfig/libfdt.pc" <<EOF
+prefix=/usr
+libdir=\${prefix}/lib/$triplet
+includedir=\${prefix}/include
+
+Name: libfdt
+Description: Flat Device Tree manipulation (written by libfadump tests/e2e/run.sh)
+Version: $ver
+Libs: -L\${libdir} -lfdt
+Cflags: -I\${includedir}
+EOF
+    fi
+    rm -rf "$root/e2e/debs"
+    touch "$s/.ready"
+}
+
+# Big-endian: Debian's main archive has no ppc64 binaries; build the static
+# libraries and busybox from Debian's sources (tests/e2e/build-be-sysroot.sh).
+setup_sysroot_be() {
+    local key
+    key=$(sha256sum <"$here/build-be-sysroot.sh" | cut -c1-12)
+    sysroot_rel=/e2e/sysroot-$debarch-$key
+    local s=$root$sysroot_rel
+    [ -f "$s/.ready" ] && return
+    say "building the big-endian sysroot from Debian sources (zlib, libfdt, json-c, libelf, busybox)"
+    local mirror
+    mirror=$(awk '$1 == "deb" && $2 !~ /^\[/ { print $2; exit }' "$root/etc/apt/sources.list")
+    [ -n "$mirror" ] || die "cannot find the mirror in the chroot's sources.list"
+    if [ ! -f "$root/etc/apt/sources.list.d/e2e-src.list" ]; then
+        echo "deb-src $mirror $suite main" >"$root/etc/apt/sources.list.d/e2e-src.list"
+        in_chroot apt-get update -q >>"$cache/apt.log" 2>&1 || die "apt-get update (deb-src) failed"
+    fi
+    in_chroot apt-get install -y -q dpkg-dev cmake gawk m4 >>"$cache/apt.log" 2>&1 ||
+        die "cannot install dpkg-dev cmake gawk m4 in the chroot"
+    rm -rf "$root/e2e/be-src" "$s"
+    mkdir -p "$root/e2e/be-src"
+    local p
+    for p in zlib device-tree-compiler json-c elfutils busybox; do
+        # only the upstream (orig) tarball is needed; a failing .debian.tar is ignored
+        in_chroot sh -c "cd /e2e/be-src && apt-get source --download-only $p" >>"$cache/be-src.log" 2>&1 || true
+        ls "$root/e2e/be-src/${p}_"*.orig.tar.* >/dev/null 2>&1 ||
+            { tail -5 "$cache/be-src.log" >&2; die "cannot download the source of $p"; }
+    done
+    cp "$here/build-be-sysroot.sh" "$root/e2e/build-be-sysroot.sh"
+    in_chroot /e2e/build-be-sysroot.sh /e2e/be-src "$sysroot_rel" "$jobs" >"$cache/be-sysroot.log" 2>&1 ||
+        { tail -30 "$cache/be-sysroot.log" >&2; die "building the big-endian sysroot failed (log: $cache/be-sysroot.log)"; }
+    rm -rf "$root/e2e/be-src"
+    touch "$s/.ready"
+}
+
+# ------------------------------------------------------------------ kernel
+build_kernel() {
+    mkdir -p "$root/e2e/repo"
+    rm -rf "$root/e2e/repo/kernel"
+    cp -a "$repo/kernel" "$root/e2e/repo/kernel"
+    local key
+    key=$(in_chroot /e2e/repo/kernel/build.sh --arch "$arch" --print-key) || die "kernel/build.sh --print-key failed"
+    kdir_rel=/e2e/kernel/$arch-$key
+    if [ -f "$root$kdir_rel/vmlinux" ]; then
+        say "kernel cached: $kdir_rel ($(cat "$root$kdir_rel/kernelrelease"))"
+        return 0
+    fi
+    rm -rf "$root$kdir_rel"
+    in_chroot /e2e/repo/kernel/build.sh --arch "$arch" --jobs "$jobs" --out "$kdir_rel" ||
+        die "kernel build failed"
+    # keep the image, its map and config; drop the 2 GB of tree and objects
+    rm -rf "$root$kdir_rel/linux" "$root$kdir_rel/obj"
+}
+
+# ------------------------------------------------------------------ fadumpctl
+build_fadumpctl() {
+    fctl_rel=
+    if [ "$fctl_mode" = raw ]; then
+        say "--no-fadumpctl: guest runs without fadumpctl"
+        return 0
+    fi
+    [ -f "$repo/meson.build" ] || die "no meson.build in $repo"
+    # copy the working tree (not .git, not build folders); tar keeps mtimes, so the
+    # meson build folder in the chroot rebuilds only what changed
+    rm -rf "$root/e2e/src"
+    mkdir -p "$root/e2e/src"
+    tar -C "$repo" --exclude=./.git --exclude='./build*' --exclude='./subprojects/packagecache' -cf - . |
+        tar -C "$root/e2e/src" -xf -
+    local b=/e2e/build-fadumpctl-$arch
+    printf "[constants]\nsysroot = '%s'\n" "$sysroot_rel" >"$root/e2e/sysroot-$arch.ini"
+    if [ ! -f "$root$b/build.ninja" ]; then
+        in_chroot sh -c "cd /e2e/src && meson setup --cross-file /e2e/sysroot-$arch.ini \
+            --cross-file tests/e2e/ppc64$( [ "$arch" = le ] && echo le )-cross.ini \
+            -Ddefault_library=static -Dprefer_static=true -Dtests=false -Dabi-check=disabled \
+            -Dbuildtype=release -Db_ndebug=false $b" >"$cache/fadumpctl-setup.log" 2>&1 ||
+            { rm -rf "$root$b"; tail -30 "$cache/fadumpctl-setup.log" >&2; die "meson setup (cross $arch) failed"; }
+    fi
+    fctl_rel=$b/cli/fadumpctl
+    if ! in_chroot ninja -C "$b" -j "$jobs" cli/fadumpctl >"$cache/fadumpctl-build.log" 2>&1; then
+        # The project links fadumpctl against shared_library('fadump'); a -static
+        # link refuses that ("attempted static link of dynamic object"), and the
+        # shared library itself cannot take Debian's static libelf.a.  Compile the
+        # same objects with meson, then link them statically by hand: the CLI's
+        # objects plus the objects of every shared library built in the tree
+        # (hidden visibility does not matter inside one executable).
+        say "meson's own link of fadumpctl failed (see $cache/fadumpctl-build.log): linking its objects statically"
+        cp "$here/eu-search-shim.c" "$root/e2e/eu-search-shim.c"
+        in_chroot sh -s >>"$cache/fadumpctl-build.log" 2>&1 <<EOF || { tail -40 "$cache/fadumpctl-build.log" >&2; die "static link of fadumpctl failed (log: $cache/fadumpctl-build.log)"; }
+set -e
+cd $b
+objs=\$(ninja -t query cli/fadumpctl | grep -E '^ +[^|]*\.o\$')
+for so in \$(ninja -t targets all | sed -n 's/^\([^:]*\.so[.0-9]*\): c_LINKER\$/\1/p'); do
+    objs="\$objs \$(ninja -t query "\$so" | grep -E '^ +[^|]*\.o\$')"
+done
+echo "== compiling \$objs"
+ninja -j $jobs \$objs
+libs=\$(PKG_CONFIG_LIBDIR=$sysroot_rel/usr/lib/$triplet/pkgconfig PKG_CONFIG_SYSROOT_DIR=$sysroot_rel \
+       pkg-config --static --libs json-c libfdt libelf)
+echo "== static link"
+if ! $triplet-gcc -static -o cli/fadumpctl-static \$objs \$libs -lm 2>link.err; then
+    cat link.err
+    # Debian's libelf.a (elfutils 0.192) lacks its eu_* search helpers
+    grep -q "undefined reference to .eu_" link.err || exit 1
+    echo "== libelf.a lacks eu_* helpers: adding tests/e2e/eu-search-shim.c"
+    $triplet-gcc -O2 -c -o eu-search-shim.o /e2e/eu-search-shim.c
+    $triplet-gcc -static -o cli/fadumpctl-static \$objs eu-search-shim.o \$libs -lm
+fi
+EOF
+        fctl_rel=$b/cli/fadumpctl-static
+    fi
+    local info
+    info=$(in_chroot file -b "$fctl_rel")
+    say "fadumpctl: $info"
+    case "$info" in
+        *"statically linked"*) ;;
+        *) die "fadumpctl is not a static binary: $info" ;;
+    esac
+}
+
+# native (amd64) fadumpctl in the chroot, to read the saved dump on the host side
+build_native_fadumpctl() {
+    native_rel=
+    [ "$fctl_mode" = require ] || return 0
+    local b=/e2e/build-fadumpctl-native
+    if [ ! -f "$root$b/build.ninja" ]; then
+        in_chroot sh -c "cd /e2e/src && meson setup -Dtests=false -Dabi-check=disabled $b" \
+            >"$cache/fadumpctl-native.log" 2>&1 ||
+            { rm -rf "$root$b"; tail -30 "$cache/fadumpctl-native.log" >&2; die "meson setup (native) failed"; }
+    fi
+    in_chroot ninja -C "$b" -j "$jobs" cli/fadumpctl >>"$cache/fadumpctl-native.log" 2>&1 ||
+        { tail -30 "$cache/fadumpctl-native.log" >&2; die "native build of fadumpctl failed"; }
+    native_rel=$b/cli/fadumpctl
+}
+
+# ------------------------------------------------------------------ initramfs
+build_initramfs() {
+    local st=$root/e2e/initramfs-$arch
+    rm -rf "$st"
+    mkdir -p "$st"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,out,etc}
+    local bb=$root$sysroot_rel/usr/bin/busybox
+    [ -x "$bb" ] || bb=$root$sysroot_rel/bin/busybox
+    cp "$bb" "$st/bin/busybox"
+    ln -s busybox "$st/bin/sh"
+    if [ -n "$fctl_rel" ]; then
+        cp "$root$fctl_rel" "$st/bin/fadumpctl"
+        in_chroot "$triplet-strip" "/e2e/initramfs-$arch/bin/fadumpctl" 2>/dev/null || true
+    fi
+    {
+        echo '#!/bin/sh'
+        echo '/bin/busybox --install -s /bin'
+        sed 1d "$here/guest-init.sh"
+    } >"$st/init"
+    chmod 755 "$st/init"
+    mknod -m 600 "$st/dev/console" c 5 1 || die "mknod /dev/console failed"
+    in_chroot sh -c "cd /e2e/initramfs-$arch && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1 > /e2e/initramfs-$arch.cpio.gz" ||
+        die "cannot pack the initramfs"
+    say "initramfs: $(du -h "$root/e2e/initramfs-$arch.cpio.gz" | cut -f1)"
+}
+
+# ------------------------------------------------------------------ QEMU
+run_qemu() {
+    local rd=/e2e/run-$arch
+    rm -rf "$root$rd"
+    mkdir -p "$root$rd"
+    # output disk: ext2 in a sparse file, big enough for the vmcore (about RAM size)
+    in_chroot sh -c "truncate -s 4G $rd/disk.img && mke2fs -q -F -t ext2 -L e2e-out $rd/disk.img" ||
+        die "cannot create the output disk"
+    local append="console=hvc0 fadump=on panic=10 panic_on_oops=1 e2e.fadumpctl=$fctl_mode e2e.save=$save_mode"
+    echo "$append" >"$out/cmdline"
+    local qemu=(qemu-system-ppc64 -M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+        -cpu power9 -smp 2 -m 2G -nographic -monitor none -serial stdio -vga none
+        -kernel "$kdir_rel/vmlinux" -initrd "/e2e/initramfs-$arch.cpio.gz" -append "$append"
+        -drive "file=$rd/disk.img,format=raw,if=none,id=out,cache=unsafe"
+        -device virtio-blk-pci,drive=out)
+    printf '%q ' "${qemu[@]}" >"$out/qemu-command"
+    echo >>"$out/qemu-command"
+    say "booting (timeout ${timeout_s}s); console: $out/console.log"
+    local t0 rc=0
+    t0=$(date +%s.%N)
+    # timestamp every console line on the host; show the test's own lines
+    set +e
+    in_chroot timeout --foreground --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 |
+    while IFS= read -r line; do
+        line=${line//$'\r'/}
+        now=$EPOCHREALTIME
+        rel=$(awk "BEGIN{printf \"%.3f\", $now - $t0}")
+        printf '[%9s] %s\n' "$rel" "$line" >>"$out/console.log"
+        case "$line" in
+            *E2E-MARK*|e2e:*|*"Kernel panic"*|*fadump*|*"Oops"*) printf '  [%7.1f] %s\n' "$rel" "$line" ;;
+        esac
+    done
+    rc=${PIPESTATUS[0]}
+    set -e
+    qemu_secs=$(awk "BEGIN{print $(date +%s.%N) - $t0}")
+    [ "$rc" = 124 ] && { tail -40 "$out/console.log" >&2; die "QEMU timed out after ${timeout_s}s"; }
+    [ "$rc" = 0 ] || { tail -40 "$out/console.log" >&2; die "QEMU exited with $rc"; }
+}
+
+mark_time() {
+    # first console timestamp of "E2E-MARK $1"
+    awk -v m="E2E-MARK $1" 'index($0, m) { s = $0; sub(/^\[ */, "", s); sub(/\].*/, "", s); print s; exit }' "$out/console.log"
+}
+
+extract_results() {
+    local rd=/e2e/run-$arch
+    mkdir -p "$root$rd/x"
+    local names
+    names=$(in_chroot debugfs -R "ls -p /" "$rd/disk.img" 2>/dev/null |
+            awk -F/ '$6 != "" && $6 != "." && $6 != ".." && $6 != "lost+found" { printf "/%s ", $6 }')
+    [ -n "$names" ] || die "the output disk is empty: the guest never wrote to it (console: $out/console.log)"
+    in_chroot debugfs -R "rdump $names $rd/x" "$rd/disk.img" >"$out/debugfs.log" 2>&1 ||
+        die "cannot read the output disk (debugfs)"
+}
+
+# ------------------------------------------------------------------ main
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -rf "${out:?}"/*
+say "cache: $cache"
+say "artifacts: $out"
+
+phase_begin setup
+setup_chroot
+check_qemu
+setup_sysroot
+phase_end setup
+
+phase_begin "kernel build"
+build_kernel
+phase_end "kernel build"
+
+phase_begin "fadumpctl cross-build"
+build_fadumpctl
+build_native_fadumpctl
+phase_end "fadumpctl cross-build"
+
+phase_begin initramfs
+build_initramfs
+phase_end initramfs
+
+{
+    echo "arch=$arch"
+    echo "kernel=$(cat "$root$kdir_rel/kernelrelease") ($kdir_rel)"
+    in_chroot dpkg-query -W -f='${Package}=${Version}\n' qemu-system-ppc linux-source-7.2 "gcc-$triplet" meson
+    sed 's/^/sysroot: /' "$root$sysroot_rel/packages.txt"
+} >"$out/versions.txt"
+cp "$root$kdir_rel/config" "$out/kernel.config"
+
+phase_begin qemu
+run_qemu
+t_crash=$(mark_time crash); t_cap=$(mark_time capture-init)
+t_s0=$(mark_time save-start); t_s1=$(mark_time save-end)
+t_r0=$(mark_time release-start); t_r1=$(mark_time release-end)
+sub() { if [ -n "$1" ] && [ -n "$2" ]; then awk "BEGIN{print $2 - $1}"; else echo -1; fi; }
+phase_add "first boot" "$(sub 0 "$t_crash")"
+phase_add "capture boot" "$(sub "$t_crash" "$t_cap")"
+phase_add "save" "$(sub "$t_s0" "$t_s1")"
+phase_add "release" "$(sub "$t_r0" "$t_r1")"
+phase_add "re-register, poweroff" "$(sub "$t_r1" "$qemu_secs")"
+phase_add "qemu total" "$qemu_secs"
+
+phase_begin "host checks"
+extract_results
+cp "$here/check.py" "$root/e2e/check.py"
+cp "$out/console.log" "$root/e2e/run-$arch/x/console.log"   # check.py compares dmesg with it
+set +e
+in_chroot python3 /e2e/check.py --arch "$arch" --mode "$fctl_mode" ${native_rel:+--fadumpctl "$native_rel"} \
+    "/e2e/run-$arch/x" | tee "$out/check.log"
+check_rc=${PIPESTATUS[0]}
+set -e
+# artifacts: everything the guest wrote (boot1/, boot2/), vmcore included
+mv "$root/e2e/run-$arch/x"/* "$out"/
+if [ "$keep_image" = 1 ]; then mv "$root/e2e/run-$arch/disk.img" "$out/disk.img"; fi
+rm -rf "$root/e2e/run-$arch"
+if [ "$keep_vmcore" = 0 ]; then rm -f "$out/boot2/vmcore"; fi
+phase_end "host checks"
+
+print_timing | tee "$out/timing.txt"
+if [ "$check_rc" != 0 ]; then
+    die "end-to-end checks FAILED (artifacts in $out)"
+fi
+say "PASS (artifacts in $out)"
