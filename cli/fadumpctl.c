@@ -39,7 +39,21 @@ static const struct cli_command commands[] = {
 	{ "bootargs", cmd_bootargs, "[get|set ARGS]",
 	  "show or set extra capture-kernel arguments", true },
 	/* vmcore commands */
+	{ "info", cmd_info, "[VMCORE]",
+	  "what a crash dump is (default: /proc/vmcore)", true },
+	{ "save", cmd_save, "DEST",
+	  "copy /proc/vmcore to DEST/vmcore (sparse, durable)", true },
+	{ "dmesg", cmd_dmesg, "[VMCORE]",
+	  "the crashed kernel's log (default: /proc/vmcore)", true },
 	/* crash metadata commands */
+	{ "metadata", cmd_metadata, NULL,
+	  "decode the firmware's dump structures (ibm,kernel-dump)", true },
+	{ "check", cmd_check, NULL,
+	  "one line: is the waiting dump complete and usable", true },
+	{ "crashinfo", cmd_crashinfo, NULL,
+	  "crash-info header and register save area (/proc/kcore)", true },
+	{ "decode", cmd_decode, "TYPE FILE [ARGS]",
+	  "decode a dump structure from a file (see below)", true },
 	{ "help", cmd_help, NULL, "show this help", false },
 };
 
@@ -71,8 +85,26 @@ static void print_help(FILE *out)
 		"                      library debug log on stderr\n"
 		"      --source WHERE  devtree: auto, dir (/proc/device-tree) or fdt\n"
 		"                      (/sys/firmware/fdt); default auto\n"
+		"                      save: the vmcore to copy (default /proc/vmcore\n"
+		"                      under the root)\n"
+		"      --release       save: release the dump's memory once the copy\n"
+		"                      is durably on disk\n"
+		"      --registers     info: the CPUs' registers (NT_PRSTATUS notes)\n"
+		"      --cpu N         info --registers: CPU number N only (note order)\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the library version\n"
+		"\n"
+		"decode TYPEs (FILE is read as given, not under --root):\n"
+		"  kernel-dump FILE            pseries ibm,kernel-dump bytes\n"
+		"  regsave FILE                pseries register save area (CPU state)\n"
+		"  hdat FILE THREAD_SIZE       powernv HDAT thread register data\n"
+		"  crashinfo FILE [ADDR [PT_REGS_SIZE]]  crash-info header; ADDR: where\n"
+		"                              it was read from (finds an old header's\n"
+		"                              cpumask)\n"
+		"  opal-fdm FILE [be|le]       powernv kernel metadata\n"
+		"  opal-cpu FILE               powernv firmware CPU metadata\n"
+		"  (check exits 1 unless the dump is complete, or unverifiable on\n"
+		"  powernv but published by the kernel)\n"
 		"\n"
 		"Exit status:\n"
 		"  0  success\n"
@@ -209,7 +241,7 @@ static int finish_output(int status)
 	return status == EXIT_OK ? EXIT_FAILED : status;
 }
 
-enum { OPT_SOURCE = 0x100 };
+enum { OPT_SOURCE = 0x100, OPT_RELEASE, OPT_REGISTERS, OPT_CPU };
 
 int main(int argc, char **argv)
 {
@@ -218,14 +250,18 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "release", no_argument, NULL, OPT_RELEASE },
+		{ "registers", no_argument, NULL, OPT_REGISTERS },
+		{ "cpu", required_argument, NULL, OPT_CPU },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli cli = { .dt_source = FADUMP_DT_SOURCE_AUTO };
+	struct cli cli = { .dt_source = FADUMP_DT_SOURCE_AUTO, .cpu = -1 };
+	char *end;
 	const struct cli_command *cmd;
-	const char *root;
-	bool show_help = false, show_version = false, source_set = false;
+	const char *root, *source = NULL;
+	bool show_help = false, show_version = false;
 	int opt, status;
 
 	/* Default root: $FADUMP_ROOT lets a whole shell session use a fixture. */
@@ -246,11 +282,21 @@ int main(int argc, char **argv)
 			cli.verbose++;
 			break;
 		case OPT_SOURCE:
-			if (parse_source(optarg, &cli.dt_source) < 0)
+			source = optarg;	/* its meaning depends on the command */
+			break;
+		case OPT_RELEASE:
+			cli.release = true;
+			break;
+		case OPT_REGISTERS:
+			cli.registers = true;
+			break;
+		case OPT_CPU:
+			errno = 0;
+			cli.cpu = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || cli.cpu < 0 ||
+			    cli.cpu > 65535)
 				return cli_usage_error(NULL,
-					"--source: '%s' is not auto, dir or fdt",
-					optarg);
-			source_set = true;
+					"--cpu: '%s' is not a CPU number", optarg);
 			break;
 		case 'h':
 			show_help = true;
@@ -285,8 +331,21 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return cli_usage_error(NULL, "unknown command '%s'", argv[optind]);
 	cli.cmd = cmd->name;
-	if (source_set && cmd->fn != cmd_devtree)
-		return cli_usage_error(&cli, "--source applies to devtree only");
+	if (source && cmd->fn == cmd_devtree) {
+		if (parse_source(source, &cli.dt_source) < 0)
+			return cli_usage_error(NULL,
+				"--source: '%s' is not auto, dir or fdt", source);
+	} else if (source && cmd->fn == cmd_save) {
+		cli.vmcore_source = source;
+	} else if (source) {
+		return cli_usage_error(&cli, "--source applies to devtree and save only");
+	}
+	if (cli.release && cmd->fn != cmd_save)
+		return cli_usage_error(&cli, "--release applies to save only");
+	if ((cli.registers || cli.cpu >= 0) && cmd->fn != cmd_info)
+		return cli_usage_error(&cli, "--registers and --cpu apply to info only");
+	if (cli.cpu >= 0 && !cli.registers)
+		return cli_usage_error(&cli, "--cpu needs --registers");
 
 	if (cmd->needs_ctx) {
 		status = open_ctx(&cli, root);

@@ -41,6 +41,10 @@ struct cli {
 	bool json;			/* --json */
 	int verbose;			/* number of --verbose */
 	enum fadump_dt_source dt_source;/* devtree --source */
+	const char *vmcore_source;	/* save --source: NULL for /proc/vmcore */
+	bool release;			/* save --release */
+	bool registers;			/* info --registers */
+	long cpu;			/* info --cpu N, -1 for every CPU */
 };
 
 struct cli_command {
@@ -67,6 +71,13 @@ int cmd_release(struct cli *cli, int argc, char **argv);
 int cmd_bootargs(struct cli *cli, int argc, char **argv);
 int cmd_regions(struct cli *cli, int argc, char **argv);
 int cmd_devtree(struct cli *cli, int argc, char **argv);
+int cmd_info(struct cli *cli, int argc, char **argv);
+int cmd_save(struct cli *cli, int argc, char **argv);
+int cmd_dmesg(struct cli *cli, int argc, char **argv);
+int cmd_metadata(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_crashinfo(struct cli *cli, int argc, char **argv);
+int cmd_decode(struct cli *cli, int argc, char **argv);
 
 /* format.c: human-readable output */
 

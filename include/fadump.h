@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define FADUMP_VERSION_MAJOR 0
-#define FADUMP_VERSION_MINOR 1
+#define FADUMP_VERSION_MINOR 2
 #define FADUMP_VERSION_MICRO 0
 /* Comparable number: FADUMP_VERSION_NUMBER >= FADUMP_VERSION_ENCODE(0, 1, 0) */
 #define FADUMP_VERSION_ENCODE(maj, min, mic) (((maj) << 16) | ((min) << 8) | (mic))
@@ -447,9 +447,1059 @@ const char *fadump_regions_cmdline_append(const struct fadump_regions *regs,
 /* vmcore: reading and saving crash dumps                             */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A vmcore is an ELF64 core file: /proc/vmcore in the capture boot, or a
+ * copy saved from it. Opening one validates the container (ELF header,
+ * program headers, note framing) against the file's size; the contents of
+ * notes are decoded when asked for, so a damaged VMCOREINFO text does not
+ * stop a dump from being saved. Physical addresses are the crashed
+ * kernel's; numbers in the dump are converted to host byte order.
+ */
+struct fadump_vmcore;
+struct fadump_ppc64_regs;
+
+/**
+ * fadump_vmcore_open - open and validate a vmcore
+ * @path: a file to open as given (relative to the working directory, NOT
+ *        under the context's root: it is the user's file), or NULL for
+ *        <root>/proc/vmcore
+ * @vmp: receives the new object
+ *
+ * The object keeps the file open and holds a reference on @ctx.
+ * Returns 0, -ENOENT (no such file; for NULL: no dump in this boot),
+ * -EBADMSG for anything in the file that is not a well-formed ELF64 core
+ * (the message says what and where: program header N, note N), -E2BIG
+ * for more program headers or note bytes than any kernel writes,
+ * -EOPNOTSUPP for an ELF32 core, -EACCES, -EIO, -ENOMEM. Since: 0.2
+ */
+int fadump_vmcore_open(struct fadump_ctx *ctx, const char *path,
+		       struct fadump_vmcore **vmp);
+
+struct fadump_vmcore *fadump_vmcore_ref(struct fadump_vmcore *vm);
+struct fadump_vmcore *fadump_vmcore_unref(struct fadump_vmcore *vm);
+
+/** fadump_vmcore_get_path - the path the file was opened by. Since: 0.2 */
+const char *fadump_vmcore_get_path(const struct fadump_vmcore *vm);
+
+struct fadump_vmcore_info {
+	size_t size;			/* set by the caller */
+	bool big_endian;		/* EI_DATA: ELFDATA2MSB */
+	unsigned int machine;		/* e_machine: 21 ppc64, 62 x86_64, 183 aarch64 */
+	uint64_t file_size;		/* bytes in the file, headers included */
+	unsigned int segments;		/* PT_LOAD program headers */
+	unsigned int notes;		/* notes in all PT_NOTE segments */
+	unsigned int cpus;		/* NT_PRSTATUS notes: one per CPU */
+	uint64_t memory_bytes;		/* sum of PT_LOAD p_memsz */
+	uint64_t data_bytes;		/* sum of PT_LOAD p_filesz */
+};
+
+#define FADUMP_VMCORE_INFO_SIZE_V1 \
+	(offsetof(struct fadump_vmcore_info, data_bytes) + sizeof(uint64_t))
+
+/**
+ * fadump_vmcore_get_info - what the dump is
+ *
+ * Returns 0, -EINVAL for info->size below FADUMP_VMCORE_INFO_SIZE_V1.
+ * Since: 0.2
+ */
+int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
+			   struct fadump_vmcore_info *info);
+
+/**
+ * fadump_machine_name - "ppc64", "x86_64", "aarch64", ... for an e_machine
+ *
+ * The name does not say the byte order ("ppc64" for ppc64le too). NULL
+ * for machines the library does not name. Since: 0.2
+ */
+const char *fadump_machine_name(unsigned int machine);
+
+struct fadump_vmcore_segment {
+	size_t size;			/* set by the caller */
+	uint64_t paddr;			/* p_paddr: physical address */
+	uint64_t vaddr;			/* p_vaddr */
+	uint64_t offset;		/* p_offset: where the data is in the file */
+	uint64_t filesz;		/* bytes in the file */
+	uint64_t memsz;			/* bytes of memory; beyond filesz reads as 0 */
+	uint32_t flags;			/* p_flags (PF_R, PF_W, PF_X) */
+};
+
+#define FADUMP_VMCORE_SEGMENT_SIZE_V1 \
+	(offsetof(struct fadump_vmcore_segment, flags) + sizeof(uint32_t))
+
+/** fadump_vmcore_segments_count - number of PT_LOAD segments. Since: 0.2 */
+unsigned int fadump_vmcore_segments_count(const struct fadump_vmcore *vm);
+
+/**
+ * fadump_vmcore_get_segment - PT_LOAD number @idx, in program-header order
+ *
+ * Returns 0, -ERANGE for a bad @idx, -EINVAL for out->size below
+ * FADUMP_VMCORE_SEGMENT_SIZE_V1. Since: 0.2
+ */
+int fadump_vmcore_get_segment(const struct fadump_vmcore *vm, unsigned int idx,
+			      struct fadump_vmcore_segment *out);
+
+/**
+ * fadump_vmcore_read - read the crashed kernel's memory by physical address
+ *
+ * Reads may span adjacent segments. Returns 0 when all @len bytes were
+ * read, -ENXIO if any byte of the range is in no segment (a hole, such as
+ * the reserved dump area, or past the end of memory; the message names
+ * the first missing address), -EIO if the file is shorter than when it
+ * was opened. Since: 0.2
+ */
+int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf,
+		       size_t len);
+
+struct fadump_vmcore_note {
+	size_t size;			/* set by the caller */
+	const char *name;		/* owner: "CORE", "VMCOREINFO", ... */
+	uint32_t type;			/* n_type: 1 NT_PRSTATUS, 3 NT_PRPSINFO, ... */
+	const void *desc;		/* the descriptor bytes as in the file,
+					 * owned by the vmcore */
+	size_t descsz;
+	uint64_t offset;		/* file offset of desc */
+};
+
+#define FADUMP_VMCORE_NOTE_SIZE_V1 \
+	(offsetof(struct fadump_vmcore_note, offset) + sizeof(uint64_t))
+
+/** fadump_vmcore_notes_count - notes in all PT_NOTE segments. Since: 0.2 */
+unsigned int fadump_vmcore_notes_count(const struct fadump_vmcore *vm);
+
+/**
+ * fadump_vmcore_get_note - note number @idx in file order, known or not
+ *
+ * name and desc point into @vm. Returns 0, -ERANGE, -EINVAL (out->size).
+ * Since: 0.2
+ */
+int fadump_vmcore_get_note(const struct fadump_vmcore *vm, unsigned int idx,
+			   struct fadump_vmcore_note *out);
+
+/* struct elf_prstatus, the part every 64-bit Linux architecture shares. */
+struct fadump_prstatus {
+	size_t size;			/* set by the caller */
+	unsigned int note;		/* index for fadump_vmcore_get_note() */
+	int32_t pid;			/* pr_pid: 0 in fadump dumps (kernel FIXME) */
+	int32_t ppid;
+	int32_t pgrp;
+	int32_t sid;
+	int32_t signo;			/* pr_info.si_signo */
+	int16_t cursig;			/* pr_cursig */
+	const void *pr_reg;		/* elf_gregset_t in the dump's byte order,
+					 * owned by the vmcore */
+	size_t pr_reg_size;		/* 384 on ppc64 (48 doublewords) */
+};
+
+#define FADUMP_PRSTATUS_SIZE_V1 \
+	(offsetof(struct fadump_prstatus, pr_reg_size) + sizeof(size_t))
+
+/**
+ * fadump_vmcore_get_prstatus - NT_PRSTATUS note of CPU number @cpu
+ * @cpu: 0 .. info.cpus - 1, in note order (the kernel's CPU order; the
+ *       notes carry no CPU number)
+ *
+ * Returns 0, -ERANGE for a bad @cpu, -EINVAL (out->size), -EBADMSG if the
+ * note is too short for the common part or, on ppc64, is not the 504
+ * bytes the kernel writes. Since: 0.2
+ */
+int fadump_vmcore_get_prstatus(const struct fadump_vmcore *vm, unsigned int cpu,
+			       struct fadump_prstatus *out);
+
+/**
+ * fadump_vmcore_get_ppc64_regs - ppc64 registers of CPU number @cpu
+ *
+ * The first 44 doublewords of pr_reg decoded into @regs (regs->size set
+ * by the caller). Returns 0, -EOPNOTSUPP if the dump is not ppc64, and
+ * the errors of fadump_vmcore_get_prstatus(). Since: 0.2
+ */
+int fadump_vmcore_get_ppc64_regs(const struct fadump_vmcore *vm,
+				 unsigned int cpu,
+				 struct fadump_ppc64_regs *regs);
+
+/* struct elf_prpsinfo (64-bit layout, 136 bytes). */
+struct fadump_prpsinfo {
+	size_t size;			/* set by the caller */
+	unsigned int note;		/* index for fadump_vmcore_get_note() */
+	char state;			/* pr_state: numeric process state */
+	char sname;			/* pr_sname: 'R', 'S', ... */
+	bool zombie;
+	int8_t nice;
+	uint64_t flag;			/* pr_flag: task flags */
+	uint32_t uid, gid;
+	int32_t pid, ppid, pgrp, sid;
+	char fname[17];			/* pr_fname, NUL-terminated */
+	char psargs[81];		/* pr_psargs, NUL-terminated */
+};
+
+#define FADUMP_PRPSINFO_SIZE_V1 \
+	(offsetof(struct fadump_prpsinfo, psargs) + 81)
+
+/**
+ * fadump_vmcore_get_prpsinfo - the first NT_PRPSINFO note
+ *
+ * fadump itself writes none; kdump and makedumpfile output may. Returns
+ * 0, -ENOENT if there is none, -EBADMSG if it is not 136 bytes, -EINVAL
+ * (out->size). Since: 0.2
+ */
+int fadump_vmcore_get_prpsinfo(const struct fadump_vmcore *vm,
+			       struct fadump_prpsinfo *out);
+
+/**
+ * fadump_vmcore_vmcoreinfo_count - KEY=VALUE lines of the VMCOREINFO note
+ *
+ * Returns the count, -ENOENT if the dump has no VMCOREINFO note,
+ * -EBADMSG if its text is not KEY=VALUE lines (the message names the
+ * line). The same errors come from the other vmcoreinfo functions.
+ * Since: 0.2
+ */
+int fadump_vmcore_vmcoreinfo_count(const struct fadump_vmcore *vm);
+
+/**
+ * fadump_vmcore_vmcoreinfo_get - line number @idx, in note order
+ *
+ * @key, @value: receive strings owned by @vm (either may be NULL).
+ * Returns 0, -ERANGE for a bad @idx. Since: 0.2
+ */
+int fadump_vmcore_vmcoreinfo_get(const struct fadump_vmcore *vm,
+				 unsigned int idx, const char **key,
+				 const char **value);
+
+/**
+ * fadump_vmcore_vmcoreinfo_lookup - value of the first line with @key
+ *
+ * Keys are compared exactly: "OSRELEASE", "SYMBOL(init_uts_ns)".
+ * Returns 0, -ENOENT if there is no such key. Since: 0.2
+ */
+int fadump_vmcore_vmcoreinfo_lookup(const struct fadump_vmcore *vm,
+				    const char *key, const char **value);
+
+/**
+ * fadump_vmcore_page_size - the crashed kernel's PAGESIZE (VMCOREINFO)
+ *
+ * Returns 0, -ENOENT if absent, -EBADMSG if not a power of two of at
+ * least 512 written in decimal. Since: 0.2
+ */
+int fadump_vmcore_page_size(const struct fadump_vmcore *vm, uint64_t *out);
+
+/**
+ * fadump_vmcore_crash_time - CRASHTIME (VMCOREINFO): seconds since 1970
+ *
+ * Returns 0, -ENOENT if absent, -EBADMSG if not a decimal integer.
+ * Since: 0.2
+ */
+int fadump_vmcore_crash_time(const struct fadump_vmcore *vm, int64_t *out);
+
+/* How the crashed kernel kept its log. */
+enum fadump_dmesg_format {
+	FADUMP_DMESG_UNKNOWN = 0,
+	FADUMP_DMESG_LOCKLESS = 1,	/* 5.10+: printk_ringbuffer (prb) */
+	FADUMP_DMESG_LOG_BUF = 2,	/* 3.5 - 5.9: log_buf of struct printk_log */
+};
+
+/* One record of the crashed kernel's log. */
+struct fadump_dmesg_record {
+	size_t size;			/* sizeof the library's struct */
+	uint64_t seq;			/* printk_info.seq */
+	uint64_t ts_nsec;		/* local_clock() at printk time */
+	uint32_t caller_id;		/* 0x80000000 | CPU, or the task's PID */
+	const char *text;		/* text_len bytes, not NUL-terminated,
+					 * valid during the callback only */
+	size_t text_len;
+};
+
+/* Return 0 to go on; a negative errno stops the walk and is returned. */
+typedef int (*fadump_dmesg_fn)(void *userdata,
+			       const struct fadump_dmesg_record *rec);
+
+struct fadump_dmesg_summary {
+	size_t size;			/* set by the caller */
+	enum fadump_dmesg_format format;
+	unsigned int records;		/* handed to the callback */
+	unsigned int lost;		/* ids in the ring's window whose record
+					 * was overwritten, unfinished or had
+					 * no room: the kernel drops them too */
+};
+
+#define FADUMP_DMESG_SUMMARY_SIZE_V1 \
+	(offsetof(struct fadump_dmesg_summary, lost) + sizeof(unsigned int))
+
+/**
+ * fadump_vmcore_dmesg - the crashed kernel's log, oldest record first
+ * @sum: may be NULL
+ *
+ * Found through VMCOREINFO alone (SYMBOL(prb), or SYMBOL(log_buf) before
+ * 5.10, and the SIZE/OFFSET keys of log_buf_vmcoreinfo_setup()), as
+ * vmcore-dmesg does; log_buf records carry no sequence number, so seq
+ * counts them from 0. Kernel virtual
+ * addresses are translated through the PT_LOADs' p_vaddr, or on ppc64
+ * the linear map; ring sizes above 64 MiB are refused.
+ *
+ * Returns 0, -ENOENT if VMCOREINFO or a key is missing (the message names
+ * it), -EBADMSG for a ring or log_buf whose header or records are
+ * impossible (the message names the field or index), -ENXIO for
+ * an address outside the linear map or not in the dump, what @fn
+ * returned, -EINVAL, -ENOMEM, -EIO. Since: 0.2
+ */
+int fadump_vmcore_dmesg(struct fadump_vmcore *vm, fadump_dmesg_fn fn,
+			void *userdata, struct fadump_dmesg_summary *sum);
+
+/**
+ * fadump_vmcore_dmesg_text - the log as vmcore-dmesg prints it
+ * @text: receives a NUL-terminated malloc()ed string the caller frees:
+ *        "[%5lu.%06lu] text" lines, bytes other than printable ASCII,
+ *        tab and newline written as \xNN
+ * @len: may be NULL; receives strlen(*text)
+ *
+ * Returns what fadump_vmcore_dmesg() returns. Since: 0.2
+ */
+int fadump_vmcore_dmesg_text(struct fadump_vmcore *vm, char **text,
+			     size_t *len, struct fadump_dmesg_summary *sum);
+
+/* One piece of the file, handed to a fadump_vmcore_stream() callback. */
+struct fadump_vmcore_chunk {
+	size_t size;			/* sizeof the library's struct */
+	uint64_t offset;		/* file offset of data[0] */
+	const void *data;		/* valid during the callback only */
+	size_t len;
+	uint64_t total;			/* file size */
+};
+
+/*
+ * Return 0 to go on. A negative errno stops the stream and is returned
+ * as is; any other value stops it with -ECANCELED.
+ */
+typedef int (*fadump_vmcore_chunk_fn)(void *userdata,
+				      const struct fadump_vmcore_chunk *chunk);
+
+/**
+ * fadump_vmcore_stream - hand the whole file to @fn in order, in chunks
+ * @chunk_size: bytes per chunk, a multiple of 4096 of at most 64 MiB
+ *              (0: the default, 4 MiB); every chunk but the last is this
+ *              long and chunk offsets are multiples of it
+ *
+ * Memory use is one chunk whatever the dump's size. Returns 0, -EINVAL
+ * for a bad @chunk_size, -EIO if the file ends before the size it had
+ * when opened, what @fn returned (see fadump_vmcore_chunk_fn). Since: 0.2
+ */
+int fadump_vmcore_stream(struct fadump_vmcore *vm, size_t chunk_size,
+			 fadump_vmcore_chunk_fn fn, void *userdata);
+
+/* Called after each chunk: return non-zero to cancel (-ECANCELED). */
+typedef int (*fadump_progress_fn)(void *userdata, uint64_t done,
+				  uint64_t total);
+
+enum fadump_save_flags {
+	/* Write zero blocks too: a full-size file instead of a sparse one. */
+	FADUMP_SAVE_NO_SPARSE = 1 << 0,
+};
+
+struct fadump_save_opts {
+	size_t size;			/* set by the caller */
+	unsigned int flags;		/* enum fadump_save_flags */
+	const char *name;		/* file name in the directory; NULL: "vmcore" */
+	size_t chunk_size;		/* as for fadump_vmcore_stream(); 0: default */
+	fadump_progress_fn progress;	/* may be NULL */
+	void *userdata;			/* for @progress */
+};
+
+#define FADUMP_SAVE_OPTS_SIZE_V1 \
+	(offsetof(struct fadump_save_opts, userdata) + sizeof(void *))
+
+struct fadump_save_result {
+	size_t size;			/* set by the caller */
+	uint64_t bytes_total;		/* size of the dump and of the copy */
+	uint64_t bytes_written;		/* data written (non-zero blocks) */
+	uint64_t zero_bytes_skipped;	/* left as holes */
+	uint64_t nanoseconds;		/* from open of the copy to directory sync */
+};
+
+#define FADUMP_SAVE_RESULT_SIZE_V1 \
+	(offsetof(struct fadump_save_result, nanoseconds) + sizeof(uint64_t))
+
+/**
+ * fadump_vmcore_save - copy the dump durably into directory @dest
+ * @opts: may be NULL for the defaults
+ * @res: may be NULL
+ *
+ * The copy is byte for byte the file (ELF layout kept, so every dump tool
+ * reads it as the original), with all-zero blocks left as holes. It is
+ * written to a temporary "<dest>/.vmcore.XXXXXX" (O_EXCL, O_NOFOLLOW, mode
+ * 0600: a dump holds passwords and keys), fsync()ed, renamed to
+ * "<dest>/<name>" without replacing anything, and the directory is
+ * fsync()ed. On any failure the temporary file is removed and nothing is
+ * left behind. @dest itself must not be a symbolic link.
+ *
+ * Free space is checked first against the bytes that must be written
+ * whatever the contents (the headers and notes); how much of the memory
+ * is zero is only known by reading it, so a full disk found later is
+ * reported as -ENOSPC with how far the copy got.
+ *
+ * Returns 0, -EEXIST if <dest>/<name> already exists (a dump is never
+ * overwritten), -ENOSPC / -EDQUOT, -ECANCELED if @opts->progress asked to
+ * stop, -ENOTDIR, -ELOOP (@dest is a symlink), -EINVAL (bad name, sizes),
+ * -EACCES, -EIO and the errors of fadump_vmcore_stream(). Since: 0.2
+ */
+int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
+		       const struct fadump_save_opts *opts,
+		       struct fadump_save_result *res);
+
 /* ------------------------------------------------------------------ */
 /* Crash metadata: firmware dump structures and the crash-info header */
 /* ------------------------------------------------------------------ */
+
+/*
+ * One CPU's registers as the 64-bit kernel's struct pt_regs / user_pt_regs
+ * holds them (arch/powerpc/include/uapi/asm/ptrace.h): the first 44
+ * doublewords of an NT_PRSTATUS pr_reg (elf_gregset_t, ELF_NGREG 48, the
+ * last 4 are padding). Values are host-endian. Sources that do not carry
+ * a register leave it 0, as the kernel's own note builders do.
+ *
+ * shared with the vmcore NT_PRSTATUS decoder
+ */
+struct fadump_ppc64_regs {
+	size_t size;			/* set by the caller */
+	uint64_t gpr[32];
+	uint64_t nip;
+	uint64_t msr;
+	uint64_t orig_gpr3;
+	uint64_t ctr;
+	uint64_t link;
+	uint64_t xer;
+	uint64_t ccr;
+	uint64_t softe;
+	uint64_t trap;
+	uint64_t dar;
+	uint64_t dsisr;
+	uint64_t result;
+};
+
+#define FADUMP_PPC64_REGS_SIZE_V1 \
+	(offsetof(struct fadump_ppc64_regs, result) + sizeof(uint64_t))
+
+/*
+ * Byte order of a structure. Firmware structures are big-endian; the
+ * crash-info header and the OPAL kernel metadata are in the crashed
+ * kernel's own order, which the parsers report.
+ */
+enum fadump_byte_order {
+	FADUMP_BYTE_ORDER_AUTO = 0,	/* parsers: detect it; results: undecided */
+	FADUMP_BYTE_ORDER_BIG = 1,
+	FADUMP_BYTE_ORDER_LITTLE = 2,
+};
+
+/** fadump_byte_order_name - "big-endian", "little-endian" or "unknown". Since: 0.1 */
+const char *fadump_byte_order_name(enum fadump_byte_order order);
+
+/*
+ * What the capture kernel can make of a preserved dump, judged from the
+ * firmware's and the kernel's metadata by the kernel's own rules.
+ */
+enum fadump_dump_verdict {
+	FADUMP_DUMP_COMPLETE = 0,	/* every requested section copied in full, no error flag */
+	FADUMP_DUMP_INCOMPLETE = 1,	/* something is short or flagged, but the
+					 * kernel still builds a vmcore from it */
+	FADUMP_DUMP_UNUSABLE = 2,	/* the kernel refuses the dump */
+};
+
+/** fadump_dump_verdict_name - "complete", "incomplete", "unusable". Since: 0.1 */
+const char *fadump_dump_verdict_name(enum fadump_dump_verdict verdict);
+
+/*
+ * pseries: the dump memory structure (rtas_fadump_mem_struct) the kernel
+ * registered with ibm,configure-kernel-dump and the firmware hands back,
+ * filled in, as /rtas/ibm,kernel-dump in the capture boot. Big-endian.
+ */
+
+/* Section types (source_data_type; rtas-fadump.h, PAPR) */
+#define FADUMP_PAPR_CPU_STATE		0x0001	/* register save area */
+#define FADUMP_PAPR_HPTE		0x0002	/* hashed page table */
+#define FADUMP_PAPR_BOOT_MEMORY		0x0011	/* "real-mode region": a copy of boot memory */
+#define FADUMP_PAPR_PARAM_AREA		0x0100	/* OS-defined: bootargs_append (6.10+) */
+
+#define FADUMP_PAPR_REQUEST_FLAG	0x00000001	/* request_flag: copy this section */
+
+/* dump_status_flag bits (PAPR, as QEMU's spapr_fadump.h names them) */
+#define FADUMP_PAPR_STATUS_PERFORMED	0x8000
+#define FADUMP_PAPR_STATUS_TRIGGERED	0x4000
+#define FADUMP_PAPR_STATUS_ERROR	0x2000	/* RTAS_FADUMP_ERROR_FLAG */
+
+/* Section error_flags bits (PAPR, as QEMU's spapr_fadump.h names them) */
+#define FADUMP_PAPR_ERR_INVALID_TYPE		0x8000
+#define FADUMP_PAPR_ERR_INVALID_SOURCE		0x4000
+#define FADUMP_PAPR_ERR_LENGTH_EXCEEDS_SOURCE	0x2000
+#define FADUMP_PAPR_ERR_INVALID_DEST		0x1000
+#define FADUMP_PAPR_ERR_DEST_TOO_SMALL		0x0800
+
+enum fadump_papr_form {
+	/*
+	 * 3.4 - 6.9: header, CPU state, HPTE, one boot-memory section from
+	 * address 0; 160 bytes. A 6.10+ kernel with one boot region and no
+	 * param area registers the same bytes, so this form is judged by
+	 * the rules of both generations.
+	 */
+	FADUMP_PAPR_FORM_FIXED = 1,
+	/* 6.10+: header and up to 10 sections of any type, in any order. */
+	FADUMP_PAPR_FORM_SECTIONS = 2,
+};
+
+struct fadump_papr_dump;
+
+/**
+ * fadump_papr_dump_parse - decode an ibm,kernel-dump property
+ * @buf: the property bytes (copied), @len bytes
+ *
+ * Accepted lengths: the 40-byte header plus at least the dump_num_sections
+ * sections, read from offset_first_dump_section (40 in every kernel; the
+ * kernel itself ignores the field, this parser honours it). Both what
+ * firmware may return are covered: the registered 40 + 40 * n bytes
+ * (QEMU) and the whole 160- or 440-byte kernel struct.
+ *
+ * Returns 0, -EINVAL for NULL arguments, -EBADMSG for a property that is
+ * not a dump structure: shorter than the header or than the sections it
+ * announces, more than 10 sections (PAPR version 1), sections starting
+ * inside the header, boot-memory sections that overlap, run out of
+ * address order or overflow 64 bits (the kernel registers them in
+ * ascending order); -EPROTONOSUPPORT for a
+ * dump_format_version other than 1; -ENOMEM. The message names the field
+ * and the section. Since: 0.1
+ */
+int fadump_papr_dump_parse(struct fadump_ctx *ctx, const void *buf, size_t len,
+			   struct fadump_papr_dump **pdp);
+
+/**
+ * fadump_papr_dump_from_devtree - the same for @dt's /rtas/ibm,kernel-dump
+ *
+ * Returns -ENOENT (with a message) when the property is absent: no dump is
+ * waiting, or this is not pseries. Since: 0.1
+ */
+int fadump_papr_dump_from_devtree(struct fadump_ctx *ctx,
+				  const struct fadump_devtree *dt,
+				  struct fadump_papr_dump **pdp);
+
+struct fadump_papr_dump *fadump_papr_dump_ref(struct fadump_papr_dump *pd);
+struct fadump_papr_dump *fadump_papr_dump_unref(struct fadump_papr_dump *pd);
+
+struct fadump_papr_dump_header {
+	size_t size;			/* set by the caller */
+	uint32_t format_version;	/* dump_format_version, 1 */
+	uint16_t num_sections;		/* dump_num_sections */
+	uint16_t status_flags;		/* dump_status_flag, FADUMP_PAPR_STATUS_* */
+	uint32_t offset_first_section;	/* offset_first_dump_section */
+	uint32_t dd_block_size;		/* disk-dump fields: Linux writes 0 */
+	uint64_t dd_block_offset;
+	uint64_t dd_num_blocks;
+	uint32_t dd_offset_disk_path;
+	uint32_t max_time_auto;		/* 0: no automatic dump-reboot */
+	enum fadump_papr_form form;
+	size_t length;			/* bytes of the property */
+};
+
+#define FADUMP_PAPR_DUMP_HEADER_SIZE_V1 \
+	(offsetof(struct fadump_papr_dump_header, length) + sizeof(size_t))
+
+/** fadump_papr_dump_get_header - copy the header; -EINVAL for a short out->size. Since: 0.1 */
+int fadump_papr_dump_get_header(const struct fadump_papr_dump *pd,
+				struct fadump_papr_dump_header *out);
+
+/** fadump_papr_dump_section_count - dump_num_sections. Since: 0.1 */
+unsigned int fadump_papr_dump_section_count(const struct fadump_papr_dump *pd);
+
+struct fadump_papr_section {
+	size_t size;			/* set by the caller */
+	uint32_t request_flag;
+	uint16_t type;			/* source_data_type, FADUMP_PAPR_* */
+	uint16_t error_flags;		/* FADUMP_PAPR_ERR_*; any bit: failed */
+	uint64_t source_address;
+	uint64_t source_len;		/* bytes requested */
+	uint64_t bytes_dumped;		/* bytes the firmware copied */
+	uint64_t destination_address;
+	const char *type_name;		/* see fadump_papr_section_type_name() */
+	bool complete;			/* no error flag and bytes_dumped == source_len */
+	const char *problem;		/* NULL, or one line saying what is wrong */
+};
+
+#define FADUMP_PAPR_SECTION_SIZE_V1 \
+	(offsetof(struct fadump_papr_section, problem) + sizeof(const char *))
+
+/**
+ * fadump_papr_dump_get_section - copy section @idx (0-based)
+ *
+ * Strings point into @pd. Returns 0, -ERANGE, -EINVAL. Since: 0.1
+ */
+int fadump_papr_dump_get_section(const struct fadump_papr_dump *pd,
+				 unsigned int idx,
+				 struct fadump_papr_section *out);
+
+/**
+ * fadump_papr_section_type_name - "CPU state", "HPTE", "boot memory",
+ * "param area" or "unknown". Since: 0.1
+ */
+const char *fadump_papr_section_type_name(uint16_t type);
+
+/*
+ * What the capture kernel derives from the structure
+ * (rtas_fadump_get_config() and rtas_fadump_process() in 7.2; the 3.4 -
+ * 5.4 fadump.c computed the same values from its one boot region).
+ */
+struct fadump_papr_dump_summary {
+	size_t size;			/* set by the caller */
+	enum fadump_dump_verdict verdict;
+	unsigned int boot_regions;	/* boot-memory sections */
+	uint64_t boot_memory_size;	/* sum of their lengths */
+	uint64_t boot_mem_top;		/* ... plus the holes between them:
+					 * crash memory starts here */
+	bool has_crashinfo_addr;	/* a boot section copies address 0 */
+	uint64_t crashinfo_addr;	/* fadumphdr_addr: destination of the
+					 * section from 0 + boot_memory_size */
+	bool has_cpu_state;
+	uint64_t cpu_state_addr;	/* destination of the CPU state section */
+	uint64_t cpu_state_len;		/* bytes the firmware wrote there */
+	bool has_param_area;
+	uint64_t param_area_addr;
+};
+
+#define FADUMP_PAPR_DUMP_SUMMARY_SIZE_V1 \
+	(offsetof(struct fadump_papr_dump_summary, param_area_addr) + sizeof(uint64_t))
+
+/** fadump_papr_dump_get_summary - derived addresses and the verdict. Since: 0.1 */
+int fadump_papr_dump_get_summary(const struct fadump_papr_dump *pd,
+				 struct fadump_papr_dump_summary *out);
+
+/**
+ * fadump_papr_dump_problem - reason @idx why the dump is not complete
+ *
+ * One line each, naming the section; NULL past the last. A complete dump
+ * has none. Since: 0.1
+ */
+const char *fadump_papr_dump_problem(const struct fadump_papr_dump *pd,
+				     unsigned int idx);
+
+/** fadump_papr_dump_raw - the property bytes as given. Since: 0.1 */
+int fadump_papr_dump_raw(const struct fadump_papr_dump *pd, const void **data,
+			 size_t *len);
+
+/*
+ * ibm,configure-kernel-dump-version: the lowest and highest dump format
+ * version the firmware supports. No Linux version reads it. QEMU writes
+ * two u16 in the host's byte order (spapr_dt_rtas_fadump()), so on an x86
+ * host the bytes are little-endian.
+ */
+struct fadump_papr_versions {
+	size_t size;			/* set by the caller */
+	uint16_t min;
+	uint16_t max;
+	/*
+	 * The order that gives 1 <= min <= max <= 255 (format versions
+	 * are small; 1 is the only one); AUTO when neither does, and then
+	 * min and max are the big-endian reading.
+	 */
+	enum fadump_byte_order byte_order;
+};
+
+/**
+ * fadump_papr_versions_parse - decode the -version property's bytes
+ *
+ * Returns 0, -EBADMSG unless @len is 4, -EINVAL. Since: 0.1
+ */
+int fadump_papr_versions_parse(struct fadump_ctx *ctx, const void *buf,
+			       size_t len, struct fadump_papr_versions *out);
+
+/*
+ * Per-CPU register sets left by the firmware: the pseries register save
+ * area (CPU state section, PAPR "REGSAVE" format) or the powernv HDAT
+ * thread register data (OPAL CPU tag). Each CPU's registers go into a
+ * struct fadump_ppc64_regs exactly as the kernel's note builders map them
+ * (rtas_fadump_set_regval(), opal_fadump_set_regval_regnum()); the other
+ * entries are kept and can be listed.
+ */
+enum fadump_cpuregs_format {
+	FADUMP_CPUREGS_RTAS = 1,	/* pseries register save area */
+	FADUMP_CPUREGS_HDAT = 2,	/* powernv HDAT thread data */
+};
+
+/* No more CPUs than this are decoded: NR_CPUS is at most 8192 on ppc64. */
+#define FADUMP_CPUREGS_MAX_CPUS 16384
+
+struct fadump_cpuregs;
+
+/**
+ * fadump_cpuregs_parse_rtas - decode a pseries register save area
+ * @buf: the CPU state section's contents (copied), @len bytes
+ *
+ * Layout (rtas-fadump.h): {be64 magic "REGSAVE", be32 version, be32
+ * num_cpu_offset}, a be32 CPU count at num_cpu_offset, then per CPU
+ * 16-byte {be64 id, be64 value} entries from "CPUSTRT" (low 32 bits of the
+ * value: logical CPU number) to "CPUEND".
+ *
+ * Returns 0; -EBADMSG for a wrong magic (a byte-swapped one is named as
+ * such), num_cpu_offset inside the header or past the end, a CPU block
+ * not starting with CPUSTRT, a missing CPUEND (a CPUSTRT or the end of
+ * the buffer comes first), a CPU count the buffer cannot hold; -E2BIG for
+ * more than FADUMP_CPUREGS_MAX_CPUS CPUs; -EINVAL, -ENOMEM. Since: 0.1
+ */
+int fadump_cpuregs_parse_rtas(struct fadump_ctx *ctx, const void *buf,
+			      size_t len, struct fadump_cpuregs **rsp);
+
+/**
+ * fadump_cpuregs_parse_hdat - decode powernv HDAT thread register data
+ * @buf: the CPU region of the OPAL CPU metadata (region 0), @len bytes
+ * @thread_size: cpu_data_size of that metadata: bytes per thread
+ *
+ * Threads are @thread_size apart, @len / @thread_size of them; each
+ * starts with a 24-byte header {be32 pir, u8 core_state, 3 reserved, be32
+ * offset, ecnt, esize, eactsz}; register entries {be32 type, be32 number,
+ * be64 value} start at 8 + offset. As in opal_fadump_build_cpu_notes(),
+ * the first thread's offset, count and entry size hold for all.
+ *
+ * Returns 0; -EBADMSG if @thread_size is 0, smaller than the thread
+ * header or larger than @len, or if the entries do not fit in a thread
+ * (the message gives the numbers); -E2BIG for more than
+ * FADUMP_CPUREGS_MAX_CPUS threads; -EINVAL, -ENOMEM. Since: 0.1
+ */
+int fadump_cpuregs_parse_hdat(struct fadump_ctx *ctx, const void *buf,
+			      size_t len, uint32_t thread_size,
+			      struct fadump_cpuregs **rsp);
+
+struct fadump_cpuregs *fadump_cpuregs_ref(struct fadump_cpuregs *rs);
+struct fadump_cpuregs *fadump_cpuregs_unref(struct fadump_cpuregs *rs);
+
+/** fadump_cpuregs_format - RTAS or HDAT. Since: 0.1 */
+enum fadump_cpuregs_format fadump_cpuregs_format(const struct fadump_cpuregs *rs);
+
+/**
+ * fadump_cpuregs_version - RTAS: the save area header's version (QEMU
+ * writes 0; the kernel does not look). HDAT: 0. Since: 0.1
+ */
+uint32_t fadump_cpuregs_version(const struct fadump_cpuregs *rs);
+
+/** fadump_cpuregs_count - CPUs (RTAS) or threads (HDAT) decoded. Since: 0.1 */
+unsigned int fadump_cpuregs_count(const struct fadump_cpuregs *rs);
+
+struct fadump_cpu_state {
+	size_t size;			/* set by the caller */
+	uint32_t id;			/* RTAS: logical CPU number; HDAT: PIR */
+	bool active;			/* HDAT: core_state is not 0x0F (the
+					 * kernel skips inactive threads);
+					 * RTAS: always true */
+	uint8_t core_state;		/* HDAT only */
+	unsigned int entries;		/* register entries (without CPUSTRT/CPUEND) */
+	unsigned int ignored;		/* entries the kernel does not put in pt_regs */
+	uint64_t offset;		/* where the CPU's data starts in the buffer */
+};
+
+#define FADUMP_CPU_STATE_SIZE_V1 \
+	(offsetof(struct fadump_cpu_state, offset) + sizeof(uint64_t))
+
+/** fadump_cpuregs_get_cpu - CPU @idx, in firmware order. -ERANGE, -EINVAL. Since: 0.1 */
+int fadump_cpuregs_get_cpu(const struct fadump_cpuregs *rs, unsigned int idx,
+			   struct fadump_cpu_state *out);
+
+/** fadump_cpuregs_get_regs - CPU @idx's registers. -ERANGE, -EINVAL. Since: 0.1 */
+int fadump_cpuregs_get_regs(const struct fadump_cpuregs *rs, unsigned int idx,
+			    struct fadump_ppc64_regs *out);
+
+/**
+ * fadump_cpuregs_find - index of the first CPU with @id
+ *
+ * Returns the index, -ENOENT if there is none. Since: 0.1
+ */
+int fadump_cpuregs_find(const struct fadump_cpuregs *rs, uint32_t id);
+
+struct fadump_reg_entry {
+	size_t size;			/* set by the caller */
+	uint64_t id;			/* RTAS: ASCII name packed big-end first
+					 * ("GPR05" = 0x4750523035000000);
+					 * HDAT: type << 32 | register number */
+	uint64_t value;
+	char name[24];			/* "GPR05", "MSR", "SPR9"...; RTAS ids that
+					 * are not printable ASCII: "0x..." */
+	bool used;			/* the kernel puts it in pt_regs */
+};
+
+#define FADUMP_REG_ENTRY_SIZE_V1 \
+	(offsetof(struct fadump_reg_entry, used) + sizeof(bool))
+
+/**
+ * fadump_cpuregs_get_entry - register entry @entry of CPU @idx, as stored
+ *
+ * Returns 0, -ERANGE for either index, -EINVAL. Since: 0.1
+ */
+int fadump_cpuregs_get_entry(const struct fadump_cpuregs *rs, unsigned int idx,
+			     unsigned int entry, struct fadump_reg_entry *out);
+
+/*
+ * powernv: the kernel's metadata (struct opal_fadump_mem_struct,
+ * opal-fadump.h) that the OPAL KERNEL tag points to, in the last page of
+ * the reservation: {u8 version 1, 3 reserved, u16 region_cnt, u16
+ * registered_regions, u64 fadumphdr_addr, {src, dest, size}[128]}, 3088
+ * bytes. 5.5 - 5.18 wrote every field, the regions included, in the
+ * kernel's own byte order; since "powerpc/fadump: Fix fadump to work
+ * with a different endian capture kernel" (5.19, also in 5.10.y and
+ * 5.15.y stable) all are big-endian.
+ */
+struct fadump_opal_fdm;
+
+/* Regions in the OPAL metadata: FADUMP_MAX_MEM_REGS. */
+#define FADUMP_OPAL_MAX_REGIONS 128
+
+/**
+ * fadump_opal_fdm_parse - decode OPAL kernel metadata
+ * @order: BIG (5.19+, or a big-endian kernel), LITTLE (a little-endian
+ *         5.5 - 5.18 kernel) or AUTO: the order in which region_cnt is at
+ *         most 128 (a count n in 1..128 read the other way round is
+ *         n * 256)
+ *
+ * @len must cover the 16-byte header and region_cnt regions; more bytes
+ * (the whole 3088-byte struct) are fine.
+ *
+ * Returns 0; -EPROTONOSUPPORT for a version other than 1; -EBADMSG for
+ * region_cnt above 128 (in both orders, under AUTO), registered_regions
+ * above region_cnt, a buffer too short for the regions, regions out of
+ * address order or overflowing; -EINVAL, -ENOMEM. Since: 0.1
+ */
+int fadump_opal_fdm_parse(struct fadump_ctx *ctx, const void *buf, size_t len,
+			  enum fadump_byte_order order,
+			  struct fadump_opal_fdm **fdmp);
+
+struct fadump_opal_fdm *fadump_opal_fdm_ref(struct fadump_opal_fdm *fdm);
+struct fadump_opal_fdm *fadump_opal_fdm_unref(struct fadump_opal_fdm *fdm);
+
+struct fadump_opal_fdm_info {
+	size_t size;			/* set by the caller */
+	uint8_t version;
+	uint16_t region_cnt;
+	uint16_t registered_regions;	/* regions registered for MPIPL */
+	uint64_t crashinfo_addr;	/* fadumphdr_addr, as stored */
+	enum fadump_byte_order byte_order;
+	uint64_t boot_memory_size;	/* sum of the region sizes */
+	uint64_t boot_mem_top;		/* ... plus holes (opal_fadump_get_config()) */
+	enum fadump_dump_verdict verdict;
+};
+
+#define FADUMP_OPAL_FDM_INFO_SIZE_V1 \
+	(offsetof(struct fadump_opal_fdm_info, verdict) + sizeof(enum fadump_dump_verdict))
+
+/** fadump_opal_fdm_get_info - header fields, derived values, verdict. Since: 0.1 */
+int fadump_opal_fdm_get_info(const struct fadump_opal_fdm *fdm,
+			     struct fadump_opal_fdm_info *out);
+
+struct fadump_opal_region {
+	size_t size;			/* set by the caller */
+	uint64_t source;
+	uint64_t destination;
+	uint64_t length;
+	bool preserved;			/* index below registered_regions */
+};
+
+#define FADUMP_OPAL_REGION_SIZE_V1 \
+	(offsetof(struct fadump_opal_region, preserved) + sizeof(bool))
+
+/** fadump_opal_fdm_get_region - region @idx below region_cnt. -ERANGE, -EINVAL. Since: 0.1 */
+int fadump_opal_fdm_get_region(const struct fadump_opal_fdm *fdm,
+			       unsigned int idx, struct fadump_opal_region *out);
+
+/** fadump_opal_fdm_problem - reason @idx the dump is not complete, NULL past the last. Since: 0.1 */
+const char *fadump_opal_fdm_problem(const struct fadump_opal_fdm *fdm,
+				    unsigned int idx);
+
+/*
+ * powernv: the firmware's CPU metadata (struct opal_mpipl_fadump,
+ * opal-api.h) the OPAL CPU tag points to. Big-endian, packed: {u8 version
+ * 1, 7 reserved, be32 crashing_pir, cpu_data_version, cpu_data_size,
+ * region_cnt, {be64 src, dest, size}[region_cnt]}. Region 0 holds the
+ * HDAT thread data for fadump_cpuregs_parse_hdat().
+ */
+struct fadump_opal_cpu_meta {
+	size_t size;			/* set by the caller */
+	uint8_t version;
+	uint32_t crashing_pir;
+	uint32_t cpu_data_version;	/* HDAT format, 1 */
+	uint32_t cpu_data_size;		/* bytes per thread */
+	uint32_t region_cnt;
+	uint64_t cpu_data_addr;		/* region 0 destination */
+	uint64_t cpu_data_len;		/* region 0 size */
+};
+
+#define FADUMP_OPAL_CPU_META_SIZE_V1 \
+	(offsetof(struct fadump_opal_cpu_meta, cpu_data_len) + sizeof(uint64_t))
+
+/**
+ * fadump_opal_cpu_meta_parse - decode the OPAL CPU metadata into @out
+ *
+ * Returns 0; -EPROTONOSUPPORT for a version other than 1; -EBADMSG for a
+ * buffer shorter than the header and its regions, no region, or a CPU
+ * region the kernel would refuse (is_opal_fadump_cpu_data_valid(): zero
+ * address, zero cpu_data_size, cpu_data_size larger than the region);
+ * -E2BIG for more than 128 regions; -EINVAL. Since: 0.1
+ */
+int fadump_opal_cpu_meta_parse(struct fadump_ctx *ctx, const void *buf,
+			       size_t len, struct fadump_opal_cpu_meta *out);
+
+/*
+ * The crash-info header (struct fadump_crash_info_header) the crashed
+ * kernel wrote right after the boot-memory copy, in its own byte order
+ * (reference: fadump-internal.h of each version):
+ *   3.4 - 6.9  "FADMPINF": u64 magic, u64 elfcorehdr_addr, u32
+ *              crashing_cpu, 4 bytes padding, struct pt_regs at 0x18,
+ *              then a struct cpumask. Nothing gives the size of either;
+ *              sizeof(struct pt_regs) was 352 (3.x), 368 and 384 bytes
+ *              over the years, cpumask is NR_CPUS / 8.
+ *   6.10+      "FADMPSIG", version 1: u64 magic, u32 version, u32
+ *              crashing_cpu, u64 vmcoreinfo_raddr, u64 vmcoreinfo_size,
+ *              u32 pt_regs_sz, u32 cpu_mask_sz, pt_regs at 0x28, cpumask.
+ * The first 44 doublewords of every pt_regs are the same registers, so
+ * they are always decoded; the cpumask of a FADMPINF header is found only
+ * with a hint (below).
+ */
+enum fadump_crashinfo_layout {
+	FADUMP_CRASHINFO_FADMPINF = 1,	/* 3.4 - 6.9, no version field */
+	FADUMP_CRASHINFO_FADMPSIG = 2,	/* 6.10+, versioned */
+};
+
+#define FADUMP_CRASHINFO_MAGIC_OLD	0x4641444d50494e46ULL	/* "FADMPINF" */
+#define FADUMP_CRASHINFO_MAGIC		0x4641444d50534947ULL	/* "FADMPSIG" */
+#define FADUMP_CRASHINFO_VERSION	1	/* highest FADMPSIG version decoded */
+#define FADUMP_CRASHINFO_CPU_UNKNOWN	0xffffffffU	/* no crash recorded */
+
+/*
+ * What the caller may know about where the bytes came from. Only needed
+ * to find a FADMPINF header's cpumask.
+ */
+struct fadump_crashinfo_hint {
+	size_t size;			/* set by the caller */
+	/*
+	 * Physical address the header was read from (fadumphdr_addr), 0
+	 * if unknown. A FADMPINF header's elfcorehdr_addr is this address
+	 * plus the header's size (init_fadump_header() in 3.4 - 6.9), which
+	 * gives sizeof(pt_regs) + sizeof(cpumask); the split is taken when
+	 * exactly one known pt_regs size leaves a power-of-two cpumask.
+	 */
+	uint64_t phys_addr;
+	/* sizeof(struct pt_regs) of the crashed kernel, 0 if unknown. */
+	uint32_t pt_regs_size;
+};
+
+#define FADUMP_CRASHINFO_HINT_SIZE_V1 \
+	(offsetof(struct fadump_crashinfo_hint, pt_regs_size) + sizeof(uint32_t))
+
+struct fadump_crashinfo;
+
+/**
+ * fadump_crashinfo_parse - decode a crash-info header from any buffer
+ * @buf: at least the header (copied); longer buffers are fine
+ * @hint: NULL, or what the caller knows, see struct fadump_crashinfo_hint
+ *
+ * The byte order is the one in which the magic reads as FADMPINF or
+ * FADMPSIG (the bytes of a little-endian kernel's header read "FNIPMDAF").
+ *
+ * Returns 0; -EBADMSG for a buffer too short for what the header
+ * announces, an unknown magic, pt_regs_sz or cpu_mask_sz not a multiple
+ * of 8 or outside [352, 4096] and [8, 8192] bytes (no allocation follows
+ * from them), a hint's pt_regs_size likewise; -EPROTONOSUPPORT for a
+ * FADMPSIG version above FADUMP_CRASHINFO_VERSION: the message gives the
+ * version, the byte order and the bytes given, and nothing else is
+ * decoded, as the layout of a later version is not known; -EINVAL,
+ * -ENOMEM. Since: 0.1
+ */
+int fadump_crashinfo_parse(struct fadump_ctx *ctx, const void *buf, size_t len,
+			   const struct fadump_crashinfo_hint *hint,
+			   struct fadump_crashinfo **cip);
+
+struct fadump_crashinfo *fadump_crashinfo_ref(struct fadump_crashinfo *ci);
+struct fadump_crashinfo *fadump_crashinfo_unref(struct fadump_crashinfo *ci);
+
+struct fadump_crashinfo_info {
+	size_t size;			/* set by the caller */
+	enum fadump_crashinfo_layout layout;
+	uint32_t version;		/* FADMPSIG: the field; FADMPINF: 0 */
+	enum fadump_byte_order byte_order;
+	uint32_t crashing_cpu;		/* pseries: logical CPU; powernv: PIR;
+					 * FADUMP_CRASHINFO_CPU_UNKNOWN */
+	uint64_t elfcorehdr_addr;	/* FADMPINF only */
+	uint64_t vmcoreinfo_addr;	/* FADMPSIG only: vmcoreinfo_raddr */
+	uint64_t vmcoreinfo_size;	/* FADMPSIG only */
+	uint32_t pt_regs_size;		/* 0 if unknown (FADMPINF without hint) */
+	uint32_t cpu_mask_size;		/* 0 if unknown */
+	size_t header_size;		/* bytes of the header, 0 if unknown */
+};
+
+#define FADUMP_CRASHINFO_INFO_SIZE_V1 \
+	(offsetof(struct fadump_crashinfo_info, header_size) + sizeof(size_t))
+
+/** fadump_crashinfo_get_info - the decoded fields. -EINVAL for a short out->size. Since: 0.1 */
+int fadump_crashinfo_get_info(const struct fadump_crashinfo *ci,
+			      struct fadump_crashinfo_info *out);
+
+/**
+ * fadump_crashinfo_get_regs - the crashing CPU's registers as saved by
+ * the crashed kernel (crash_fadump()); all zero if it did not crash
+ * through the kernel. Since: 0.1
+ */
+int fadump_crashinfo_get_regs(const struct fadump_crashinfo *ci,
+			      struct fadump_ppc64_regs *out);
+
+/**
+ * fadump_crashinfo_cpu_in_mask - is @cpu set in the header's cpumask
+ *
+ * 6.10+ writes the possible CPUs at registration and the online ones at
+ * the crash; the kernel emits notes only for CPUs in it. Returns 1 or 0,
+ * -ENODATA if the mask could not be located (FADMPINF without a usable
+ * hint), -ERANGE for @cpu beyond the mask. Since: 0.1
+ */
+int fadump_crashinfo_cpu_in_mask(const struct fadump_crashinfo *ci,
+				 unsigned int cpu);
+
+/** fadump_crashinfo_raw - the header's bytes (header_size, or all given if unknown). Since: 0.1 */
+int fadump_crashinfo_raw(const struct fadump_crashinfo *ci, const void **data,
+			 size_t *len);
+
+/*
+ * Reading the structures in the capture boot. The crash-info header and
+ * the register save area lie in the reserved dump area, which /proc/vmcore
+ * leaves out; they are read from the running kernel's memory through
+ * <root>/proc/kcore (CONFIG_PROC_KCORE; needs root: CAP_SYS_RAWIO), at the
+ * physical addresses fadump_papr_dump_get_summary() derives as the kernel
+ * does (pseries).
+ */
+
+/**
+ * fadump_kcore_read - read physical memory of the running kernel
+ *
+ * Through <root>/proc/kcore: the PT_LOAD whose p_paddr covers @paddr, or
+ * on ppc64 the one whose p_vaddr is its linear-map address. Returns 0,
+ * -ENOENT (no kcore), -EACCES / -EPERM, -EBADMSG for a file that is not
+ * an ELF64 core, -E2BIG for more program headers than 65536, -ENXIO for
+ * an address in no PT_LOAD (the message names it), -EIO, -ENOMEM.
+ * Since: 0.2
+ */
+int fadump_kcore_read(struct fadump_ctx *ctx, uint64_t paddr, void *buf,
+		      size_t len);
+
+/**
+ * fadump_crashinfo_read - the crash-info header of the waiting dump
+ * @pd: the dump structure (fadump_papr_dump_from_devtree())
+ *
+ * Reads the header at the summary's crashinfo_addr (as much as a 6.10+
+ * header says it has, at most 16 KiB) and decodes it with that address
+ * as the hint. Returns 0, -ENOENT if @pd gives no header address, the
+ * errors of fadump_kcore_read() and fadump_crashinfo_parse(). Since: 0.2
+ */
+int fadump_crashinfo_read(struct fadump_ctx *ctx,
+			  const struct fadump_papr_dump *pd,
+			  struct fadump_crashinfo **cip);
+
+/**
+ * fadump_cpuregs_read - the firmware's register save area of the waiting dump
+ * @pd: the dump structure
+ *
+ * Reads the CPU state section's destination (cpu_state_len bytes, at most
+ * 16 MiB) and decodes it as fadump_cpuregs_parse_rtas() does. Returns 0,
+ * -ENOENT if @pd has no CPU state section, -EBADMSG for an impossible
+ * length, the errors of fadump_kcore_read() and the parser. Since: 0.2
+ */
+int fadump_cpuregs_read(struct fadump_ctx *ctx,
+			const struct fadump_papr_dump *pd,
+			struct fadump_cpuregs **rsp);
 
 #ifdef __cplusplus
 }

@@ -120,9 +120,18 @@ static int fdt_get(struct dt_loader *l, const char *path, char **datap,
 }
 
 /*
- * Check what the header claims before trusting it for anything: the magic
- * and a totalsize that at least covers the header. Callers bound it from
- * above by what they have.
+ * Oldest FDT version handed to libfdt. Firmware (skiboot, SLOF, QEMU)
+ * and the kernel write version 17; versions 2 - 15 store node names as
+ * full paths and unaligned properties, and libfdt 1.6.1 (Debian 12)
+ * dereferences NULL in fdt_check_full() on some such blobs (found by
+ * tests/fuzz/fuzz-fdt.c).
+ */
+#define FDT_MIN_VERSION 16
+
+/*
+ * Check what the header claims before trusting it for anything: the magic,
+ * a version libfdt can check safely, and a totalsize that at least covers
+ * the header. Callers bound it from above by what they have.
  */
 static int fdt_check_header_size(struct fadump_ctx *ctx, const char *what,
 				 const struct fdt_header *hdr)
@@ -131,6 +140,10 @@ static int fdt_check_header_size(struct fadump_ctx *ctx, const char *what,
 		return fadump_fail(ctx, -EBADMSG,
 				   "%s: not a flattened device tree (magic 0x%08x, expected 0x%08x)",
 				   what, fdt_magic(hdr), FDT_MAGIC);
+	if (fdt_version(hdr) < FDT_MIN_VERSION)
+		return fadump_fail(ctx, -EBADMSG,
+				   "%s: FDT version %u is older than %u (firmware and the kernel write 17)",
+				   what, fdt_version(hdr), FDT_MIN_VERSION);
 	if (fdt_totalsize(hdr) < sizeof(*hdr))
 		return fadump_fail(ctx, -EBADMSG,
 				   "%s: header declares %u bytes, less than the header itself",

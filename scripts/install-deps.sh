@@ -1,16 +1,18 @@
 #!/bin/sh
 # Install the Debian packages libfadump needs to build and test.
-# Usage: scripts/install-deps.sh [--e2e]   (as root, or with sudo available)
+# Usage: scripts/install-deps.sh   (as root, or with sudo available)
+#
+# The end-to-end test (tests/e2e) needs only debootstrap from this
+# machine: QEMU, the cross compilers and the kernel source are installed
+# inside the trixie chroot it creates.
 set -eu
 
 pkgs="gcc meson ninja-build pkg-config
       libfdt-dev libelf-dev libjson-c-dev libcmocka-dev
-      python3 python3-pytest abigail-tools"
-
-if [ "${1:-}" = "--e2e" ]; then
-	# QEMU and the kernel are built inside a trixie chroot (tests/e2e).
-	pkgs="$pkgs debootstrap"
-fi
+      python3 python3-dev python3-pytest abigail-tools
+      elfutils python3-libkdumpfile time
+      clang libclang-rt-14-dev device-tree-compiler
+      debootstrap"
 
 if [ "$(id -u)" -eq 0 ]; then
 	sudo=

@@ -86,3 +86,20 @@ const char *scratch_read(const char *dir, const char *rel)
 	close(fd);
 	return buf;
 }
+
+void *fixture_load(const char *rel, size_t *len)
+{
+	struct stat st;
+	void *buf;
+	int fd;
+
+	fd = open(fixture_path(rel), O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	assert_non_null(buf);
+	assert_int_equal(read(fd, buf, (size_t)st.st_size), st.st_size);
+	close(fd);
+	*len = (size_t)st.st_size;
+	return buf;
+}

@@ -24,4 +24,10 @@ void scratch_write(const char *dir, const char *rel, const void *data, size_t le
 /* Read @dir/<rel> into a static buffer (NUL-terminated); fails the test if absent. */
 const char *scratch_read(const char *dir, const char *rel);
 
+/*
+ * Read the fixture file tests/data/<rel> into a malloc()ed buffer (free()
+ * it); *@len gets its size. Fails the test if it cannot.
+ */
+void *fixture_load(const char *rel, size_t *len);
+
 #endif

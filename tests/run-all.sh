@@ -1,12 +1,23 @@
 #!/bin/sh
-# Build libfadump twice (plain, and with AddressSanitizer + UBSan) and run
-# the whole test suite in both. Prints one closing line
+# Build libfadump twice (plain, and with AddressSanitizer + UBSan), run
+# the whole test suite in both, a third time with clang and the libFuzzer
+# targets (each fuzzed for 20 s: the 'fuzz' suite), then the end-to-end cycle on a real kernel
+# under QEMU pseries (tests/e2e/run.sh: needs root; about 8 minutes with an
+# empty cache, one with a warm one). Prints one closing line
 # "tests: N passed, N failed" and exits non-zero on any failure.
 #
-# Usage: tests/run-all.sh           (from the source tree; build dirs are
-#                                    build/ and build-asan/)
+# Usage: tests/run-all.sh [--no-e2e]   (from the source tree; build dirs
+#                                       are build/, build-asan/ and
+#                                       build-fuzz/)
 set -u
 cd "$(dirname "$0")/.."
+
+e2e=1
+case "${1:-}" in
+--no-e2e) e2e=0 ;;
+"") ;;
+*) echo "usage: tests/run-all.sh [--no-e2e]" >&2; exit 2 ;;
+esac
 
 failed=0
 
@@ -14,12 +25,13 @@ run_suite() {
 	dir=$1
 	shift
 	if [ ! -f "$dir/build.ninja" ]; then
-		meson setup "$dir" "$@" || return 1
+		env ${cc:+CC=$cc} meson setup "$dir" "$@" || return 1
 	else
 		meson configure "$dir" "$@" >/dev/null || return 1
 	fi
 	ninja -C "$dir" || return 1
-	meson test -C "$dir" --print-errorlogs --num-processes 2
+	# shellcheck disable=SC2086
+	meson test -C "$dir" --print-errorlogs --num-processes 2 $suites
 }
 
 count() {
@@ -42,10 +54,13 @@ PY
 
 total_ok=0
 total_bad=0
-for variant in plain asan; do
+for variant in plain asan fuzz; do
+	cc= suites=
 	case $variant in
-	plain) dir=build; opts="-Dabi-check=enabled" ;;
-	asan) dir=build-asan; opts="-Db_sanitize=address,undefined -Db_lundef=false" ;;
+	plain) dir=build; opts="-Dabi-check=enabled -Dpython=enabled" ;;
+	asan) dir=build-asan; opts="-Dpython=enabled -Db_sanitize=address,undefined -Db_lundef=false" ;;
+	# The other suites ran above; this build adds the fuzz targets.
+	fuzz) dir=build-fuzz; cc=clang; opts="-Dfuzz=true"; suites="--suite fuzz" ;;
 	esac
 	# shellcheck disable=SC2086
 	if ! run_suite "$dir" $opts; then
@@ -55,6 +70,21 @@ for variant in plain asan; do
 	total_ok=$((total_ok + ${1:-0}))
 	total_bad=$((total_bad + ${2:-0}))
 done
+
+if [ $e2e -eq 1 ]; then
+	# The vmcore is checked inside the run; keeping 1.8 GB of it is not.
+	{ tests/e2e/run.sh --no-vmcore; echo $? >build-e2e.rc; } 2>&1 |
+		tee build-e2e.log
+	[ "$(cat build-e2e.rc)" = 0 ] || failed=1
+	set -- $(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' build-e2e.log | tail -n 1)
+	if [ $# -ne 2 ]; then
+		echo "tests/run-all.sh: the end-to-end run printed no result line" >&2
+		failed=1
+	else
+		total_ok=$((total_ok + $1))
+		total_bad=$((total_bad + $2))
+	fi
+fi
 
 # A build failure counts as a failure even though no test log says so.
 [ $failed -ne 0 ] && [ $total_bad -eq 0 ] && total_bad=1

@@ -126,7 +126,7 @@ ln -s ../sys/firmware/devicetree/base pseries-qemu/proc/device-tree
 base=pseries-capture-160/proc/device-tree
 pseries_root $base
 pseries_rtas $base
-dump_header 3 0x4000		# QEMU FADUMP_STATUS_DUMP_TRIGGERED
+dump_header 3 0xc000		# QEMU: DUMP_TRIGGERED | DUMP_PERFORMED
 dump_section 0x0001 0 $CPU_STATE_SIZE $CPU_STATE_SIZE $RESERVE
 dump_section 0x0002 0 0 0 $((RESERVE + CPU_STATE_SIZE))
 dump_section 0x0011 0 $BOOT_MEM $BOOT_MEM $BOOT_DEST
@@ -140,7 +140,7 @@ flush $base/rtas/ibm,kernel-dump
 base=pseries-capture-440/sys/firmware/devicetree/base
 pseries_root $base
 pseries_rtas $base
-dump_header 4 0x4000
+dump_header 4 0xc000
 dump_section 0x0001 0 $CPU_STATE_SIZE $CPU_STATE_SIZE $RESERVE
 dump_section 0x0002 0 0 0 $((RESERVE + CPU_STATE_SIZE))
 dump_section 0x0011 0 $BOOT_MEM $BOOT_MEM $BOOT_DEST

@@ -16,7 +16,8 @@ this again after changing it and commit the result:
     tests/data/roots/mkroots.py /tmp/x     # write them elsewhere, to diff
 
 Only the Python standard library is used, and the output is the same on
-every run.
+every run. Roots named qemu-* are not written here: capture-roots.py
+builds them from a real kernel's files, and this script leaves them alone.
 """
 
 import os
@@ -34,23 +35,30 @@ HPTE_REGION = 0x0002
 REAL_MODE_REGION = 0x0011
 PARAM_AREA = 0x0100
 REQUEST_FLAG = 0x00000001
+# dump_status_flag as the firmware hands the struct back after a crash:
+# DUMP_PERFORMED | DUMP_TRIGGERED (PAPR; QEMU's trigger_fadump_boot()).
+# The real QEMU 11 capture showed exactly 0xc000 (tests/data/README).
+STATUS_AFTER_CRASH = 0xc000
+# Section error_flags (PAPR; named in QEMU's spapr_fadump.h)
+ERROR_INVALID_SOURCE_ADDR = 0x4000
 
 
 def rtas_header(num_sections):
-    """struct rtas_fadump_section_header: 40 bytes, big-endian."""
+    """struct rtas_fadump_section_header: 40 bytes, big-endian, as the
+    firmware returns it in the capture boot."""
     return struct.pack('>IHHIIQQII',
                        0x00000001,      # dump_format_version
                        num_sections,    # dump_num_sections
-                       0,               # dump_status_flag (no error)
+                       STATUS_AFTER_CRASH,
                        40,              # offset_first_dump_section
                        0, 0, 0, 0,      # dd_* disk-dump fields: unused
                        0)               # max_time_auto
 
 
-def rtas_section(dtype, src, length, dumped, dest):
+def rtas_section(dtype, src, length, dumped, dest, error_flags=0):
     """struct rtas_fadump_section: 40 bytes, big-endian."""
-    return struct.pack('>IHHQQQQ', REQUEST_FLAG, dtype, 0, src, length,
-                       dumped, dest)
+    return struct.pack('>IHHQQQQ', REQUEST_FLAG, dtype, error_flags, src,
+                       length, dumped, dest)
 
 
 def kernel_dump_g1(sections):
@@ -62,11 +70,14 @@ def kernel_dump_g1(sections):
 
 
 def kernel_dump_g4(sections):
-    """6.10+: header + rgn[10], unused sections zero."""
+    """6.10+: the struct is header + rgn[10], but rtas_fadump_register()
+    registers only the header and the sections in use, and the firmware
+    hands back what was registered: 40 + 40 * n bytes (a real 7.2 capture
+    under QEMU 11 returned 160 bytes for 3 sections)."""
+    assert len(sections) <= 10
     blob = rtas_header(len(sections))
     blob += b''.join(rtas_section(*s) for s in sections)
-    blob += bytes(40 * (10 - len(sections)))
-    assert len(blob) == 440
+    assert len(blob) == 40 + 40 * len(sections)
     return blob
 
 
@@ -162,6 +173,16 @@ CPU_SIZE = 0x40020
 HPTE_SIZE = 0x1000
 
 
+# QEMU 11 pseries, as the real capture (tests/data/roots/qemu-7.2-*) shows
+# it: RTAS token 0x2000 + 0x2d; CPU state 16 + 12 + 4 + 79 * 16 bytes per
+# possible CPU (2 here, 0xa00), no HPTE; -version {1, 1} as two u16 in the
+# host's byte order (x86-64: 01 00 01 00).
+QEMU_TOKEN = 0x0000202d
+QEMU_CPU_SIZE = 16 + 12 + 4 + 2 * 79 * 16
+QEMU_HPTE_SIZE = 0
+QEMU_DUMP_VERSION = bytes([1, 0, 1, 0])
+
+
 def pseries_dt(model, token, compatible=None, qemu=False):
     files = {
         DT + 'compatible': strings(compatible or model),
@@ -171,8 +192,12 @@ def pseries_dt(model, token, compatible=None, qemu=False):
         DT + 'rtas/name': strings('rtas'),
         DT + 'rtas/ibm,configure-kernel-dump': be32(token),
         DT + 'rtas/ibm,configure-kernel-dump-sizes':
-            dump_sizes(CPU_SIZE, HPTE_SIZE),
+            dump_sizes(QEMU_CPU_SIZE, QEMU_HPTE_SIZE) if qemu
+            else dump_sizes(CPU_SIZE, HPTE_SIZE),
     }
+    if qemu:
+        files[DT + 'rtas/ibm,configure-kernel-dump-version'] = \
+            QEMU_DUMP_VERSION
     return files
 
 
@@ -301,6 +326,35 @@ def root_pseries_72(capture):
     return f
 
 
+def root_pseries_72_damaged():
+    # The same LPAR after a crash whose boot-memory copy the firmware
+    # could not make: the boot section comes back with error_flags
+    # "invalid source address" and nothing dumped (what QEMU's
+    # do_preserve_region() reports for an unreadable source). 7.2's
+    # rtas_fadump_process() refuses it, fadump_process() then calls
+    # fadump_invalidate_release_mem(): no /proc/vmcore, the dump is
+    # invalidated with firmware and the mem struct re-initialised for a
+    # new registration, which the kernel does not make by itself
+    # (setup_fadump() registers only when no dump was active).
+    # fadump_init_files() ran before that, so release_mem exists; the
+    # region report shows the re-initialised struct (Dumped 0, no
+    # "Memory above": fdm_active is gone). The device tree still holds
+    # the firmware's ibm,kernel-dump for the whole boot.
+    f = root_pseries_72(False)
+    f[FADUMP + 'registered'] = b'0\n'
+    f[FADUMP + 'release_mem'] = b''
+    f.update(legacy_links('release_mem'))
+    secs = [
+        (CPU_STATE_DATA, 0, CPU_SIZE, CPU_SIZE, G5_CPU_DEST),
+        (HPTE_REGION, 0, HPTE_SIZE, HPTE_SIZE, G5_HPTE_DEST),
+        (REAL_MODE_REGION, 0, G5_BOOT, 0, G5_RMR_DEST,
+         ERROR_INVALID_SOURCE_ADDR),
+        (PARAM_AREA, G5_PARAM, 2048, 2048, G5_PARAM),
+    ]
+    f[DT + 'rtas/ibm,kernel-dump'] = kernel_dump_g4(secs)
+    return f
+
+
 def root_pseries_72_disabled():
     # QEMU pseries guest (radix MMU) booted without fadump=on: the sysfs
     # files exist, nothing is reserved and the region report is empty.
@@ -308,7 +362,7 @@ def root_pseries_72_disabled():
     # when fadump is not enabled, and the attribute is created only for
     # an allocated param area (fadump.c, fadump_setup_param_area and
     # fadump_init_files).
-    f = pseries_dt('qemu,pseries', 0x0000202c, qemu=True)
+    f = pseries_dt('qemu,pseries', QEMU_TOKEN, qemu=True)
     f[FADUMP + 'enabled'] = b'0\n'
     f[FADUMP + 'registered'] = b'0\n'
     f[FADUMP + 'mem_reserved'] = b'0\n'
@@ -367,6 +421,7 @@ ROOTS = {
     'pseries-5.10-capture': root_pseries_510(True),
     'pseries-7.2-registered': root_pseries_72(False),
     'pseries-7.2-capture': root_pseries_72(True),
+    'pseries-7.2-damaged': root_pseries_72_damaged(),
     'pseries-7.2-disabled': root_pseries_72_disabled(),
     'powernv-6.1-registered': root_powernv_61(False),
     'powernv-6.1-capture': root_powernv_61(True),
@@ -399,6 +454,9 @@ def write_root(top, name, files):
 
 
 def main():
+    # qemu-* belongs to capture-roots.py (tests/test-status.c's comparison
+    # of this script's output with the committed roots skips it).
+    assert not any(n.startswith('qemu-') for n in ROOTS)
     top = sys.argv[1] if len(sys.argv) > 1 else \
         os.path.dirname(os.path.abspath(__file__))
     os.makedirs(top, exist_ok=True)

@@ -1,0 +1,328 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""fadump.Vmcore: reading and saving a crash dump."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from . import _fadump
+from ._common import Record, Registers, StrPath, root_arg
+
+#: The path that means "the live dump": <root>/proc/vmcore.
+LIVE_VMCORE = '/proc/vmcore'
+
+ProgressCallback = Callable[[int, int], Any]
+
+
+@dataclass(frozen=True)
+class VmcoreInfo(Record):
+    """What a vmcore is.
+
+    Attributes:
+        big_endian: the dump's byte order (ELFDATA2MSB).
+        machine: ELF e_machine (21 ppc64, 62 x86_64, 183 aarch64).
+        machine_name: "ppc64", "x86_64", ... or None if not known.
+        file_size: bytes in the file.
+        segments: PT_LOAD segments.
+        notes: ELF notes.
+        cpus: NT_PRSTATUS notes, one per CPU.
+        memory_bytes: the sum of the segments' memory sizes.
+        data_bytes: the sum of their sizes in the file.
+    """
+
+    big_endian: bool
+    machine: int
+    machine_name: Optional[str]
+    file_size: int
+    segments: int
+    notes: int
+    cpus: int
+    memory_bytes: int
+    data_bytes: int
+
+
+@dataclass(frozen=True)
+class Segment(Record):
+    """One PT_LOAD segment: a range of the crashed kernel's memory.
+
+    Attributes:
+        paddr: physical address.
+        vaddr: virtual address.
+        offset: where the data is in the file.
+        filesz: bytes in the file.
+        memsz: bytes of memory (beyond filesz reads as zeros).
+        flags: p_flags (PF_X 1, PF_W 2, PF_R 4).
+    """
+
+    paddr: int
+    vaddr: int
+    offset: int
+    filesz: int
+    memsz: int
+    flags: int
+
+
+@dataclass(frozen=True)
+class Note(Record):
+    """One ELF note, known to the library or not.
+
+    Attributes:
+        name: the owner ("CORE", "VMCOREINFO", ...).
+        type: n_type (1 NT_PRSTATUS, 3 NT_PRPSINFO, ...).
+        desc: the descriptor bytes, as in the file.
+        offset: file offset of desc.
+    """
+
+    name: str
+    type: int
+    desc: bytes
+    offset: int
+
+
+@dataclass(frozen=True)
+class CpuNote(Record):
+    """One CPU's NT_PRSTATUS note.
+
+    Attributes:
+        index: the CPU's position in note order (the kernel's CPU order;
+            the notes carry no CPU number).
+        note: the note's index in :attr:`Vmcore.notes`.
+        pid, ppid, pgrp, sid: from elf_prstatus (0 in fadump dumps).
+        signo, cursig: the signal fields.
+        pr_reg: the raw register block, in the dump's byte order.
+        regs: the ppc64 registers (see :data:`fadump.Registers`), None
+            for a dump of another architecture.
+    """
+
+    index: int
+    note: int
+    pid: int
+    ppid: int
+    pgrp: int
+    sid: int
+    signo: int
+    cursig: int
+    pr_reg: bytes = field(repr=False)
+    regs: Optional[Registers]
+
+
+@dataclass(frozen=True)
+class ProcessInfo(Record):
+    """An NT_PRPSINFO note (struct elf_prpsinfo); fadump writes none,
+    kdump and makedumpfile output may.
+
+    Attributes:
+        note: the note's index in :attr:`Vmcore.notes`.
+        state, sname, zombie, nice, flag, uid, gid, pid, ppid, pgrp, sid,
+        fname, psargs: the fields of struct elf_prpsinfo.
+    """
+
+    note: int
+    state: int
+    sname: str
+    zombie: bool
+    nice: int
+    flag: int
+    uid: int
+    gid: int
+    pid: int
+    ppid: int
+    pgrp: int
+    sid: int
+    fname: str
+    psargs: str
+
+
+@dataclass(frozen=True)
+class SaveResult(Record):
+    """What :meth:`Vmcore.save` did.
+
+    Attributes:
+        path: the saved file.
+        bytes_total: the size of the dump and of the copy.
+        bytes_written: data written (blocks that are not all zero).
+        zero_bytes_skipped: zeros left as holes.
+        seconds: from creating the copy to syncing its directory.
+        released: the dump's memory was given back to the system.
+    """
+
+    path: str
+    bytes_total: int
+    bytes_written: int
+    zero_bytes_skipped: int
+    seconds: float
+    released: bool
+
+
+class Vmcore:
+    """An open vmcore: /proc/vmcore in the capture boot, or a saved copy.
+
+    Opening validates the ELF container against the file's size; note
+    contents are decoded when asked for. *path* "/proc/vmcore" (the
+    default) means the live dump, under *root* as for :class:`System`;
+    any other path is opened as given. Use as a context manager, or call
+    :meth:`close`::
+
+        with fadump.Vmcore() as vm:
+            vm.save('/var/crash/2025-01-01', release=True)
+
+    Raises NotFoundError (no dump in this boot), MalformedError (not a
+    well-formed ELF64 core; the message says where), UnsupportedError
+    (an ELF32 core), AccessError.
+    """
+
+    def __init__(self, path: StrPath = LIVE_VMCORE, *,
+                 root: Optional[StrPath] = None) -> None:
+        fspath = os.fspath(path)
+        self._live = fspath in (LIVE_VMCORE, os.fsencode(LIVE_VMCORE))
+        self._root = root_arg(root)
+        self._vm = _fadump.Vmcore(None if self._live else fspath, self._root)
+
+    def __enter__(self) -> 'Vmcore':
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if self._vm.closed:
+            return '<fadump.Vmcore closed>'
+        return '<fadump.Vmcore %r>' % self._vm.path
+
+    def close(self) -> None:
+        """Close the file. Later calls raise ValueError; closing again is
+        fine."""
+        self._vm.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once the vmcore is closed."""
+        return self._vm.closed
+
+    @property
+    def path(self) -> str:
+        """The path the file was opened by."""
+        return self._vm.path
+
+    @property
+    def live(self) -> bool:
+        """This is the live dump (<root>/proc/vmcore), which
+        ``save(release=True)`` may release."""
+        return self._live
+
+    @property
+    def info(self) -> VmcoreInfo:
+        """What the dump is: byte order, machine, sizes and counts."""
+        return VmcoreInfo(**self._vm.info())
+
+    @property
+    def segments(self) -> Tuple[Segment, ...]:
+        """The PT_LOAD segments, in program-header order."""
+        return tuple(Segment(**s) for s in self._vm.segments())
+
+    @property
+    def notes(self) -> Tuple[Note, ...]:
+        """Every ELF note in file order, known to the library or not."""
+        return tuple(Note(**n) for n in self._vm.notes())
+
+    @property
+    def cpus(self) -> Tuple[CpuNote, ...]:
+        """The NT_PRSTATUS notes, one per CPU, with decoded registers.
+
+        Raises MalformedError for a note shorter than struct elf_prstatus
+        (or, on ppc64, not the 504 bytes the kernel writes).
+        """
+        return tuple(CpuNote(**c) for c in self._vm.cpus())
+
+    @property
+    def prpsinfo(self) -> Optional[ProcessInfo]:
+        """The first NT_PRPSINFO note, or None."""
+        p = self._vm.prpsinfo()
+        return None if p is None else ProcessInfo(**p)
+
+    @property
+    def vmcoreinfo(self) -> Dict[str, str]:
+        """The VMCOREINFO note's KEY=VALUE lines as a dict ("OSRELEASE",
+        "PAGESIZE", "SYMBOL(init_uts_ns)", ...); the first line wins for
+        a repeated key. Empty if the dump has no such note.
+
+        Raises MalformedError if the text is not KEY=VALUE lines.
+        """
+        lines = self._vm.vmcoreinfo()
+        out: Dict[str, str] = {}
+        for key, value in lines or ():
+            out.setdefault(key, value)
+        return out
+
+    @property
+    def page_size(self) -> Optional[int]:
+        """The crashed kernel's PAGESIZE, None if VMCOREINFO has none.
+
+        Raises MalformedError if it is not a power of two of at least 512.
+        """
+        return self._vm.page_size()
+
+    @property
+    def crash_time(self) -> Optional[int]:
+        """CRASHTIME (seconds since 1970), None if VMCOREINFO has none.
+
+        Raises MalformedError if it is not a decimal integer.
+        """
+        return self._vm.crash_time()
+
+    def read(self, paddr: int, size: int) -> bytes:
+        """Read *size* bytes of the crashed kernel's memory at physical
+        address *paddr*; a read may span adjacent segments. The GIL is
+        released while reading.
+
+        Raises NotInDumpError if any byte is in no segment (the message
+        names the first missing address), Error with errno EIO if the
+        file shrank.
+        """
+        return self._vm.read(paddr, size)
+
+    def save(self, dest: StrPath, *, name: Optional[StrPath] = None,
+             release: bool = False,
+             progress: Optional[ProgressCallback] = None,
+             sparse: bool = True, chunk_size: int = 0) -> SaveResult:
+        """Copy the dump durably into directory *dest*, as *name*
+        ("vmcore" by default).
+
+        The copy is byte for byte the file, with all-zero blocks left as
+        holes unless *sparse* is False; it is written to a temporary file
+        (mode 0600), synced and renamed into place, never over an
+        existing file. *progress(done, total)* is called after each chunk
+        of *chunk_size* bytes (0: 1 MiB); an exception it raises -- or a
+        KeyboardInterrupt -- stops the copy, the partial file is removed
+        and the exception propagates. The GIL is released while copying.
+
+        *release* gives the dump's memory back to the system once the copy
+        is safe; it closes this Vmcore first (the kernel removes
+        /proc/vmcore) and is only allowed for the live dump. If the save
+        succeeds and the release fails, the release's error is raised and
+        the saved file stays.
+
+        Raises ExistsError (the target exists), Error with errno ENOSPC or
+        EDQUOT, NotADirError, InvalidArgumentError (bad name or
+        chunk_size), AccessError, Error with errno ELOOP (*dest* is a
+        symbolic link) or EIO.
+        """
+        if release and not self._live:
+            raise ValueError('release=True gives back the live dump\'s '
+                             'memory: not for %r' % self.path)
+        flags = 0 if sparse else _fadump.SAVE_NO_SPARSE
+        r = self._vm.save(dest, name, flags, chunk_size, progress)
+        saved = os.fsdecode(name) if name is not None else 'vmcore'
+        path = os.path.join(os.fsdecode(dest), saved)
+        released = False
+        if release:
+            # /proc/vmcore must be closed before release_mem removes it.
+            self.close()
+            _fadump.Context(self._root).release()
+            released = True
+        return SaveResult(path=path, bytes_total=r['bytes_total'],
+                          bytes_written=r['bytes_written'],
+                          zero_bytes_skipped=r['zero_bytes_skipped'],
+                          seconds=r['nanoseconds'] / 1e9, released=released)

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * _fadump module: types, exceptions, decoders, and the version of the
+ * libfadump.so actually loaded (which may be newer than the headers the
+ * module was built with: the library's ABI is stable).
+ */
+#include "pyfadump.h"
+
+static PyObject *py_version(PyObject *self, PyObject *unused)
+{
+	return pyfadump_text(fadump_version());
+}
+
+static PyObject *py_version_number(PyObject *self, PyObject *unused)
+{
+	return PyLong_FromUnsignedLong(fadump_version_number());
+}
+
+static PyMethodDef module_methods[] = {
+	{ "version", py_version, METH_NOARGS,
+	  "version() -> str: fadump_version() of the loaded library" },
+	{ "version_number", py_version_number, METH_NOARGS,
+	  "version_number() -> int: fadump_version_number() of the loaded library" },
+	{ NULL, NULL, 0, NULL },
+};
+
+static struct PyModuleDef module_def = {
+	PyModuleDef_HEAD_INIT,
+	.m_name = "fadump._fadump",
+	.m_doc = "Low-level binding of libfadump; use the fadump package.",
+	.m_size = -1,
+	.m_methods = module_methods,
+};
+
+static int add_type(PyObject *m, const char *name, PyTypeObject *type)
+{
+	if (PyType_Ready(type) < 0)
+		return -1;
+	return PyModule_AddObjectRef(m, name, (PyObject *)type);
+}
+
+PyMODINIT_FUNC PyInit__fadump(void)
+{
+	PyObject *m = PyModule_Create(&module_def);
+
+	if (!m)
+		return NULL;
+	if (PyModule_AddFunctions(m, pyfadump_decode_methods) < 0 ||
+	    pyfadump_errors_init(m) < 0 ||
+	    add_type(m, "Context", &pyfadump_context_type) < 0 ||
+	    add_type(m, "Vmcore", &pyfadump_vmcore_type) < 0 ||
+	    PyModule_AddIntConstant(m, "HEADER_VERSION_NUMBER",
+				    FADUMP_VERSION_NUMBER) < 0 ||
+	    PyModule_AddIntConstant(m, "SAVE_NO_SPARSE", FADUMP_SAVE_NO_SPARSE) < 0) {
+		Py_DECREF(m);
+		return NULL;
+	}
+	return m;
+}

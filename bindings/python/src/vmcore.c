@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * _fadump.Vmcore: an open vmcore (fadump_vmcore_open()) with its own
+ * context, so it never shares library state with a Context or another
+ * Vmcore.
+ *
+ * Opening, reading memory and saving drop the GIL: they are file I/O on
+ * what may be tens of gigabytes. The save's progress callback takes the
+ * GIL back, runs pending signal handlers (so Ctrl-C cancels a save, and
+ * the library removes its partial file) and calls the Python callable;
+ * an exception from either stops the save and is re-raised once the
+ * library has cleaned up.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "pyfadump.h"
+
+typedef struct {
+	PyObject_HEAD
+	struct fadump_ctx *ctx;
+	struct fadump_vmcore *vm;
+	struct pyfadump_lock lock;
+} VmcoreObject;
+
+static int vmcore_init(VmcoreObject *self, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { KW("path"), KW("root"), NULL };
+	PyObject *path = NULL, *root = NULL;
+	struct fadump_vmcore *vm = NULL;
+	struct fadump_ctx *ctx = NULL;
+	int ret;
+
+	if (self->ctx) {
+		PyErr_SetString(PyExc_RuntimeError, "Vmcore already initialised");
+		return -1;
+	}
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|O&O&:Vmcore", kwlist,
+					 pyfadump_path_converter, &path,
+					 pyfadump_path_converter, &root))
+		return -1;
+	if (!self->lock.lock && pyfadump_lock_init(&self->lock) < 0)
+		goto out;
+	ret = fadump_ctx_new(root ? PyBytes_AS_STRING(root) : NULL, &ctx);
+	if (ret < 0) {
+		pyfadump_raise_root(ret, root);
+		goto out;
+	}
+	Py_BEGIN_ALLOW_THREADS
+	ret = fadump_vmcore_open(ctx, path ? PyBytes_AS_STRING(path) : NULL, &vm);
+	Py_END_ALLOW_THREADS
+	if (ret < 0) {
+		pyfadump_raise_ctx(ret, ctx);
+		fadump_ctx_unref(ctx);
+		goto out;
+	}
+	self->ctx = ctx;
+	self->vm = vm;
+out:
+	Py_XDECREF(path);
+	Py_XDECREF(root);
+	return self->vm ? 0 : -1;
+}
+
+static void vmcore_dealloc(VmcoreObject *self)
+{
+	fadump_vmcore_unref(self->vm);
+	fadump_ctx_unref(self->ctx);
+	pyfadump_lock_fini(&self->lock);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Take the lock of an open vmcore. */
+static int enter(VmcoreObject *self)
+{
+	if (!self->lock.lock) {
+		PyErr_SetString(PyExc_ValueError, "Vmcore not initialised");
+		return -1;
+	}
+	if (pyfadump_lock_enter(&self->lock) < 0)
+		return -1;
+	if (!self->vm) {
+		pyfadump_lock_leave(&self->lock);
+		PyErr_SetString(PyExc_ValueError, "I/O operation on closed vmcore");
+		return -1;
+	}
+	return 0;
+}
+
+static PyObject *leave(VmcoreObject *self, PyObject *res)
+{
+	pyfadump_lock_leave(&self->lock);
+	return res;
+}
+
+static PyObject *fail(VmcoreObject *self, int ret)
+{
+	pyfadump_raise_ctx(ret, self->ctx);
+	return leave(self, NULL);
+}
+
+static PyObject *vmcore_close(VmcoreObject *self, PyObject *unused)
+{
+	if (!self->lock.lock || !self->vm)
+		Py_RETURN_NONE;		/* closing twice is fine, as for files */
+	if (pyfadump_lock_enter(&self->lock) < 0)
+		return NULL;
+	if (self->vm)		/* another thread may have closed it meanwhile */
+		self->vm = fadump_vmcore_unref(self->vm);
+	pyfadump_lock_leave(&self->lock);
+	Py_RETURN_NONE;
+}
+
+static PyObject *vmcore_info(VmcoreObject *self, PyObject *unused)
+{
+	struct fadump_vmcore_info in = { .size = sizeof(in) };
+	const char *machine;
+	int ret;
+
+	if (enter(self) < 0)
+		return NULL;
+	ret = fadump_vmcore_get_info(self->vm, &in);
+	if (ret < 0)
+		return fail(self, ret);
+	machine = fadump_machine_name(in.machine);
+	return leave(self, Py_BuildValue(
+		"{s:O,s:I,s:N,s:K,s:I,s:I,s:I,s:K,s:K}",
+		"big_endian", in.big_endian ? Py_True : Py_False,
+		"machine", in.machine,
+		"machine_name", machine ? pyfadump_text(machine) : pyfadump_none(),
+		"file_size", (unsigned long long)in.file_size,
+		"segments", in.segments, "notes", in.notes, "cpus", in.cpus,
+		"memory_bytes", (unsigned long long)in.memory_bytes,
+		"data_bytes", (unsigned long long)in.data_bytes));
+}
+
+static PyObject *vmcore_segments(VmcoreObject *self, PyObject *unused)
+{
+	unsigned int n;
+	PyObject *list;
+
+	if (enter(self) < 0)
+		return NULL;
+	n = fadump_vmcore_segments_count(self->vm);
+	list = PyList_New(n);
+	for (unsigned int i = 0; list && i < n; i++) {
+		struct fadump_vmcore_segment s = { .size = sizeof(s) };
+		int ret = fadump_vmcore_get_segment(self->vm, i, &s);
+		PyObject *d;
+
+		if (ret < 0) {
+			Py_DECREF(list);
+			return fail(self, ret);
+		}
+		d = Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:I}",
+				  "paddr", (unsigned long long)s.paddr,
+				  "vaddr", (unsigned long long)s.vaddr,
+				  "offset", (unsigned long long)s.offset,
+				  "filesz", (unsigned long long)s.filesz,
+				  "memsz", (unsigned long long)s.memsz,
+				  "flags", (unsigned int)s.flags);
+		if (!d)
+			Py_CLEAR(list);
+		else
+			PyList_SET_ITEM(list, i, d);
+	}
+	return leave(self, list);
+}
+
+static PyObject *vmcore_notes(VmcoreObject *self, PyObject *unused)
+{
+	unsigned int n;
+	PyObject *list;
+
+	if (enter(self) < 0)
+		return NULL;
+	n = fadump_vmcore_notes_count(self->vm);
+	list = PyList_New(n);
+	for (unsigned int i = 0; list && i < n; i++) {
+		struct fadump_vmcore_note note = { .size = sizeof(note) };
+		int ret = fadump_vmcore_get_note(self->vm, i, &note);
+		PyObject *d;
+
+		if (ret < 0) {
+			Py_DECREF(list);
+			return fail(self, ret);
+		}
+		/* y# makes None of a NULL pointer: an empty desc is b"" */
+		d = Py_BuildValue("{s:N,s:I,s:y#,s:K}",
+				  "name", pyfadump_data_cstr(note.name),
+				  "type", (unsigned int)note.type,
+				  "desc", note.desc ? (const char *)note.desc : "",
+				  (Py_ssize_t)note.descsz,
+				  "offset", (unsigned long long)note.offset);
+		if (!d)
+			Py_CLEAR(list);
+		else
+			PyList_SET_ITEM(list, i, d);
+	}
+	return leave(self, list);
+}
+
+static PyObject *cpu_dict(VmcoreObject *self, unsigned int cpu)
+{
+	struct fadump_prstatus ps = { .size = sizeof(ps) };
+	struct fadump_ppc64_regs r = { .size = sizeof(r) };
+	PyObject *regs;
+	int ret = fadump_vmcore_get_prstatus(self->vm, cpu, &ps);
+
+	if (ret < 0)
+		return pyfadump_raise_ctx(ret, self->ctx);
+	ret = fadump_vmcore_get_ppc64_regs(self->vm, cpu, &r);
+	if (ret == -EOPNOTSUPP)
+		regs = pyfadump_none();		/* not a ppc64 dump */
+	else if (ret < 0)
+		return pyfadump_raise_ctx(ret, self->ctx);
+	else
+		regs = pyfadump_regs_dict(&r);
+	if (!regs)
+		return NULL;
+	return Py_BuildValue("{s:I,s:I,s:i,s:i,s:i,s:i,s:i,s:i,s:y#,s:N}",
+			     "index", cpu, "note", ps.note, "pid", (int)ps.pid,
+			     "ppid", (int)ps.ppid, "pgrp", (int)ps.pgrp,
+			     "sid", (int)ps.sid, "signo", (int)ps.signo,
+			     "cursig", (int)ps.cursig,
+			     "pr_reg", ps.pr_reg ? (const char *)ps.pr_reg : "",
+			     (Py_ssize_t)ps.pr_reg_size, "regs", regs);
+}
+
+static PyObject *vmcore_cpus(VmcoreObject *self, PyObject *unused)
+{
+	struct fadump_vmcore_info in = { .size = sizeof(in) };
+	PyObject *list;
+	int ret;
+
+	if (enter(self) < 0)
+		return NULL;
+	ret = fadump_vmcore_get_info(self->vm, &in);
+	if (ret < 0)
+		return fail(self, ret);
+	list = PyList_New(in.cpus);
+	for (unsigned int i = 0; list && i < in.cpus; i++) {
+		PyObject *c = cpu_dict(self, i);
+
+		if (!c)
+			Py_CLEAR(list);
+		else
+			PyList_SET_ITEM(list, i, c);
+	}
+	return leave(self, list);
+}
+
+static PyObject *vmcore_prpsinfo(VmcoreObject *self, PyObject *unused)
+{
+	struct fadump_prpsinfo p = { .size = sizeof(p) };
+	int ret;
+
+	if (enter(self) < 0)
+		return NULL;
+	ret = fadump_vmcore_get_prpsinfo(self->vm, &p);
+	if (ret == -ENOENT)
+		return leave(self, pyfadump_none());
+	if (ret < 0)
+		return fail(self, ret);
+	p.fname[sizeof(p.fname) - 1] = '\0';
+	p.psargs[sizeof(p.psargs) - 1] = '\0';
+	return leave(self, Py_BuildValue(
+		"{s:I,s:i,s:N,s:O,s:i,s:K,s:I,s:I,s:i,s:i,s:i,s:i,s:N,s:N}",
+		"note", p.note, "state", (int)p.state,
+		"sname", pyfadump_data_str(&p.sname, p.sname ? 1 : 0),
+		"zombie", p.zombie ? Py_True : Py_False, "nice", (int)p.nice,
+		"flag", (unsigned long long)p.flag,
+		"uid", (unsigned int)p.uid, "gid", (unsigned int)p.gid,
+		"pid", (int)p.pid, "ppid", (int)p.ppid, "pgrp", (int)p.pgrp,
+		"sid", (int)p.sid,
+		"fname", pyfadump_data_cstr(p.fname),
+		"psargs", pyfadump_data_cstr(p.psargs)));
+}
+
+static PyObject *vmcore_vmcoreinfo(VmcoreObject *self, PyObject *unused)
+{
+	PyObject *list;
+	int n;
+
+	if (enter(self) < 0)
+		return NULL;
+	n = fadump_vmcore_vmcoreinfo_count(self->vm);
+	if (n == -ENOENT)
+		return leave(self, pyfadump_none());
+	if (n < 0)
+		return fail(self, n);
+	list = PyList_New(n);
+	for (int i = 0; list && i < n; i++) {
+		const char *key, *value;
+		int ret = fadump_vmcore_vmcoreinfo_get(self->vm, (unsigned int)i,
+						       &key, &value);
+		PyObject *t;
+
+		if (ret < 0) {
+			Py_DECREF(list);
+			return fail(self, ret);
+		}
+		t = Py_BuildValue("(NN)", pyfadump_data_cstr(key),
+				  pyfadump_data_cstr(value));
+		if (!t)
+			Py_CLEAR(list);
+		else
+			PyList_SET_ITEM(list, i, t);
+	}
+	return leave(self, list);
+}
+
+static PyObject *vmcore_page_size(VmcoreObject *self, PyObject *unused)
+{
+	uint64_t v;
+	int ret;
+
+	if (enter(self) < 0)
+		return NULL;
+	ret = fadump_vmcore_page_size(self->vm, &v);
+	if (ret == -ENOENT)
+		return leave(self, pyfadump_none());
+	if (ret < 0)
+		return fail(self, ret);
+	return leave(self, pyfadump_u64(v));
+}
+
+static PyObject *vmcore_crash_time(VmcoreObject *self, PyObject *unused)
+{
+	int64_t v;
+	int ret;
+
+	if (enter(self) < 0)
+		return NULL;
+	ret = fadump_vmcore_crash_time(self->vm, &v);
+	if (ret == -ENOENT)
+		return leave(self, pyfadump_none());
+	if (ret < 0)
+		return fail(self, ret);
+	return leave(self, PyLong_FromLongLong(v));
+}
+
+static PyObject *vmcore_read(VmcoreObject *self, PyObject *args)
+{
+	uint64_t paddr;
+	Py_ssize_t size;
+	PyObject *buf;
+	int ret;
+
+	if (!PyArg_ParseTuple(args, "O&n:read", pyfadump_u64_converter, &paddr,
+			      &size))
+		return NULL;
+	if (size < 0) {
+		PyErr_SetString(PyExc_ValueError, "negative size");
+		return NULL;
+	}
+	buf = PyBytes_FromStringAndSize(NULL, size);
+	if (!buf)
+		return NULL;
+	if (enter(self) < 0) {
+		Py_DECREF(buf);
+		return NULL;
+	}
+	/* Nobody else can see buf yet: filling it without the GIL is safe. */
+	Py_BEGIN_ALLOW_THREADS
+	ret = fadump_vmcore_read(self->vm, paddr, PyBytes_AS_STRING(buf),
+				 (size_t)size);
+	Py_END_ALLOW_THREADS
+	if (ret < 0) {
+		Py_DECREF(buf);
+		return fail(self, ret);
+	}
+	return leave(self, buf);
+}
+
+/* ---- save ----------------------------------------------------------- */
+
+struct save_call {
+	PyObject *progress;		/* callable or NULL */
+	PyThreadState *tstate;		/* while the GIL is released */
+#if PY_VERSION_HEX >= 0x030C0000
+	PyObject *exc;
+#else
+	PyObject *exc_type, *exc_value, *exc_tb;
+#endif
+	bool raised;
+};
+
+static int save_progress(void *userdata, uint64_t done, uint64_t total)
+{
+	struct save_call *sc = userdata;
+	int stop = 0;
+
+	PyEval_RestoreThread(sc->tstate);
+	if (PyErr_CheckSignals() < 0) {
+		stop = 1;
+	} else if (sc->progress) {
+		PyObject *r = PyObject_CallFunction(sc->progress, "KK",
+						    (unsigned long long)done,
+						    (unsigned long long)total);
+
+		if (r)
+			Py_DECREF(r);
+		else
+			stop = 1;
+	}
+	if (stop) {
+		/* Keep it until the library has removed its partial file. */
+#if PY_VERSION_HEX >= 0x030C0000
+		sc->exc = PyErr_GetRaisedException();
+#else
+		PyErr_Fetch(&sc->exc_type, &sc->exc_value, &sc->exc_tb);
+#endif
+		sc->raised = true;
+	}
+	sc->tstate = PyEval_SaveThread();
+	return stop;
+}
+
+static void restore_exception(struct save_call *sc)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+	PyErr_SetRaisedException(sc->exc);
+#else
+	PyErr_Restore(sc->exc_type, sc->exc_value, sc->exc_tb);
+#endif
+}
+
+PyDoc_STRVAR(save_doc,
+"save(dest, name=None, flags=0, chunk_size=0, progress=None) -> dict:\n"
+"fadump_vmcore_save(); progress(done, total) is called after each chunk");
+
+static PyObject *vmcore_save(VmcoreObject *self, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { KW("dest"), KW("name"), KW("flags"),
+				  KW("chunk_size"), KW("progress"), NULL };
+	struct fadump_save_opts opts = { .size = sizeof(opts) };
+	struct fadump_save_result res = { .size = sizeof(res) };
+	struct save_call sc = { 0 };
+	PyObject *dest = NULL, *name = NULL, *progress = Py_None, *out = NULL;
+	unsigned int flags = 0;
+	Py_ssize_t chunk = 0;
+	int ret;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&InO:save", kwlist,
+					 PyUnicode_FSConverter, &dest,
+					 pyfadump_path_converter, &name, &flags,
+					 &chunk, &progress))
+		return NULL;
+	if (chunk < 0) {
+		PyErr_SetString(PyExc_ValueError, "negative chunk_size");
+		goto out;
+	}
+	if (progress != Py_None && !PyCallable_Check(progress)) {
+		PyErr_SetString(PyExc_TypeError, "progress must be callable or None");
+		goto out;
+	}
+	if (enter(self) < 0)
+		goto out;
+
+	sc.progress = progress == Py_None ? NULL : progress;
+	opts.flags = flags;
+	opts.name = name ? PyBytes_AS_STRING(name) : NULL;
+	opts.chunk_size = (size_t)chunk;
+	opts.progress = save_progress;
+	opts.userdata = &sc;
+	sc.tstate = PyEval_SaveThread();
+	ret = fadump_vmcore_save(self->vm, PyBytes_AS_STRING(dest), &opts, &res);
+	PyEval_RestoreThread(sc.tstate);
+
+	if (sc.raised) {
+		restore_exception(&sc);
+		leave(self, NULL);
+		goto out;
+	}
+	if (ret < 0) {
+		fail(self, ret);
+		goto out;
+	}
+	out = leave(self, Py_BuildValue("{s:K,s:K,s:K,s:K}",
+		"bytes_total", (unsigned long long)res.bytes_total,
+		"bytes_written", (unsigned long long)res.bytes_written,
+		"zero_bytes_skipped", (unsigned long long)res.zero_bytes_skipped,
+		"nanoseconds", (unsigned long long)res.nanoseconds));
+out:
+	Py_XDECREF(dest);
+	Py_XDECREF(name);
+	return out;
+}
+
+static PyObject *vmcore_get_path(VmcoreObject *self, void *closure)
+{
+	PyObject *res;
+
+	if (enter(self) < 0)
+		return NULL;
+	res = PyUnicode_DecodeFSDefault(fadump_vmcore_get_path(self->vm));
+	return leave(self, res);
+}
+
+static PyObject *vmcore_get_closed(VmcoreObject *self, void *closure)
+{
+	return PyBool_FromLong(self->vm == NULL);
+}
+
+static PyMethodDef vmcore_methods[] = {
+	{ "close", (PyCFunction)vmcore_close, METH_NOARGS,
+	  "close(): release the file; later calls raise ValueError" },
+	{ "info", (PyCFunction)vmcore_info, METH_NOARGS,
+	  "info() -> dict: fadump_vmcore_get_info()" },
+	{ "segments", (PyCFunction)vmcore_segments, METH_NOARGS,
+	  "segments() -> list of dict: the PT_LOAD segments" },
+	{ "notes", (PyCFunction)vmcore_notes, METH_NOARGS,
+	  "notes() -> list of dict: every ELF note" },
+	{ "cpus", (PyCFunction)vmcore_cpus, METH_NOARGS,
+	  "cpus() -> list of dict: NT_PRSTATUS notes, with ppc64 registers" },
+	{ "prpsinfo", (PyCFunction)vmcore_prpsinfo, METH_NOARGS,
+	  "prpsinfo() -> dict or None: the first NT_PRPSINFO note" },
+	{ "vmcoreinfo", (PyCFunction)vmcore_vmcoreinfo, METH_NOARGS,
+	  "vmcoreinfo() -> list of (key, value) or None" },
+	{ "page_size", (PyCFunction)vmcore_page_size, METH_NOARGS,
+	  "page_size() -> int or None: PAGESIZE from VMCOREINFO" },
+	{ "crash_time", (PyCFunction)vmcore_crash_time, METH_NOARGS,
+	  "crash_time() -> int or None: CRASHTIME from VMCOREINFO" },
+	{ "read", (PyCFunction)vmcore_read, METH_VARARGS,
+	  "read(paddr, size) -> bytes: fadump_vmcore_read()" },
+	{ "save", (PyCFunction)(void (*)(void))vmcore_save,
+	  METH_VARARGS | METH_KEYWORDS, save_doc },
+	{ NULL, NULL, 0, NULL },
+};
+
+static PyGetSetDef vmcore_getset[] = {
+	{ "path", (getter)vmcore_get_path, NULL,
+	  "the path the file was opened by", NULL },
+	{ "closed", (getter)vmcore_get_closed, NULL,
+	  "True once close() was called", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+PyTypeObject pyfadump_vmcore_type = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "fadump._fadump.Vmcore",
+	.tp_basicsize = sizeof(VmcoreObject),
+	.tp_dealloc = (destructor)vmcore_dealloc,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = "Vmcore(path=None, root=None): an open vmcore (use fadump.Vmcore)",
+	.tp_methods = vmcore_methods,
+	.tp_getset = vmcore_getset,
+	.tp_init = (initproc)vmcore_init,
+	.tp_new = PyType_GenericNew,
+};

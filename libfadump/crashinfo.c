@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The crash-info header (struct fadump_crash_info_header) the crashed
+ * kernel leaves right after its boot-memory copy, every layout it had:
+ *
+ *  3.4 - 6.9, magic "FADMPINF" (fadump.h, later fadump-internal.h):
+ *	0x00 u64 magic_number	0x08 u64 elfcorehdr_addr
+ *	0x10 u32 crashing_cpu	0x14 padding
+ *	0x18 struct pt_regs regs	then struct cpumask
+ *	(cpu_online_mask in 3.4, online_mask in 5.x, cpu_mask by 6.1)
+ *  6.10+, magic "FADMPSIG", FADUMP_HEADER_VERSION 1 (7.2
+ *  fadump-internal.h):
+ *	0x00 u64 magic_number	0x08 u32 version	0x0c u32 crashing_cpu
+ *	0x10 u64 vmcoreinfo_raddr	0x18 u64 vmcoreinfo_size
+ *	0x20 u32 pt_regs_sz	0x24 u32 cpu_mask_sz
+ *	0x28 struct pt_regs regs	then struct cpumask cpu_mask
+ *
+ * Everything is in the crashed kernel's byte order; the magic, a u64 of
+ * the ASCII name packed first-character-highest, tells which. The kernel
+ * promises to append fields only and bump the version on every change
+ * (comment above FADUMP_CRASH_INFO_MAGIC); a version above the one known
+ * here is reported, not guessed at.
+ *
+ * sizeof(struct pt_regs) grew over time (352 bytes of user_pt_regs in
+ * 3.x, then 368 and 384 with ppr, kuap and friends) but always starts
+ * with the same 44 doublewords, so those are decoded for every layout.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "byteorder.h"
+#include "metadata.h"
+
+#define CI_MAGIC_LEN		8
+#define CI_OLD_REGS_OFF		0x18	/* FADMPINF */
+#define CI_V1_REGS_OFF		0x28	/* FADMPSIG version 1 */
+/* Bounds on the size fields: nothing is allocated from them beyond these. */
+#define CI_PT_REGS_MIN		PPC64_USER_REGS_LEN
+#define CI_PT_REGS_MAX		4096
+#define CI_CPU_MASK_MIN		8
+#define CI_CPU_MASK_MAX		8192
+/* Bytes kept of a header whose size is not known. */
+#define CI_KEEP_MAX		(CI_OLD_REGS_OFF + CI_PT_REGS_MAX + CI_CPU_MASK_MAX)
+
+/* sizeof(struct pt_regs) of ppc64 kernels that wrote FADMPINF headers. */
+static const uint32_t ci_old_pt_regs_sizes[] = { 352, 368, 384 };
+
+struct fadump_crashinfo {
+	int refcount;
+	struct fadump_crashinfo_info info;
+	struct fadump_ppc64_regs regs;
+	size_t mask_off;		/* 0: cpumask not located */
+	unsigned char *raw;
+	size_t len;
+};
+
+static bool ci_size_ok(uint32_t v, uint32_t min, uint32_t max)
+{
+	return v % 8 == 0 && v >= min && v <= max;
+}
+
+static int ci_check_sizes(struct fadump_ctx *ctx, const char *what,
+			  uint32_t pt_regs_sz, uint32_t cpu_mask_sz)
+{
+	if (!ci_size_ok(pt_regs_sz, CI_PT_REGS_MIN, CI_PT_REGS_MAX))
+		return fadump_fail(ctx, -EBADMSG,
+				   "crash-info header: %s %u is not a multiple of 8 in [%d, %d]",
+				   what, pt_regs_sz, CI_PT_REGS_MIN,
+				   CI_PT_REGS_MAX);
+	if (!ci_size_ok(cpu_mask_sz, CI_CPU_MASK_MIN, CI_CPU_MASK_MAX))
+		return fadump_fail(ctx, -EBADMSG,
+				   "crash-info header: cpu_mask_sz %u is not a multiple of 8 in [%d, %d]",
+				   cpu_mask_sz, CI_CPU_MASK_MIN,
+				   CI_CPU_MASK_MAX);
+	return 0;
+}
+
+static bool is_power_of_2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/*
+ * FADMPINF: split the header between pt_regs and cpumask. With the
+ * header's physical address known, elfcorehdr_addr - that address is
+ * sizeof(header) (init_fadump_header() puts the ELF header right after
+ * it), i.e. 0x18 + pt_regs + cpumask. A caller-given pt_regs size fixes
+ * the split; otherwise the one known pt_regs size that leaves a
+ * power-of-two cpumask (NR_CPUS is one in every config seen) does.
+ * Returns 0 with *pt and *cm set, 0 with *cm == 0 when undecided, or an
+ * error for a bad hint.
+ */
+static int ci_old_layout(struct fadump_ctx *ctx, const struct fadump_crashinfo *ci,
+			 const struct fadump_crashinfo_hint *hint,
+			 uint32_t *pt, uint32_t *cm)
+{
+	uint64_t phys = 0, total;
+	uint32_t given = 0;
+	unsigned int found = 0;
+
+	*pt = *cm = 0;
+	if (hint && hint->size >= offsetof(struct fadump_crashinfo_hint, pt_regs_size) +
+				  sizeof(uint32_t))
+		given = hint->pt_regs_size;
+	if (hint && hint->size >= offsetof(struct fadump_crashinfo_hint, phys_addr) +
+				  sizeof(uint64_t))
+		phys = hint->phys_addr;
+	if (given && !ci_size_ok(given, CI_PT_REGS_MIN, CI_PT_REGS_MAX))
+		return fadump_fail(ctx, -EBADMSG,
+				   "crash-info header: hint pt_regs_size %u is not a multiple of 8 in [%d, %d]",
+				   given, CI_PT_REGS_MIN, CI_PT_REGS_MAX);
+	*pt = given;
+	if (!phys || ci->info.elfcorehdr_addr <= phys)
+		return 0;
+	total = ci->info.elfcorehdr_addr - phys;
+	if (total < CI_OLD_REGS_OFF + CI_PT_REGS_MIN + CI_CPU_MASK_MIN ||
+	    total > CI_OLD_REGS_OFF + CI_PT_REGS_MAX + CI_CPU_MASK_MAX)
+		return 0;
+	total -= CI_OLD_REGS_OFF;
+	if (given) {
+		if (total > given &&
+		    ci_size_ok((uint32_t)(total - given), CI_CPU_MASK_MIN,
+			       CI_CPU_MASK_MAX))
+			*cm = (uint32_t)(total - given);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ci_old_pt_regs_sizes); i++) {
+		uint64_t mask = total - ci_old_pt_regs_sizes[i];
+
+		if (total > ci_old_pt_regs_sizes[i] && is_power_of_2(mask) &&
+		    ci_size_ok((uint32_t)mask, CI_CPU_MASK_MIN, CI_CPU_MASK_MAX)) {
+			found++;
+			*pt = ci_old_pt_regs_sizes[i];
+			*cm = (uint32_t)mask;
+		}
+	}
+	if (found != 1)
+		*pt = *cm = 0;
+	return 0;
+}
+
+static int ci_parse_old(struct fadump_ctx *ctx, struct fadump_crashinfo *ci,
+			const unsigned char *b, size_t len,
+			const struct fadump_crashinfo_hint *hint)
+{
+	enum fadump_byte_order o = ci->info.byte_order;
+	uint32_t pt, cm;
+	int ret;
+
+	if (len < CI_OLD_REGS_OFF + CI_PT_REGS_MIN)
+		return fadump_fail(ctx, -EBADMSG,
+				   "crash-info header: FADMPINF header of %zu bytes, shorter than the %d bytes up to the end of its registers",
+				   len, CI_OLD_REGS_OFF + CI_PT_REGS_MIN);
+	ci->info.elfcorehdr_addr = get_u64(b + 8, o);
+	ci->info.crashing_cpu = get_u32(b + 16, o);
+	ppc64_regs_decode(b + CI_OLD_REGS_OFF, o, &ci->regs);
+	ret = ci_old_layout(ctx, ci, hint, &pt, &cm);
+	if (ret < 0)
+		return ret;
+	ci->info.pt_regs_size = pt;
+	ci->info.cpu_mask_size = cm;
+	if (pt && cm) {
+		ci->info.header_size = CI_OLD_REGS_OFF + (size_t)pt + cm;
+		ci->mask_off = CI_OLD_REGS_OFF + (size_t)pt;
+	}
+	return 0;
+}
+
+static int ci_parse_v1(struct fadump_ctx *ctx, struct fadump_crashinfo *ci,
+		       const unsigned char *b, size_t len)
+{
+	enum fadump_byte_order o = ci->info.byte_order;
+	uint32_t pt, cm;
+	int ret;
+
+	if (len < CI_V1_REGS_OFF)
+		return fadump_fail(ctx, -EBADMSG,
+				   "crash-info header: FADMPSIG version 1 header of %zu bytes, shorter than its %d-byte fixed part",
+				   len, CI_V1_REGS_OFF);
+	ci->info.crashing_cpu = get_u32(b + 12, o);
+	ci->info.vmcoreinfo_addr = get_u64(b + 16, o);
+	ci->info.vmcoreinfo_size = get_u64(b + 24, o);
+	pt = get_u32(b + 32, o);
+	cm = get_u32(b + 36, o);
+	ret = ci_check_sizes(ctx, "pt_regs_sz", pt, cm);
+	if (ret < 0)
+		return ret;
+	ci->info.pt_regs_size = pt;
+	ci->info.cpu_mask_size = cm;
+	ci->info.header_size = CI_V1_REGS_OFF + (size_t)pt + cm;
+	if (len < ci->info.header_size)
+		return fadump_fail(ctx, -EBADMSG,
+				   "crash-info header: FADMPSIG version 1 with pt_regs_sz %u and cpu_mask_sz %u is %zu bytes, only %zu given",
+				   pt, cm, ci->info.header_size, len);
+	ci->mask_off = CI_V1_REGS_OFF + (size_t)pt;
+	ppc64_regs_decode(b + CI_V1_REGS_OFF, o, &ci->regs);
+	return 0;
+}
+
+/* The byte order in which the magic is one of the two known ones. */
+static int ci_magic(struct fadump_ctx *ctx, const unsigned char *b,
+		    struct fadump_crashinfo_info *info)
+{
+	static const enum fadump_byte_order orders[] = {
+		FADUMP_BYTE_ORDER_BIG, FADUMP_BYTE_ORDER_LITTLE,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(orders); i++) {
+		uint64_t m = get_u64(b, orders[i]);
+
+		if (m == FADUMP_CRASHINFO_MAGIC_OLD || m == FADUMP_CRASHINFO_MAGIC) {
+			info->byte_order = orders[i];
+			info->layout = m == FADUMP_CRASHINFO_MAGIC ?
+				       FADUMP_CRASHINFO_FADMPSIG :
+				       FADUMP_CRASHINFO_FADMPINF;
+			return 0;
+		}
+	}
+	return fadump_fail(ctx, -EBADMSG,
+			   "crash-info header: magic bytes %02x %02x %02x %02x %02x %02x %02x %02x are neither \"FADMPINF\" nor \"FADMPSIG\" in either byte order",
+			   b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+}
+
+static void ci_free(struct fadump_crashinfo *ci)
+{
+	free(ci->raw);
+	free(ci);
+}
+
+FADUMP_EXPORT int fadump_crashinfo_parse(struct fadump_ctx *ctx,
+					 const void *buf, size_t len,
+					 const struct fadump_crashinfo_hint *hint,
+					 struct fadump_crashinfo **cip)
+{
+	const unsigned char *b = buf;
+	struct fadump_crashinfo *ci;
+	size_t keep;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	if (!cip || (!buf && len))
+		return fadump_fail(ctx, -EINVAL,
+				   "fadump_crashinfo_parse: NULL argument");
+	*cip = NULL;
+	if (len < CI_MAGIC_LEN)
+		return fadump_fail(ctx, -EBADMSG,
+				   "crash-info header: %zu bytes, too short for its %d-byte magic",
+				   len, CI_MAGIC_LEN);
+
+	ci = calloc(1, sizeof(*ci));
+	if (!ci)
+		return fadump_fail(ctx, -ENOMEM, "out of memory");
+	ci->refcount = 1;
+	ci->info.size = sizeof(ci->info);
+	ci->regs.size = sizeof(ci->regs);
+	ret = ci_magic(ctx, b, &ci->info);
+	if (ret < 0)
+		goto fail;
+	if (ci->info.layout == FADUMP_CRASHINFO_FADMPSIG) {
+		if (len < 12) {
+			ret = fadump_fail(ctx, -EBADMSG,
+					  "crash-info header: FADMPSIG header of %zu bytes, too short for its version field",
+					  len);
+			goto fail;
+		}
+		ci->info.version = get_u32(b + 8, ci->info.byte_order);
+		if (ci->info.version != FADUMP_CRASHINFO_VERSION) {
+			ret = fadump_fail(ctx, -EPROTONOSUPPORT,
+					  "crash-info header: FADMPSIG version %u (%s), this library knows version %d only; %zu bytes given, not decoded",
+					  ci->info.version,
+					  fadump_byte_order_name(ci->info.byte_order),
+					  FADUMP_CRASHINFO_VERSION, len);
+			goto fail;
+		}
+		ret = ci_parse_v1(ctx, ci, b, len);
+	} else {
+		ret = ci_parse_old(ctx, ci, b, len, hint);
+	}
+	if (ret < 0)
+		goto fail;
+
+	if (ci->info.header_size) {
+		if (len < ci->info.header_size) {
+			ret = fadump_fail(ctx, -EBADMSG,
+					  "crash-info header: %zu bytes by its sizes, only %zu given",
+					  ci->info.header_size, len);
+			goto fail;
+		}
+		keep = ci->info.header_size;
+	} else {
+		keep = len < CI_KEEP_MAX ? len : CI_KEEP_MAX;
+	}
+	ci->raw = malloc(keep);
+	if (!ci->raw) {
+		ret = fadump_fail(ctx, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	memcpy(ci->raw, buf, keep);
+	ci->len = keep;
+	dbg(ctx, "crash-info header: %s, %s, crashing CPU %u, %zu bytes",
+	    ci->info.layout == FADUMP_CRASHINFO_FADMPSIG ? "FADMPSIG" : "FADMPINF",
+	    fadump_byte_order_name(ci->info.byte_order),
+	    ci->info.crashing_cpu, ci->info.header_size);
+	*cip = ci;
+	return 0;
+
+fail:
+	ci_free(ci);
+	return ret;
+}
+
+FADUMP_EXPORT struct fadump_crashinfo *fadump_crashinfo_ref(struct fadump_crashinfo *ci)
+{
+	if (ci)
+		ci->refcount++;
+	return ci;
+}
+
+FADUMP_EXPORT struct fadump_crashinfo *fadump_crashinfo_unref(struct fadump_crashinfo *ci)
+{
+	if (ci && --ci->refcount == 0)
+		ci_free(ci);
+	return NULL;
+}
+
+FADUMP_EXPORT int fadump_crashinfo_get_info(const struct fadump_crashinfo *ci,
+					    struct fadump_crashinfo_info *out)
+{
+	size_t size;
+
+	if (!ci || !out || out->size < FADUMP_CRASHINFO_INFO_SIZE_V1)
+		return -EINVAL;
+	size = out->size;
+	memcpy(out, &ci->info, size < sizeof(*out) ? size : sizeof(*out));
+	out->size = size;
+	return 0;
+}
+
+FADUMP_EXPORT int fadump_crashinfo_get_regs(const struct fadump_crashinfo *ci,
+					    struct fadump_ppc64_regs *out)
+{
+	size_t size;
+
+	if (!ci || !out || out->size < FADUMP_PPC64_REGS_SIZE_V1)
+		return -EINVAL;
+	size = out->size;
+	memcpy(out, &ci->regs, size < sizeof(*out) ? size : sizeof(*out));
+	out->size = size;
+	return 0;
+}
+
+/*
+ * struct cpumask is an array of unsigned long: CPU n is bit n % 64 of
+ * word n / 64, and the words are in the header's byte order.
+ */
+FADUMP_EXPORT int fadump_crashinfo_cpu_in_mask(const struct fadump_crashinfo *ci,
+					       unsigned int cpu)
+{
+	size_t byte;
+	unsigned int bit = cpu % 64;
+
+	if (!ci)
+		return -EINVAL;
+	if (!ci->mask_off)
+		return -ENODATA;
+	if (cpu / 8 >= ci->info.cpu_mask_size)
+		return -ERANGE;
+	byte = (size_t)(cpu / 64) * 8;
+	byte += ci->info.byte_order == FADUMP_BYTE_ORDER_LITTLE ? bit / 8 :
+								  7 - bit / 8;
+	return (ci->raw[ci->mask_off + byte] >> (bit % 8)) & 1;
+}
+
+FADUMP_EXPORT int fadump_crashinfo_raw(const struct fadump_crashinfo *ci,
+				       const void **data, size_t *len)
+{
+	if (!ci)
+		return -EINVAL;
+	if (data)
+		*data = ci->raw;
+	if (len)
+		*len = ci->len;
+	return 0;
+}

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * vmcore notes: the PT_NOTE segments read through libelf, every note kept
+ * (known or not), and the decoders for the two kinds the kernel writes
+ * per task/CPU, NT_PRSTATUS and NT_PRPSINFO.
+ *
+ * Layouts (include/linux/elfcore.h, every 64-bit architecture):
+ *
+ *   struct elf_prstatus          offset
+ *     pr_info {signo,code,errno}   0  (3 ints)
+ *     pr_cursig                   12  (short, then 2 bytes of padding)
+ *     pr_sigpend, pr_sighold      16, 24 (unsigned long)
+ *     pr_pid, ppid, pgrp, sid     32, 36, 40, 44 (pid_t)
+ *     pr_utime ... pr_cstime      48 .. 111 (4 x struct timeval: 2 longs)
+ *     pr_reg                     112  elf_gregset_t
+ *     pr_fpvalid                      int, then padding to 8
+ *
+ * On ppc64 elf_gregset_t is ELF_NGREG = 48 doublewords
+ * (arch/powerpc/include/uapi/asm/elf.h), so the note is 112 + 384 + 8 =
+ * 504 bytes; the first 44 doublewords are user_pt_regs (gpr[32], nip,
+ * msr, orig_gpr3, ctr, link, xer, ccr, softe, trap, dar, dsisr, result;
+ * arch/powerpc/include/uapi/asm/ptrace.h). fadump fills pr_reg only
+ * (fadump_regs_to_elf_notes(): "FIXME: How do i get PID?").
+ *
+ *   struct elf_prpsinfo: pr_state, pr_sname, pr_zomb, pr_nice (chars),
+ *     padding, pr_flag 8 (unsigned long), pr_uid 16, pr_gid 20 (32-bit
+ *     __kernel_uid_t), pr_pid 24, pr_ppid 28, pr_pgrp 32, pr_sid 36,
+ *     pr_fname[16] 40, pr_psargs[80] 56: 136 bytes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "byteorder.h"
+#include "metadata.h"
+#include "vmcore.h"
+
+static int add_note(struct fadump_vmcore *vm, const struct vmcore_note *n)
+{
+	if (vm->nnotes == vm->notes_cap) {
+		/* bounded: every note takes at least 12 of the capped bytes */
+		unsigned int cap = vm->notes_cap ? 2 * vm->notes_cap : 64;
+		struct vmcore_note *p = realloc(vm->notes, cap * sizeof(*p));
+
+		if (!p)
+			return fadump_fail(vm->ctx, -ENOMEM, "out of memory");
+		vm->notes = p;
+		vm->notes_cap = cap;
+	}
+	vm->notes[vm->nnotes++] = *n;
+	return 0;
+}
+
+static bool all_zero(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+int vmcore_load_notes(struct fadump_vmcore *vm, const GElf_Phdr *ph,
+		      unsigned int phdr)
+{
+	const unsigned char *buf;
+	Elf_Data *data;
+	size_t off = 0;
+
+	if (ph->p_filesz == 0)
+		return 0;
+	if (ph->p_filesz > VMCORE_MAX_NOTE_BYTES - vm->note_bytes)
+		return fadump_fail(vm->ctx, -E2BIG,
+			"%s: program header %u (PT_NOTE): %#" PRIx64 " more "
+			"bytes of notes, over the %u any kernel writes", vm->path,
+			phdr, (uint64_t)ph->p_filesz, VMCORE_MAX_NOTE_BYTES);
+	vm->note_bytes += ph->p_filesz;
+
+	/* Read, and swap the note headers to host order; owned by vm->elf. */
+	data = elf_getdata_rawchunk(vm->elf, (int64_t)ph->p_offset,
+				    ph->p_filesz, ELF_T_NHDR);
+	if (!data)
+		return fadump_fail(vm->ctx, -EBADMSG,
+			"%s: program header %u (PT_NOTE): cannot read the notes: %s",
+			vm->path, phdr, elf_errmsg(-1));
+	buf = data->d_buf;
+
+	while (off < data->d_size) {
+		size_t name_off, desc_off, next, left = data->d_size - off;
+		Elf64_Nhdr raw;
+		GElf_Nhdr nh;
+
+		/*
+		 * The kernel ends its note buffers with an empty note header
+		 * and stops at a zero n_namesz (fs/proc/vmcore.c does the
+		 * same); what follows is unused space.
+		 */
+		if (left < sizeof(raw) && all_zero(buf + off, left))
+			break;
+		if (left < sizeof(raw))
+			return fadump_fail(vm->ctx, -EBADMSG,
+				"%s: note %u (program header %u, offset %#zx): "
+				"%zu bytes left for a 12-byte note header",
+				vm->path, vm->nnotes, phdr, off, left);
+		memcpy(&raw, buf + off, sizeof(raw));	/* host order now */
+		if (raw.n_namesz == 0)
+			break;
+		next = gelf_getnote(data, off, &nh, &name_off, &desc_off);
+		if (next == 0)
+			return fadump_fail(vm->ctx, -EBADMSG,
+				"%s: note %u (program header %u, offset %#zx): "
+				"name of %u and descriptor of %u bytes run past "
+				"the end of the segment (%zu bytes)", vm->path,
+				vm->nnotes, phdr, off, (unsigned int)raw.n_namesz,
+				(unsigned int)raw.n_descsz, data->d_size);
+		if (buf[name_off + nh.n_namesz - 1] != '\0' ||
+		    strlen((const char *)buf + name_off) != nh.n_namesz - 1)
+			return fadump_fail(vm->ctx, -EBADMSG,
+				"%s: note %u (program header %u, offset %#zx): "
+				"its %u-byte name is not one NUL-terminated string",
+				vm->path, vm->nnotes, phdr, off,
+				(unsigned int)nh.n_namesz);
+		if (add_note(vm, &(struct vmcore_note){
+				.name = (const char *)buf + name_off,
+				.type = nh.n_type,
+				.desc = buf + desc_off,
+				.descsz = nh.n_descsz,
+				.offset = ph->p_offset + desc_off,
+			}) < 0)
+			return -ENOMEM;
+		off = next;
+	}
+	return 0;
+}
+
+static bool is_core(const struct vmcore_note *n, uint32_t type)
+{
+	return n->type == type && strcmp(n->name, "CORE") == 0;
+}
+
+int vmcore_index_notes(struct fadump_vmcore *vm)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < vm->nnotes; i++)
+		n += is_core(&vm->notes[i], NT_PRSTATUS);
+	vm->cpu_notes = calloc(n ? n : 1, sizeof(*vm->cpu_notes));
+	if (!vm->cpu_notes)
+		return fadump_fail(vm->ctx, -ENOMEM, "out of memory");
+	for (unsigned int i = 0; i < vm->nnotes; i++)
+		if (is_core(&vm->notes[i], NT_PRSTATUS))
+			vm->cpu_notes[vm->ncpus++] = i;
+	return 0;
+}
+
+void vmcore_free_notes(struct fadump_vmcore *vm)
+{
+	/* The note bytes themselves are freed by elf_end(). */
+	free(vm->notes);
+	free(vm->cpu_notes);
+}
+
+FADUMP_EXPORT unsigned int fadump_vmcore_notes_count(const struct fadump_vmcore *vm)
+{
+	return vm->nnotes;
+}
+
+FADUMP_EXPORT int fadump_vmcore_get_note(const struct fadump_vmcore *vm,
+					 unsigned int idx,
+					 struct fadump_vmcore_note *out)
+{
+	struct fadump_vmcore_note full = { .size = sizeof(full) };
+	const struct vmcore_note *n;
+	size_t size;
+
+	if (!out || out->size < FADUMP_VMCORE_NOTE_SIZE_V1)
+		return -EINVAL;
+	if (idx >= vm->nnotes)
+		return -ERANGE;
+	n = &vm->notes[idx];
+	full.name = n->name;
+	full.type = n->type;
+	full.desc = n->desc;
+	full.descsz = n->descsz;
+	full.offset = n->offset;
+	size = out->size < sizeof(full) ? out->size : sizeof(full);
+	full.size = out->size;
+	memcpy(out, &full, size);
+	return 0;
+}
+
+/* The NT_PRSTATUS note of CPU @cpu, its size checked. */
+static int prstatus_note(const struct fadump_vmcore *vm, unsigned int cpu,
+			 const struct vmcore_note **np)
+{
+	const struct vmcore_note *n;
+
+	if (cpu >= vm->ncpus)
+		return fadump_fail(vm->ctx, -ERANGE,
+				   "%s: no CPU %u, the dump has %u", vm->path,
+				   cpu, vm->ncpus);
+	n = &vm->notes[vm->cpu_notes[cpu]];
+	if (vm->machine == EM_PPC64 && n->descsz != PPC64_PRSTATUS_SIZE)
+		return fadump_fail(vm->ctx, -EBADMSG,
+			"%s: NT_PRSTATUS note %u (CPU %u) has %zu bytes, a ppc64 "
+			"kernel writes %u", vm->path, vm->cpu_notes[cpu], cpu,
+			n->descsz, PPC64_PRSTATUS_SIZE);
+	if (n->descsz < PRSTATUS_PR_REG + PRSTATUS_TAIL)
+		return fadump_fail(vm->ctx, -EBADMSG,
+			"%s: NT_PRSTATUS note %u (CPU %u) has %zu bytes, too "
+			"short for struct elf_prstatus (%u at least)", vm->path,
+			vm->cpu_notes[cpu], cpu, n->descsz,
+			PRSTATUS_PR_REG + PRSTATUS_TAIL);
+	*np = n;
+	return 0;
+}
+
+FADUMP_EXPORT int fadump_vmcore_get_prstatus(const struct fadump_vmcore *vm,
+					     unsigned int cpu,
+					     struct fadump_prstatus *out)
+{
+	struct fadump_prstatus full = { .size = sizeof(full) };
+	const struct vmcore_note *n;
+	size_t size;
+	int ret;
+
+	fadump_clear_error(vm->ctx);
+	if (!out || out->size < FADUMP_PRSTATUS_SIZE_V1)
+		return -EINVAL;
+	ret = prstatus_note(vm, cpu, &n);
+	if (ret < 0)
+		return ret;
+	full.note = vm->cpu_notes[cpu];
+	full.signo = (int32_t)get_u32(n->desc + PRSTATUS_SIGNO, vm->order);
+	full.cursig = (int16_t)get_u16(n->desc + PRSTATUS_CURSIG, vm->order);
+	full.pid = (int32_t)get_u32(n->desc + PRSTATUS_PID, vm->order);
+	full.ppid = (int32_t)get_u32(n->desc + PRSTATUS_PPID, vm->order);
+	full.pgrp = (int32_t)get_u32(n->desc + PRSTATUS_PGRP, vm->order);
+	full.sid = (int32_t)get_u32(n->desc + PRSTATUS_SID, vm->order);
+	full.pr_reg = n->desc + PRSTATUS_PR_REG;
+	full.pr_reg_size = n->descsz - PRSTATUS_PR_REG - PRSTATUS_TAIL;
+	size = out->size < sizeof(full) ? out->size : sizeof(full);
+	full.size = out->size;
+	memcpy(out, &full, size);
+	return 0;
+}
+
+FADUMP_EXPORT int fadump_vmcore_get_ppc64_regs(const struct fadump_vmcore *vm,
+					       unsigned int cpu,
+					       struct fadump_ppc64_regs *regs)
+{
+	struct fadump_ppc64_regs full = { .size = sizeof(full) };
+	const struct vmcore_note *n;
+	size_t size;
+	int ret;
+
+	fadump_clear_error(vm->ctx);
+	if (!regs || regs->size < FADUMP_PPC64_REGS_SIZE_V1)
+		return -EINVAL;
+	if (vm->machine != EM_PPC64)
+		return fadump_fail(vm->ctx, -EOPNOTSUPP,
+			"%s: not a ppc64 dump (machine %u): no ppc64 registers",
+			vm->path, vm->machine);
+	ret = prstatus_note(vm, cpu, &n);
+	if (ret < 0)
+		return ret;
+	/* 504 bytes checked: the 352 of user_pt_regs are there */
+	ppc64_regs_decode(n->desc + PRSTATUS_PR_REG, vm->order, &full);
+	size = regs->size < sizeof(full) ? regs->size : sizeof(full);
+	full.size = regs->size;
+	memcpy(regs, &full, size);
+	return 0;
+}
+
+/* A fixed char array of the note into a NUL-terminated string. */
+static void copy_chars(char *dst, const unsigned char *src, size_t len)
+{
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+FADUMP_EXPORT int fadump_vmcore_get_prpsinfo(const struct fadump_vmcore *vm,
+					     struct fadump_prpsinfo *out)
+{
+	struct fadump_prpsinfo full = { .size = sizeof(full) };
+	const struct vmcore_note *n = NULL;
+	const unsigned char *d;
+	unsigned int idx;
+	size_t size;
+
+	fadump_clear_error(vm->ctx);
+	if (!out || out->size < FADUMP_PRPSINFO_SIZE_V1)
+		return -EINVAL;
+	for (idx = 0; idx < vm->nnotes; idx++)
+		if (is_core(&vm->notes[idx], NT_PRPSINFO)) {
+			n = &vm->notes[idx];
+			break;
+		}
+	if (!n)
+		return fadump_fail(vm->ctx, -ENOENT, "%s: no NT_PRPSINFO note",
+				   vm->path);
+	if (n->descsz != PRPSINFO_SIZE)
+		return fadump_fail(vm->ctx, -EBADMSG,
+			"%s: NT_PRPSINFO note %u has %zu bytes, expected %u",
+			vm->path, idx, n->descsz, PRPSINFO_SIZE);
+	d = n->desc;
+	full.note = idx;
+	full.state = (char)d[0];
+	full.sname = (char)d[1];
+	full.zombie = d[2] != 0;
+	full.nice = (int8_t)d[3];
+	full.flag = get_u64(d + 8, vm->order);
+	full.uid = get_u32(d + 16, vm->order);
+	full.gid = get_u32(d + 20, vm->order);
+	full.pid = (int32_t)get_u32(d + 24, vm->order);
+	full.ppid = (int32_t)get_u32(d + 28, vm->order);
+	full.pgrp = (int32_t)get_u32(d + 32, vm->order);
+	full.sid = (int32_t)get_u32(d + 36, vm->order);
+	copy_chars(full.fname, d + 40, 16);
+	copy_chars(full.psargs, d + 56, 80);
+	size = out->size < sizeof(full) ? out->size : sizeof(full);
+	full.size = out->size;
+	memcpy(out, &full, size);
+	return 0;
+}

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Saving a vmcore: a sparse, durable, all-or-nothing copy.
+ *
+ * The order of operations is the whole point, because in the capture
+ * boot the copy is the only one there will ever be:
+ *
+ *  1. Open the destination directory (no symlink) and refuse at once if
+ *     the target name exists: a dump is never overwritten, and finding
+ *     out after copying 64 GiB would be cruel.
+ *  2. Check free space against the bytes that must be written whatever
+ *     the memory holds (headers and notes). How much memory is zero is
+ *     only known by reading it, so a disk that fills up later is caught
+ *     by write() and reported with how far the copy got.
+ *  3. Create ".vmcore.XXXXXX" with O_EXCL|O_NOFOLLOW, mode 0600: the dump
+ *     holds every secret the crashed kernel had in memory.
+ *  4. Stream the source; blocks of the destination's block size that are
+ *     all zero are skipped (they stay holes), the rest is written at its
+ *     own offset, so the copy is byte for byte the source.
+ *  5. ftruncate() to the full size (a trailing hole), fsync() the file,
+ *     rename it into place without replacing anything, fsync() the
+ *     directory. Only then is the dump durably saved.
+ *
+ * Any failure, or the progress callback asking to stop, removes the
+ * temporary file; nothing is left behind. A SIGKILL or power loss
+ * mid-copy leaves the dot-file, which no tool mistakes for a dump.
+ *
+ * While copying, writeback is started as soon as data is written (every
+ * 8 MiB) and the page cache is dropped a few chunks behind: the capture
+ * kernel runs in little memory, and a dump's worth of dirty pages would
+ * otherwise make the final fsync() a long wait of its own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmcore.h"
+
+#define TMP_PREFIX	".vmcore."
+#define TMP_NAME_LEN	(sizeof(TMP_PREFIX) - 1 + 6)
+/* Writeback is started every KICK bytes, pages dropped LAG behind. */
+#define WRITEBACK_KICK	(8u << 20)
+#define WRITEBACK_LAG	(32u << 20)
+
+struct saver {
+	struct fadump_vmcore *vm;
+	struct fadump_ctx *ctx;
+	const char *dest;
+	const char *name;
+	int dirfd;
+	int fd;
+	char tmp[TMP_NAME_LEN + 1];
+	size_t block;			/* zero-detection unit */
+	bool sparse;
+	uint64_t written;
+	uint64_t kicked;		/* writeback started below this offset */
+	uint64_t dropped;		/* page cache dropped below this offset */
+	fadump_progress_fn progress;
+	void *userdata;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * All zero? Compare the block with itself shifted by 16 bytes once the
+ * first 16 are known to be zero: memcmp() is the fastest vectorised loop
+ * the C library has, and a data block usually differs in its first bytes.
+ */
+static bool block_is_zero(const unsigned char *p, size_t len)
+{
+	static const unsigned char zero[16];
+
+	if (len <= 16)
+		return memcmp(p, zero, len) == 0;
+	return memcmp(p, zero, 16) == 0 && memcmp(p, p + 16, len - 16) == 0;
+}
+
+static int write_at(struct saver *s, const unsigned char *p, size_t len,
+		    uint64_t offset)
+{
+	while (len) {
+		ssize_t n = pwrite(s->fd, p, len, (off_t)offset);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int ret = -errno;
+
+			return fadump_fail(s->ctx, ret,
+				"%s/%s: write at offset %#" PRIx64 " failed: %s "
+				"(copy stopped at %" PRIu64 " of %" PRIu64
+				" bytes; the partial copy is removed)", s->dest,
+				s->tmp, offset, strerror(-ret), offset,
+				s->vm->file_size);
+		}
+		p += n;
+		len -= (size_t)n;
+		offset += (uint64_t)n;
+		s->written += (uint64_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Start writeback of what was written since the last call (in steps of
+ * at least WRITEBACK_KICK, whatever the chunk size), and drop from the
+ * page cache what was written WRITEBACK_LAG ago, by then on disk.
+ * Neither call waits for the disk, so reading goes on while it writes;
+ * pages still under writeback are simply not dropped.
+ */
+static void pace_writeback(struct saver *s, uint64_t end)
+{
+	if (end - s->kicked >= WRITEBACK_KICK) {
+		sync_file_range(s->fd, (off_t)s->kicked,
+				(off_t)(end - s->kicked), SYNC_FILE_RANGE_WRITE);
+		s->kicked = end;
+	}
+	if (end < WRITEBACK_LAG || end - WRITEBACK_LAG <= s->dropped)
+		return;
+	posix_fadvise(s->fd, (off_t)s->dropped,
+		      (off_t)(end - WRITEBACK_LAG - s->dropped),
+		      POSIX_FADV_DONTNEED);
+	s->dropped = end - WRITEBACK_LAG;
+}
+
+static int save_chunk(void *userdata, const struct fadump_vmcore_chunk *c)
+{
+	struct saver *s = userdata;
+	const unsigned char *data = c->data;
+	size_t run = 0, i;
+	int ret;
+
+	if (!s->sparse) {
+		ret = write_at(s, data, c->len, c->offset);
+		if (ret < 0)
+			return ret;
+	} else {
+		/* Write each run of non-zero blocks with one pwrite(). */
+		for (i = 0; i < c->len; i += s->block) {
+			size_t n = c->len - i < s->block ? c->len - i : s->block;
+
+			if (!block_is_zero(data + i, n))
+				continue;
+			if (i > run) {
+				ret = write_at(s, data + run, i - run,
+					       c->offset + run);
+				if (ret < 0)
+					return ret;
+			}
+			run = i + n;
+		}
+		if (c->len > run) {
+			ret = write_at(s, data + run, c->len - run,
+				       c->offset + run);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	pace_writeback(s, c->offset + c->len);
+
+	if (s->progress &&
+	    s->progress(s->userdata, c->offset + c->len, c->total))
+		return fadump_fail(s->ctx, -ECANCELED,
+			"saving to %s cancelled after %" PRIu64 " of %" PRIu64
+			" bytes; the partial copy is removed", s->dest,
+			c->offset + c->len, c->total);
+	return 0;
+}
+
+static int check_name(struct fadump_ctx *ctx, const char *name)
+{
+	if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0 || strlen(name) > NAME_MAX)
+		return fadump_fail(ctx, -EINVAL,
+				   "'%s' is not a file name for the saved dump",
+				   name);
+	return 0;
+}
+
+static int open_dest(struct saver *s)
+{
+	struct stat st;
+	int ret;
+
+	s->dirfd = open(s->dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->dirfd < 0) {
+		ret = -errno;
+		/* O_DIRECTORY makes a symlink ENOTDIR: tell the two apart */
+		if ((ret == -ELOOP || ret == -ENOTDIR) &&
+		    lstat(s->dest, &st) == 0 && S_ISLNK(st.st_mode))
+			return fadump_fail(s->ctx, -ELOOP,
+				"%s is a symbolic link: give the directory it "
+				"points to", s->dest);
+		return fadump_fail(s->ctx, ret, "cannot open directory %s: %s",
+				   s->dest, strerror(-ret));
+	}
+	if (fstatat(s->dirfd, s->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return fadump_fail(s->ctx, -EEXIST,
+			"%s/%s already exists: a saved dump is never overwritten, "
+			"move it away first", s->dest, s->name);
+	if (errno != ENOENT) {
+		ret = -errno;
+		return fadump_fail(s->ctx, ret, "cannot check %s/%s: %s",
+				   s->dest, s->name, strerror(-ret));
+	}
+	return 0;
+}
+
+/*
+ * Bytes of the source that hold data, by SEEK_DATA/SEEK_HOLE: the most a
+ * sparse copy can need. /proc/vmcore reports no holes, so this is its
+ * size; a saved sparse dump being copied again gets a real bound. Gives
+ * up after a few thousand extents (a bound, not an exact count).
+ */
+static uint64_t source_data_bytes(const struct fadump_vmcore *vm)
+{
+	uint64_t data = 0;
+	off_t pos = 0;
+
+	for (int extents = 0; (uint64_t)pos < vm->file_size; extents++) {
+		off_t start = lseek(vm->fd, pos, SEEK_DATA), end;
+
+		if (start < 0)
+			return errno == ENXIO ? data : vm->file_size;
+		end = lseek(vm->fd, start, SEEK_HOLE);
+		if (end < 0 || end <= start || extents > 4096)
+			return data + (vm->file_size - (uint64_t)start);
+		data += (uint64_t)(end - start);
+		pos = end;
+	}
+	return data;
+}
+
+static int check_space(struct saver *s)
+{
+	uint64_t need, most, avail;
+	struct statvfs sv;
+
+	if (fstatvfs(s->dirfd, &sv) < 0) {
+		int ret = -errno;
+
+		return fadump_fail(s->ctx, ret, "cannot get free space of %s: %s",
+				   s->dest, strerror(-ret));
+	}
+	avail = sv.f_frsize && sv.f_bavail > UINT64_MAX / sv.f_frsize ?
+		UINT64_MAX : (uint64_t)sv.f_bavail * sv.f_frsize;
+	most = s->sparse ? source_data_bytes(s->vm) : s->vm->file_size;
+	need = s->sparse ? s->vm->meta_bytes : s->vm->file_size;
+	if (avail < need)
+		return fadump_fail(s->ctx, -ENOSPC,
+			"%s has %" PRIu64 " bytes free, the dump needs at least "
+			"%" PRIu64, s->dest, avail, need);
+	if (avail < most)
+		info(s->ctx, "%s has %" PRIu64 " bytes free and the dump has up "
+		     "to %" PRIu64 " bytes of data: it fits if enough of its "
+		     "memory is zero", s->dest, avail, most);
+	return 0;
+}
+
+static void random_suffix(char *out, size_t len)
+{
+	static const char chars[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char r[16];
+	uint64_t mix = now_ns() ^ ((uint64_t)getpid() << 32);
+
+	if (getrandom(r, len, GRND_NONBLOCK) != (ssize_t)len)
+		for (size_t i = 0; i < len; i++, mix >>= 6)
+			r[i] = (unsigned char)mix;
+	for (size_t i = 0; i < len; i++)
+		out[i] = chars[r[i] % (sizeof(chars) - 1)];
+	out[len] = '\0';
+}
+
+static int create_tmp(struct saver *s)
+{
+	struct stat st;
+	int ret;
+
+	for (int tries = 0; tries < 100; tries++) {
+		memcpy(s->tmp, TMP_PREFIX, sizeof(TMP_PREFIX) - 1);
+		random_suffix(s->tmp + sizeof(TMP_PREFIX) - 1, 6);
+		s->fd = openat(s->dirfd, s->tmp,
+			       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			       O_CLOEXEC, 0600);
+		if (s->fd >= 0)
+			break;
+		if (errno != EEXIST) {
+			ret = -errno;
+			s->tmp[0] = '\0';
+			return fadump_fail(s->ctx, ret,
+					   "cannot create a file in %s: %s",
+					   s->dest, strerror(-ret));
+		}
+	}
+	if (s->fd < 0) {
+		s->tmp[0] = '\0';
+		return fadump_fail(s->ctx, -EEXIST,
+				   "cannot find a free temporary name in %s",
+				   s->dest);
+	}
+	/* Holes are made per filesystem block: use its size, a power of 2. */
+	s->block = 4096;
+	if (fstat(s->fd, &st) == 0 && st.st_blksize >= 512 &&
+	    st.st_blksize <= 65536 && !(st.st_blksize & (st.st_blksize - 1)))
+		s->block = (size_t)st.st_blksize;
+	return 0;
+}
+
+static int fail_errno(struct saver *s, const char *what)
+{
+	int ret = -errno;
+
+	return fadump_fail(s->ctx, ret, "%s/%s: %s failed: %s", s->dest,
+			   s->tmp, what, strerror(-ret));
+}
+
+/* Rename into place, never over an existing file. */
+static int publish(struct saver *s)
+{
+	int ret;
+
+	if (renameat2(s->dirfd, s->tmp, s->dirfd, s->name,
+		      RENAME_NOREPLACE) == 0)
+		goto renamed;
+	if (errno != EINVAL && errno != ENOSYS)
+		goto fail;
+	/* No RENAME_NOREPLACE here (NFS): a hard link cannot replace either. */
+	if (linkat(s->dirfd, s->tmp, s->dirfd, s->name, 0) < 0)
+		goto fail;
+	if (unlinkat(s->dirfd, s->tmp, 0) < 0)
+		err(s->ctx, "%s/%s: cannot remove the second name of the dump: %m",
+		    s->dest, s->tmp);
+renamed:
+	s->tmp[0] = '\0';	/* nothing to clean up any more */
+	return 0;
+fail:
+	ret = -errno;
+	if (ret == -EEXIST)
+		return fadump_fail(s->ctx, ret,
+			"%s/%s appeared while saving: not overwritten, the copy "
+			"is removed", s->dest, s->name);
+	return fadump_fail(s->ctx, ret, "cannot rename %s/%s to %s: %s",
+			   s->dest, s->tmp, s->name, strerror(-ret));
+}
+
+static int finish(struct saver *s)
+{
+	int ret;
+
+	if (ftruncate(s->fd, (off_t)s->vm->file_size) < 0)
+		return fail_errno(s, "ftruncate");
+	if (fsync(s->fd) < 0)
+		return fail_errno(s, "fsync");
+	ret = close(s->fd);
+	s->fd = -1;
+	if (ret < 0)
+		return fail_errno(s, "close");
+	ret = publish(s);
+	if (ret < 0)
+		return ret;
+	if (fsync(s->dirfd) < 0) {
+		/* Not durable: take it back, as for any other failure. */
+		ret = -errno;
+		unlinkat(s->dirfd, s->name, 0);
+		return fadump_fail(s->ctx, ret,
+			"fsync of directory %s failed: %s; the copy is removed",
+			s->dest, strerror(-ret));
+	}
+	return 0;
+}
+
+static void cleanup(struct saver *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->tmp[0] && unlinkat(s->dirfd, s->tmp, 0) < 0)
+		err(s->ctx, "cannot remove %s/%s: %m", s->dest, s->tmp);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+}
+
+FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
+				     const struct fadump_save_opts *opts,
+				     struct fadump_save_result *res)
+{
+	struct saver s = { .vm = vm, .ctx = vm->ctx, .dirfd = -1, .fd = -1,
+			   .name = "vmcore", .sparse = true };
+	size_t chunk = VMCORE_CHUNK_DEFAULT;
+	uint64_t start = now_ns();
+	int ret;
+
+	fadump_clear_error(vm->ctx);
+	if (!dest || !*dest)
+		return fadump_fail(vm->ctx, -EINVAL, "no destination directory");
+	if (opts) {
+		if (opts->size < FADUMP_SAVE_OPTS_SIZE_V1)
+			return fadump_fail(vm->ctx, -EINVAL,
+					   "save options of size %zu, at least %zu",
+					   opts->size, FADUMP_SAVE_OPTS_SIZE_V1);
+		if (opts->flags & ~(unsigned int)FADUMP_SAVE_NO_SPARSE)
+			return fadump_fail(vm->ctx, -EINVAL,
+					   "unknown save flags %#x", opts->flags);
+		s.sparse = !(opts->flags & FADUMP_SAVE_NO_SPARSE);
+		if (opts->name)
+			s.name = opts->name;
+		if (opts->chunk_size)
+			chunk = opts->chunk_size;
+		s.progress = opts->progress;
+		s.userdata = opts->userdata;
+	}
+	if (res && res->size < FADUMP_SAVE_RESULT_SIZE_V1)
+		return fadump_fail(vm->ctx, -EINVAL,
+				   "save result of size %zu, at least %zu",
+				   res->size, FADUMP_SAVE_RESULT_SIZE_V1);
+	s.dest = dest;
+	ret = check_name(vm->ctx, s.name);
+	if (ret == 0)
+		ret = vmcore_check_chunk(vm, chunk);
+	if (ret < 0)
+		return ret;
+
+	ret = open_dest(&s);
+	if (ret == 0)
+		ret = check_space(&s);
+	if (ret == 0)
+		ret = create_tmp(&s);
+	if (ret == 0)
+		ret = vmcore_stream(vm, chunk, save_chunk, &s);
+	if (ret == 0)
+		ret = finish(&s);
+	cleanup(&s);
+	if (ret < 0)
+		return ret;
+
+	info(vm->ctx, "%s saved to %s/%s: %" PRIu64 " bytes, %" PRIu64
+	     " written", vm->path, dest, s.name, vm->file_size, s.written);
+	if (res) {
+		struct fadump_save_result full = { .size = res->size };
+		size_t size = res->size < sizeof(full) ? res->size : sizeof(full);
+
+		full.bytes_total = vm->file_size;
+		full.bytes_written = s.written;
+		full.zero_bytes_skipped = vm->file_size - s.written;
+		full.nanoseconds = now_ns() - start;
+		memcpy(res, &full, size);
+	}
+	return 0;
+}

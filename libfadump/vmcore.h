@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Private view of an opened vmcore, shared by vmcore*.c.
+ *
+ * Everything is checked once in fadump_vmcore_open() and converted to
+ * host byte order, so the accessors only index arrays: segments as the
+ * program headers list them, notes in file order, and the VMCOREINFO
+ * lines. Note descriptors stay in the dump's byte order and are decoded
+ * on request.
+ */
+#ifndef FADUMP_VMCORE_H
+#define FADUMP_VMCORE_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/*
+ * Bounds no real dump comes near, so hostile headers cannot make us
+ * allocate without limit. The kernel writes one PT_LOAD per memory range
+ * (fadump: at most 128 boot regions plus the memblock ranges), and one
+ * NT_PRSTATUS of 536 bytes per possible CPU (NR_CPUS is at most 8192:
+ * 4.4 MB); VMCOREINFO is one page at most.
+ */
+#define VMCORE_MAX_PHDRS	65536
+#define VMCORE_MAX_NOTE_BYTES	(16u << 20)
+
+/* struct elf_prstatus / elf_prpsinfo of 64-bit Linux (linux/elfcore.h). */
+#define PRSTATUS_SIGNO		0	/* pr_info.si_signo, int */
+#define PRSTATUS_CURSIG		12	/* short, then 2 bytes of padding */
+#define PRSTATUS_PID		32	/* after pr_sigpend, pr_sighold (longs) */
+#define PRSTATUS_PPID		36
+#define PRSTATUS_PGRP		40
+#define PRSTATUS_SID		44
+#define PRSTATUS_PR_REG		112	/* after 4 struct timeval (2 longs) */
+#define PRSTATUS_TAIL		8	/* pr_fpvalid (int) and padding to 8 */
+#define PPC64_PRSTATUS_SIZE	504	/* pr_reg: ELF_NGREG 48 doublewords */
+#define PPC64_NAMED_REGS	44	/* user_pt_regs: gpr[32] ... result */
+#define PRPSINFO_SIZE		136
+
+struct vmcore_segment {
+	uint64_t paddr;
+	uint64_t vaddr;
+	uint64_t offset;
+	uint64_t filesz;
+	uint64_t memsz;
+	uint32_t flags;
+	unsigned int phdr;	/* index in the program header table */
+};
+
+struct vmcore_note {
+	const char *name;	/* NUL-terminated inside the note data */
+	uint32_t type;
+	const unsigned char *desc;
+	size_t descsz;
+	uint64_t offset;	/* file offset of desc */
+};
+
+struct vmcoreinfo_line {
+	const char *key;
+	const char *value;
+};
+
+struct fadump_vmcore {
+	int refcount;
+	struct fadump_ctx *ctx;
+	char *path;
+	int fd;
+	Elf *elf;
+	enum fadump_byte_order order;
+	unsigned int machine;
+	uint64_t file_size;
+
+	struct vmcore_segment *segs;	/* PT_LOADs, program-header order */
+	unsigned int nsegs;
+	/*
+	 * The segments a physical address resolves to, sorted by paddr and
+	 * disjoint. A segment lying wholly inside another (x86_64 kdump
+	 * lists the kernel image again inside its RAM range) is a second
+	 * view of the same memory and is left out; partial overlaps are
+	 * refused at open.
+	 */
+	const struct vmcore_segment **by_paddr;
+	unsigned int nby_paddr;
+	/* Bytes that are headers or notes: written whatever the contents. */
+	uint64_t meta_bytes;
+
+	struct vmcore_note *notes;
+	unsigned int nnotes;
+	unsigned int notes_cap;
+	uint64_t note_bytes;		/* all PT_NOTE segments together */
+	unsigned int *cpu_notes;	/* note index of each NT_PRSTATUS */
+	unsigned int ncpus;
+
+	/* VMCOREINFO: parsed at open, errors kept for the accessors. */
+	int info_err;			/* 0, -ENOENT or -EBADMSG */
+	char *info_errmsg;
+	char *info_text;		/* private copy, split into lines */
+	struct vmcoreinfo_line *info;
+	unsigned int ninfo;
+};
+
+/* vmcore-notes.c: read one PT_NOTE segment's notes into vm->notes. */
+int vmcore_load_notes(struct fadump_vmcore *vm, const GElf_Phdr *ph,
+		      unsigned int phdr);
+/* After the last PT_NOTE: list the NT_PRSTATUS notes, one per CPU. */
+int vmcore_index_notes(struct fadump_vmcore *vm);
+void vmcore_free_notes(struct fadump_vmcore *vm);
+
+/* vmcore-info.c: parse the VMCOREINFO note (never fails the open). */
+int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm);
+void vmcore_free_vmcoreinfo(struct fadump_vmcore *vm);
+
+/*
+ * vmcore-stream.c: hand the file [0, file_size) to @fn in @chunk-sized
+ * pieces. The saver uses it with its own callback; errors are recorded
+ * in the context.
+ */
+int vmcore_stream(struct fadump_vmcore *vm, size_t chunk,
+		  fadump_vmcore_chunk_fn fn, void *userdata);
+#define VMCORE_CHUNK_DEFAULT	(4u << 20)
+#define VMCORE_CHUNK_MAX	(64u << 20)
+
+/* 0 or -EINVAL with a message for a chunk size the stream refuses. */
+int vmcore_check_chunk(struct fadump_vmcore *vm, size_t chunk);
+
+#endif /* FADUMP_VMCORE_H */

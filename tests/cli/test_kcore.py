@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""fadumpctl crashinfo: the crash-info header and the register save area
+read through <root>/proc/kcore in a capture boot.
+
+The root is a copy of tests/data/roots/qemu-7.2-le-capture, whose
+ibm,kernel-dump puts the CPU state at 0x14000000 (0xa00 bytes) and the
+crash-info header at 0x14010000 + 0x14000000 = 0x28010000. The kcore is
+written here as fs/proc/kcore.c lays one out; the structures are the
+tests/data/metadata blobs, with the values their README lists.
+"""
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+
+import pytest
+
+FADUMPCTL = os.environ.get('FADUMPCTL')
+DATA = os.environ.get('FADUMP_TEST_DATA')
+if not FADUMPCTL or not DATA:
+    pytest.skip('FADUMPCTL and FADUMP_TEST_DATA must be set (run through meson test)',
+                allow_module_level=True)
+
+LINEAR = 0xc000000000000000
+
+
+def run(*args, root=None):
+    env = dict(os.environ, LC_ALL='C')
+    env.pop('FADUMP_ROOT', None)
+    env.pop('FADUMP_LOG', None)
+    argv = [FADUMPCTL] + (['--root', str(root)] if root else []) + [str(a) for a in args]
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env, timeout=60, text=True)
+
+
+def blob(name):
+    with open(os.path.join(DATA, 'metadata', name), 'rb') as f:
+        return f.read()
+
+
+def kcore(loads):
+    """ELF64 LE ET_CORE EM_PPC64: a PT_NOTE, then (paddr, data, size) loads."""
+    off = 0x10000
+    eh = bytearray(64)
+    eh[0:4] = b'\x7fELF'
+    eh[4], eh[5], eh[6] = 2, 1, 1
+    struct.pack_into('<HHIQQQIHHHHHH', eh, 16, 4, 21, 1, 0, 64, 0, 0, 64, 56,
+                     len(loads) + 1, 0, 0, 0)
+    ph = struct.pack('<IIQQQQQQ', 4, 0, off, 0, 0, 0, 0, 0)
+    body = b''
+    for paddr, data, size in loads:
+        ph += struct.pack('<IIQQQQQQ', 1, 7, off + len(body), LINEAR + paddr,
+                          paddr, size, size, 0x10000)
+        body += data + bytes(size - len(data))
+    head = bytes(eh) + ph
+    return head + bytes(off - len(head)) + body
+
+
+@pytest.fixture
+def root(tmp_path):
+    r = tmp_path / 'root'
+    shutil.copytree(os.path.join(DATA, 'roots', 'qemu-7.2-le-capture'), r, symlinks=True)
+    return r
+
+
+def test_crashinfo_json(root):
+    (root / 'proc').mkdir(exist_ok=True)
+    (root / 'proc/kcore').write_bytes(kcore([
+        (0x14000000, blob('regsave-qemu.bin'), 0x10000),
+        (0x28010000, blob('crashinfo-fadmpsig-le.bin'), 0x10000)]))
+    p = run('--json', 'crashinfo', root=root)
+    assert p.returncode == 0, p.stderr
+    j = json.loads(p.stdout)
+    assert j['crashinfo_error'] is None and j['cpu_state_error'] is None
+    ci = j['crashinfo']
+    assert (ci['magic'], ci['version'], ci['byte_order']) == ('FADMPSIG', 1, 'little-endian')
+    assert ci['crashing_cpu'] == 3
+    assert ci['vmcoreinfo_addr'] == 0x3f1a0000
+    assert ci['regs']['nip'] == 0xc000000000123456
+    assert ci['cpu_mask'] == list(range(8))
+    cs = j['cpu_state']
+    assert [c['id'] for c in cs['cpus']] == [0, 1]
+    assert cs['cpus'][1]['regs']['gpr'][3] == 0xc000000002000000 + 0x100 + 3
+    assert cs['cpus'][0]['regs']['link'] == 0xc000000000111000
+    p = run('crashinfo', root=root)
+    assert p.returncode == 0
+    assert 'crashing CPU:        3\n' in p.stdout
+    assert 'version 0, 2 CPUs\n' in p.stdout
+
+
+def test_crashinfo_header_missing(root):
+    (root / 'proc').mkdir(exist_ok=True)
+    (root / 'proc/kcore').write_bytes(kcore([
+        (0x14000000, blob('regsave-qemu.bin'), 0x10000)]))
+    p = run('--json', 'crashinfo', root=root)
+    assert p.returncode == 1
+    j = json.loads(p.stdout)
+    assert j['crashinfo'] is None
+    assert '0x28010000' in j['crashinfo_error']
+    assert j['cpu_state'] is not None
+    assert p.stderr.count('\n') == 1 and 'crash-info header' in p.stderr
+
+
+def test_crashinfo_without_kcore(root):
+    p = run('crashinfo', root=root)
+    assert p.returncode == 1
+    assert 'CONFIG_PROC_KCORE' in p.stdout
+    assert p.stderr.count('\n') == 2
+
+
+def test_crashinfo_without_dump(tmp_path):
+    p = run('crashinfo', root=os.path.join(DATA, 'roots', 'qemu-7.2-le-registered'))
+    assert p.returncode == 1
+    assert p.stdout == ''
+    assert p.stderr.count('\n') == 1 and 'ibm,kernel-dump' in p.stderr
+
+
+def test_info_crashing_cpu_in_capture_boot(root):
+    """info on /proc/vmcore also names the crashing CPU from the header."""
+    mk = os.environ.get('MKVMCORE')
+    if not mk:
+        pytest.skip('MKVMCORE not set')
+    (root / 'proc/vmcore').unlink()
+    subprocess.run([mk, str(root / 'proc/vmcore')], check=True)
+    p = run('--json', 'info', root=root)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)['crashing_cpu'] is None      # no kcore yet
+    (root / 'proc/kcore').write_bytes(kcore([
+        (0x28010000, blob('crashinfo-fadmpsig-le.bin'), 0x10000)]))
+    p = run('--json', 'info', root=root)
+    assert json.loads(p.stdout)['crashing_cpu'] == 3
+    assert 'crashed on:  CPU 3 (crash-info header)\n' in run('info', root=root).stdout
+    # a saved copy (a path argument) never looks at this machine's memory
+    p = run('--json', 'info', root / 'proc/vmcore', root=root)
+    assert json.loads(p.stdout)['crashing_cpu'] is None
