@@ -14,14 +14,22 @@
  *  - both: /proc/vmcore, which the kernel publishes only after its own
  *    checks pass, the crash-info header's magic among them. Its absence
  *    while firmware still shows a dump means the kernel refused it or it
- *    was released.
+ *    was released;
+ *  - pseries, where /proc/kcore can be read (the live capture boot): the
+ *    crash-info header itself, at the address ibm,kernel-dump gives. A
+ *    bad magic or an unknown version makes the dump unusable. Without
+ *    /proc/kcore (a saved root, no CONFIG_PROC_KCORE) it is not checked
+ *    and "crash_info_header" is null.
  *
  * JSON shape (add keys, never rename):
  *   { "verdict": "complete" | "incomplete" | "unusable" | "unverified" |
  *                "none",
  *     "complete": bool | null, "usable": bool,
  *     "platform", "dump_present", "vmcore_present",
- *     "problems": [ string ... ], "message": the one line }
+ *     "problems": [ string ... ],
+ *     "crash_info_header": null | { "magic", "version", "byte_order",
+ *                                   "crashing_cpu" (null if unknown) },
+ *     "message": the one line }
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -38,6 +46,9 @@ struct check {
 	const char *verdict;
 	int complete;			/* 1, 0, -1 unknown */
 	bool usable;
+	bool header_checked;		/* crash-info header read and decoded */
+	bool header_problem;		/* ... and found wrong */
+	struct fadump_crashinfo_info header;
 	unsigned int nproblems;
 	char *problems[MAX_PROBLEMS];
 	char message[1024];
@@ -71,6 +82,38 @@ static void set_message(struct check *c, const char *what)
 			 what);
 }
 
+/*
+ * The header the crashed kernel wrote, read through /proc/kcore. -ENOENT
+ * means there is no kcore to read it through (the dump structure gave an
+ * address, or the verdict would not be complete): not checked, no problem.
+ */
+static void check_header(struct cli *cli, const struct fadump_papr_dump *pd,
+			 struct check *c)
+{
+	struct fadump_crashinfo *ci;
+	int ret;
+
+	ret = fadump_crashinfo_read(cli->ctx, pd, &ci);
+	if (ret == -ENOENT)
+		return;
+	if (ret < 0) {
+		c->header_problem = true;
+		add_problem(c, "crash-info header: %s",
+			    fadump_ctx_get_error(cli->ctx));
+		return;
+	}
+	c->header.size = sizeof(c->header);
+	ret = fadump_crashinfo_get_info(ci, &c->header);
+	fadump_crashinfo_unref(ci);
+	if (ret < 0) {
+		c->header_problem = true;
+		add_problem(c, "crash-info header: %s",
+			    fadump_ctx_get_error(cli->ctx));
+		return;
+	}
+	c->header_checked = true;
+}
+
 static int check_pseries(struct cli *cli, const struct fadump_devtree *dt,
 			 bool vmcore, struct check *c)
 {
@@ -96,8 +139,16 @@ static int check_pseries(struct cli *cli, const struct fadump_devtree *dt,
 	nsec = fadump_papr_dump_section_count(pd);
 	for (unsigned int i = 0; (p = fadump_papr_dump_problem(pd, i)); i++)
 		add_problem(c, "%s", p);
+	if (s.verdict != FADUMP_DUMP_UNUSABLE && vmcore)
+		check_header(cli, pd, c);
 	fadump_papr_dump_unref(pd);
 
+	if (c->header_problem) {
+		c->verdict = "unusable";
+		c->complete = 0;
+		set_message(c, c->problems[c->nproblems - 1]);
+		return 0;
+	}
 	c->complete = s.verdict == FADUMP_DUMP_COMPLETE;
 	c->usable = s.verdict != FADUMP_DUMP_UNUSABLE && vmcore;
 	if (s.verdict == FADUMP_DUMP_UNUSABLE) {
@@ -115,8 +166,9 @@ static int check_pseries(struct cli *cli, const struct fadump_devtree *dt,
 
 		c->verdict = "complete";
 		snprintf(what, sizeof(what),
-			 "%u sections copied in full (%s of boot memory), /proc/vmcore is ready",
-			 nsec, format_size(size, s.boot_memory_size));
+			 "%u sections copied in full (%s of boot memory)%s, /proc/vmcore is ready",
+			 nsec, format_size(size, s.boot_memory_size),
+			 c->header_checked ? ", crash-info header valid" : "");
 		set_message(c, what);
 	}
 	return 0;
@@ -189,6 +241,21 @@ static void check_json(const struct check *c, const struct fadump_status *st,
 	jadd(o, "problems", arr);
 	for (unsigned int i = 0; i < c->nproblems; i++)
 		jarr_add(arr, json_object_new_string(c->problems[i]));
+	if (c->header_checked) {
+		struct json_object *h = jobj_new();
+
+		jadd_str(h, "magic", c->header.layout == FADUMP_CRASHINFO_FADMPSIG ?
+			 "FADMPSIG" : "FADMPINF");
+		jadd_u64(h, "version", c->header.version);
+		jadd_str(h, "byte_order", fadump_byte_order_name(c->header.byte_order));
+		if (c->header.crashing_cpu == FADUMP_CRASHINFO_CPU_UNKNOWN)
+			jadd_null(h, "crashing_cpu");
+		else
+			jadd_u64(h, "crashing_cpu", c->header.crashing_cpu);
+		jadd(o, "crash_info_header", h);
+	} else {
+		jadd_null(o, "crash_info_header");
+	}
 	jadd_str(o, "message", c->message);
 	json_print(o);
 }

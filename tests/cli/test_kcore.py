@@ -135,3 +135,48 @@ def test_info_crashing_cpu_in_capture_boot(root):
     # a saved copy (a path argument) never looks at this machine's memory
     p = run('--json', 'info', root / 'proc/vmcore', root=root)
     assert json.loads(p.stdout)['crashing_cpu'] is None
+
+
+def write_kcore(root, header):
+    (root / 'proc').mkdir(exist_ok=True)
+    (root / 'proc/kcore').write_bytes(kcore([
+        (0x14000000, blob('regsave-qemu.bin'), 0x10000),
+        (0x28010000, header, 0x10000)]))
+
+
+def test_check_verifies_header_through_kcore(root):
+    write_kcore(root, blob('crashinfo-fadmpsig-le.bin'))
+    p = run('--json', 'check', root=root)
+    assert p.returncode == 0, p.stderr
+    j = json.loads(p.stdout)
+    assert j['verdict'] == 'complete'
+    assert j['crash_info_header'] == {
+        'magic': 'FADMPSIG', 'version': 1, 'byte_order': 'little-endian',
+        'crashing_cpu': 3}
+    p = run('check', root=root)
+    assert p.returncode == 0 and 'crash-info header valid' in p.stdout
+
+
+def test_check_without_kcore_leaves_header_unchecked(root):
+    p = run('--json', 'check', root=root)
+    assert p.returncode == 0, p.stderr
+    j = json.loads(p.stdout)
+    assert j['verdict'] == 'complete' and j['crash_info_header'] is None
+    assert 'crash-info header' not in j['message']
+
+
+@pytest.mark.parametrize('damage', ['magic', 'version'])
+def test_check_refuses_bad_header(root, damage):
+    hdr = bytearray(blob('crashinfo-fadmpsig-le.bin'))
+    if damage == 'magic':
+        hdr[0:8] = b'NOTMAGIC'
+    else:
+        struct.pack_into('<I', hdr, 8, 7)	# a version this library does not know
+    write_kcore(root, bytes(hdr))
+    p = run('--json', 'check', root=root)
+    assert p.returncode == 1
+    j = json.loads(p.stdout)
+    assert j['verdict'] == 'unusable' and j['usable'] is False
+    assert j['crash_info_header'] is None
+    assert 'crash-info header' in j['message']
+    assert any('crash-info header' in prob for prob in j['problems'])

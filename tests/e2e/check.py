@@ -420,6 +420,10 @@ def main():
         if rc is not None or err != "step did not run":
             check(rc == 0 and isinstance(j, dict) and j.get("verdict") == "complete",
                   "capture boot: fadumpctl check says complete", f"rc={rc} {j!r} {err}"[:400])
+            hdr = (j or {}).get("crash_info_header") or {}
+            check(hdr.get("magic") == "FADMPSIG" and hdr.get("version") == 1,
+                  "capture boot: fadumpctl check verified the crash-info header through /proc/kcore",
+                  repr(hdr))
         rc, j, err = load_json(b2, "capture-metadata-json")
         if rc is not None or err != "step did not run":
             check(rc == 0 and j, "capture boot: fadumpctl --json metadata", f"rc={rc} {err}"[:300])
