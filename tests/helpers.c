@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <endian.h>
+
+#include "fadump.h"
 
 #include "helpers.h"
 
@@ -102,4 +105,39 @@ void *fixture_load(const char *rel, size_t *len)
 	close(fd);
 	*len = (size_t)st.st_size;
 	return buf;
+}
+
+int quiet_ctx_setup(void **state)
+{
+	struct fadump_ctx *ctx;
+
+	if (fadump_ctx_new("/", &ctx) < 0)
+		return -1;
+	fadump_ctx_set_log_fn(ctx, NULL, NULL);
+	*state = ctx;
+	return 0;
+}
+
+int quiet_ctx_teardown(void **state)
+{
+	fadump_ctx_unref(*state);
+	return 0;
+}
+
+void put_be16(void *b, size_t off, uint16_t v)
+{
+	v = htobe16(v);
+	memcpy((unsigned char *)b + off, &v, sizeof(v));
+}
+
+void put_be32(void *b, size_t off, uint32_t v)
+{
+	v = htobe32(v);
+	memcpy((unsigned char *)b + off, &v, sizeof(v));
+}
+
+void put_be64(void *b, size_t off, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy((unsigned char *)b + off, &v, sizeof(v));
 }

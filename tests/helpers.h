@@ -4,6 +4,7 @@
 #define FADUMP_TEST_HELPERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Absolute path of tests/data/<rel> (from $FADUMP_TEST_DATA); static buffer. */
 const char *fixture_path(const char *rel);
@@ -29,5 +30,18 @@ const char *scratch_read(const char *dir, const char *rel);
  * it); *@len gets its size. Fails the test if it cannot.
  */
 void *fixture_load(const char *rel, size_t *len);
+
+/*
+ * cmocka group fixtures for tests that parse buffers: *state becomes a
+ * context on the live root with logging off (the tests read the message
+ * with fadump_ctx_get_error() instead).
+ */
+int quiet_ctx_setup(void **state);
+int quiet_ctx_teardown(void **state);
+
+/* Store @v big-endian at @b + @off (firmware structures are big-endian). */
+void put_be16(void *b, size_t off, uint16_t v);
+void put_be32(void *b, size_t off, uint32_t v);
+void put_be64(void *b, size_t off, uint64_t v);
 
 #endif

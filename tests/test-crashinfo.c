@@ -31,23 +31,6 @@
 #define INF_510_PHYS 0x28041020ULL
 #define INF_34_PHYS 0xffff1020ULL
 
-static int setup(void **state)
-{
-	struct fadump_ctx *ctx;
-
-	if (fadump_ctx_new("/", &ctx) < 0)
-		return -1;
-	fadump_ctx_set_log_fn(ctx, NULL, NULL);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fadump_ctx_unref(*state);
-	return 0;
-}
-
 static void put_le32(unsigned char *b, size_t off, uint32_t v)
 {
 	v = htole32(v);
@@ -390,5 +373,5 @@ int main(void)
 		cmocka_unit_test(test_args),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, quiet_ctx_setup, quiet_ctx_teardown);
 }

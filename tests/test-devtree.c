@@ -185,16 +185,6 @@ static uint16_t be16_at(const void *p, size_t off)
 	return (uint16_t)(b[0] << 8 | b[1]);
 }
 
-static void put_be32(void *p, size_t off, uint32_t v)
-{
-	unsigned char *b = (unsigned char *)p + off;
-
-	b[0] = v >> 24;
-	b[1] = v >> 16;
-	b[2] = v >> 8;
-	b[3] = v;
-}
-
 /* ------------------------------------------------------------------ */
 /* The fixtures, four ways                                            */
 /* ------------------------------------------------------------------ */

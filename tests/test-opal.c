@@ -26,23 +26,6 @@
 #define HDAT "metadata/hdat-threads.bin"
 #define HDAT_THREAD 688
 
-static int setup(void **state)
-{
-	struct fadump_ctx *ctx;
-
-	if (fadump_ctx_new("/", &ctx) < 0)
-		return -1;
-	fadump_ctx_set_log_fn(ctx, NULL, NULL);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fadump_ctx_unref(*state);
-	return 0;
-}
-
 static void put_le16(unsigned char *b, size_t off, uint16_t v)
 {
 	v = htole16(v);
@@ -53,12 +36,6 @@ static void put_le64(unsigned char *b, size_t off, uint64_t v)
 {
 	v = htole64(v);
 	memcpy(b + off, &v, 8);
-}
-
-static void put32(unsigned char *b, size_t off, uint32_t v)
-{
-	v = htobe32(v);
-	memcpy(b + off, &v, 4);
 }
 
 static void check_error(struct fadump_ctx *ctx, const char *what)
@@ -364,16 +341,16 @@ static void test_cpu_meta_bad(void **state)
 	cpu_meta_fails(*state, b, len, -EPROTONOSUPPORT,
 		       "OPAL CPU metadata: version 0, only version 1 is known");
 	b[0] = 1;
-	put32(b, 20, 200);
+	put_be32(b, 20, 200);
 	cpu_meta_fails(*state, b, len, -E2BIG, "region_cnt 200, more than 128");
-	put32(b, 20, 2);
+	put_be32(b, 20, 2);
 	cpu_meta_fails(*state, b, len, -EBADMSG, "2 regions need 72 bytes, only 48 given");
-	put32(b, 20, 0);
+	put_be32(b, 20, 0);
 	cpu_meta_fails(*state, b, len, -EBADMSG, "region_cnt 0");
-	put32(b, 20, 1);
-	put32(b, 16, 0);
+	put_be32(b, 20, 1);
+	put_be32(b, 16, 0);
 	cpu_meta_fails(*state, b, len, -EBADMSG, "0 per thread: the kernel finds it invalid");
-	put32(b, 16, 4 * HDAT_THREAD + 1);
+	put_be32(b, 16, 4 * HDAT_THREAD + 1);
 	cpu_meta_fails(*state, b, len, -EBADMSG, "2753 per thread");
 	free(b);
 }
@@ -465,8 +442,8 @@ static void test_hdat_other_type(void **state)
 	size_t len;
 	unsigned char *b = fixture_load(HDAT, &len);
 
-	put32(b, 24 + 32 * 16, 3);		/* thread 0, entry 32 (CTR) */
-	put32(b, 24 + 5 * 16 + 4, 40);		/* GPR 40: no such GPR */
+	put_be32(b, 24 + 32 * 16, 3);		/* thread 0, entry 32 (CTR) */
+	put_be32(b, 24 + 5 * 16 + 4, 40);		/* GPR 40: no such GPR */
 	rs = hdat_ok(*state, b, len, HDAT_THREAD);
 	assert_int_equal(fadump_cpuregs_get_regs(rs, 0, &r), 0);
 	assert_int_equal(r.ctr, (0x20ULL << 32) | 0x100000 | 9);
@@ -500,19 +477,19 @@ static void test_hdat_entries_outside(void **state)
 	size_t len;
 	unsigned char *b = fixture_load(HDAT, &len);
 
-	put32(b, 12, 42);
+	put_be32(b, 12, 42);
 	hdat_fails(*state, b, len, HDAT_THREAD, -EBADMSG,
 		   "thread 0 (PIR 0x20): 42 entries of 16 bytes at offset 24 end at 696, past the 688-byte thread");
-	put32(b, 12, 41);
-	put32(b, 8, 0xfffffff0);
+	put_be32(b, 12, 41);
+	put_be32(b, 8, 0xfffffff0);
 	hdat_fails(*state, b, len, HDAT_THREAD, -EBADMSG,
 		   "at offset 4294967288 end at");
-	put32(b, 8, 16);
-	put32(b, 12, 0xffffffff);
+	put_be32(b, 8, 16);
+	put_be32(b, 12, 0xffffffff);
 	hdat_fails(*state, b, len, HDAT_THREAD, -EBADMSG,
 		   "4294967295 entries of 16 bytes");
-	put32(b, 12, 41);
-	put32(b, 16, 8);
+	put_be32(b, 12, 41);
+	put_be32(b, 16, 8);
 	hdat_fails(*state, b, len, HDAT_THREAD, -EBADMSG,
 		   "entry size 8 is less than the 16-byte register entry");
 	free(b);
@@ -552,5 +529,5 @@ int main(void)
 		cmocka_unit_test(test_hdat_too_many_threads),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, quiet_ctx_setup, quiet_ctx_teardown);
 }

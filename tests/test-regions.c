@@ -29,23 +29,6 @@ struct want {
 	uint64_t source;
 };
 
-static int setup(void **state)
-{
-	struct fadump_ctx *ctx;
-
-	if (fadump_ctx_new("/", &ctx) < 0)
-		return -1;
-	fadump_ctx_set_log_fn(ctx, NULL, NULL);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fadump_ctx_unref(*state);
-	return 0;
-}
-
 /* Whole fixture file tests/data/regions/<name>, malloc()ed. */
 static char *slurp(const char *name, size_t *len)
 {
@@ -733,24 +716,24 @@ static void test_read_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_g1_capture, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_g3_capture, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_g4_first_kernel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_g5_seven_boot_regions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_opal_capture, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_run_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cmdline_quotes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_number_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_truncated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_numbers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_ranges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_binary, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_get_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ref_unref, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_g1_capture, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_g3_capture, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_g4_first_kernel, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_g5_seven_boot_regions, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_opal_capture, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_empty, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_run_on, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_cmdline_quotes, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_number_edges, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_truncated, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_numbers, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_ranges, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_lines, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_binary, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_sizes, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_get_sizes, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_ref_unref, quiet_ctx_setup, quiet_ctx_teardown),
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_read_errors),
 	};

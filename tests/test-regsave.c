@@ -27,23 +27,6 @@
 #define QEMU_CPU1 (20 + 79 * 16)
 #define QEMU_END (20 + 2 * 79 * 16)
 
-static int setup(void **state)
-{
-	struct fadump_ctx *ctx;
-
-	if (fadump_ctx_new("/", &ctx) < 0)
-		return -1;
-	fadump_ctx_set_log_fn(ctx, NULL, NULL);
-	*state = ctx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fadump_ctx_unref(*state);
-	return 0;
-}
-
 /* fadump_str_to_u64() of the kernel, written out again for the tests. */
 static uint64_t id(const char *s)
 {
@@ -52,18 +35,6 @@ static uint64_t id(const char *s)
 	for (int i = 0; i < 8; i++)
 		v = (v << 8) | (*s ? (unsigned char)*s++ : 0);
 	return v;
-}
-
-static void put32(unsigned char *b, size_t off, uint32_t v)
-{
-	v = htobe32(v);
-	memcpy(b + off, &v, 4);
-}
-
-static void put64(unsigned char *b, size_t off, uint64_t v)
-{
-	v = htobe64(v);
-	memcpy(b + off, &v, 8);
 }
 
 static struct fadump_cpuregs *parse_ok(struct fadump_ctx *ctx, const void *b,
@@ -233,17 +204,17 @@ static unsigned char *one_cpu(const uint64_t (*ent)[2], size_t n, size_t *len)
 	*len = 20 + (n + 2) * 16;
 	b = calloc(1, *len);
 	assert_non_null(b);
-	put64(b, 0, id("REGSAVE"));
-	put32(b, 12, 16);
-	put32(b, 16, 1);
-	put64(b, p, id("CPUSTRT"));
-	put64(b, p + 8, 5);
+	put_be64(b, 0, id("REGSAVE"));
+	put_be32(b, 12, 16);
+	put_be32(b, 16, 1);
+	put_be64(b, p, id("CPUSTRT"));
+	put_be64(b, p + 8, 5);
 	p += 16;
 	for (size_t i = 0; i < n; i++, p += 16) {
-		put64(b, p, ent[i][0]);
-		put64(b, p + 8, ent[i][1]);
+		put_be64(b, p, ent[i][0]);
+		put_be64(b, p + 8, ent[i][1]);
 	}
-	put64(b, p, id("CPUEND"));
+	put_be64(b, p, id("CPUEND"));
 	return b;
 }
 
@@ -289,8 +260,8 @@ static void test_zero_cpus(void **state)
 	unsigned char b[20] = { 0 };
 	struct fadump_cpuregs *rs;
 
-	put64(b, 0, id("REGSAVE"));
-	put32(b, 12, 16);
+	put_be64(b, 0, id("REGSAVE"));
+	put_be32(b, 12, 16);
 	rs = parse_ok(*state, b, sizeof(b));
 	assert_int_equal(fadump_cpuregs_count(rs), 0);
 	fadump_cpuregs_unref(rs);
@@ -333,11 +304,11 @@ static void test_num_cpu_offset_outside(void **state)
 	size_t len;
 	unsigned char *b = fixture_load(QEMU_BLOB, &len);
 
-	put32(b, 12, 8);
+	put_be32(b, 12, 8);
 	parse_fails(*state, b, len, -EBADMSG, "num_cpu_offset 8 is outside the 2560 bytes");
-	put32(b, 12, (uint32_t)len - 3);
+	put_be32(b, 12, (uint32_t)len - 3);
 	parse_fails(*state, b, len, -EBADMSG, "num_cpu_offset 2557 is outside");
-	put32(b, 12, 0xffffffff);
+	put_be32(b, 12, 0xffffffff);
 	parse_fails(*state, b, len, -EBADMSG, "num_cpu_offset 4294967295 is outside");
 	free(b);
 }
@@ -347,9 +318,9 @@ static void test_too_many_cpus(void **state)
 	size_t len;
 	unsigned char *b = fixture_load(QEMU_BLOB, &len);
 
-	put32(b, 16, 0xffffffff);
+	put_be32(b, 16, 0xffffffff);
 	parse_fails(*state, b, len, -E2BIG, "4294967295 CPUs, more than the 16384");
-	put32(b, 16, 16385);
+	put_be32(b, 16, 16385);
 	parse_fails(*state, b, len, -E2BIG, "16385 CPUs");
 	free(b);
 }
@@ -359,11 +330,11 @@ static void test_count_exceeds_buffer(void **state)
 	size_t len;
 	unsigned char *b = fixture_load(QEMU_BLOB, &len);
 
-	put32(b, 16, 100);
+	put_be32(b, 16, 100);
 	parse_fails(*state, b, len, -EBADMSG,
 		    "100 CPUs need at least 3200 bytes of entries after the count at offset 16, only 2540 follow");
 	/* room for a third CPU's markers, but no data for it */
-	put32(b, 16, 3);
+	put_be32(b, 16, 3);
 	parse_fails(*state, b, len, -EBADMSG,
 		    "CPU 2 of 3: the area ends at offset 2548, before its CPUSTRT");
 	free(b);
@@ -385,7 +356,7 @@ static void test_missing_cpuend_between(void **state)
 	size_t len;
 	unsigned char *b = fixture_load(QEMU_BLOB, &len);
 
-	put64(b, QEMU_CPU1 - 16, id("CPUENX"));
+	put_be64(b, QEMU_CPU1 - 16, id("CPUENX"));
 	parse_fails(*state, b, len, -EBADMSG,
 		    "CPU 0 of 2 (id 0, CPUSTRT at offset 20): another CPUSTRT at offset 1284 before its CPUEND");
 	free(b);
@@ -396,7 +367,7 @@ static void test_no_cpustrt(void **state)
 	size_t len;
 	unsigned char *b = fixture_load(QEMU_BLOB, &len);
 
-	put64(b, QEMU_CPU1, id("CPUSTRX"));
+	put_be64(b, QEMU_CPU1, id("CPUSTRX"));
 	parse_fails(*state, b, len, -EBADMSG,
 		    "CPU 1 of 2: entry at offset 1284 is CPUSTRX, not CPUSTRT");
 	free(b);
@@ -450,5 +421,5 @@ int main(void)
 		cmocka_unit_test(test_args_and_sizes),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, quiet_ctx_setup, quiet_ctx_teardown);
 }
