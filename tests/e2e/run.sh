@@ -68,6 +68,16 @@ esac
 case "$save_mode" in auto|cli|raw) ;; *) die "--save must be auto, cli or raw" ;; esac
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap and chroot)"
 
+# One run at a time per cache: runs share the chroot, its copy of the
+# source and its build directories, and a second run rebuilding them
+# under the first one's feet fails it in ways that look like real bugs.
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+if ! flock -n 9; then
+    say "waiting for another run using $cache"
+    flock 9
+fi
+
 # ------------------------------------------------------------------ timing
 declare -a phase_names=() phase_secs=()
 t_run0=$(date +%s.%N)
