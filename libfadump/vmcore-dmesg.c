@@ -70,7 +70,7 @@ static int info_number(struct fadump_vmcore *vm, const char *key, int base,
 	const char *value;
 	int ret;
 
-	ret = fadump_vmcore_vmcoreinfo_lookup(vm, key, &value);
+	ret = vmcore_info_find(vm, key, &value);
 	if (ret < 0) {
 		if (ret == -ENOENT)
 			return fadump_fail(vm->ctx, -ENOENT,
@@ -153,7 +153,7 @@ static int read_virt(struct fadump_vmcore *vm, uint64_t vaddr, void *buf,
 	ret = virt_to_phys(vm, vaddr, what, &paddr);
 	if (ret < 0)
 		return ret;
-	ret = fadump_vmcore_read(vm, paddr, buf, len);
+	ret = vmcore_read(vm, paddr, buf, len);
 	if (ret < 0) {
 		/* the reader's message lives in the context: copy it first */
 		e = fadump_ctx_get_error(vm->ctx);
@@ -225,7 +225,7 @@ static int prb_layout_read(struct fadump_vmcore *vm, struct prb_layout *l)
 			return ret;
 	}
 	l->counter = 0;
-	if (fadump_vmcore_vmcoreinfo_lookup(vm, "OFFSET(atomic_long_t.counter)",
+	if (vmcore_info_find(vm, "OFFSET(atomic_long_t.counter)",
 					    &value) == 0) {
 		ret = info_field(vm, "OFFSET", "atomic_long_t.counter",
 				 &l->counter);
@@ -434,8 +434,12 @@ static int prb_walk(struct dmesg_reader *r, const struct prb_layout *l,
 			rec.text_len = avail;
 		sum->records++;
 		ret = fn(userdata, &rec);
-		if (ret)
-			return ret < 0 ? ret : -ECANCELED;
+		if (ret) {
+			ret = ret < 0 ? ret : -ECANCELED;
+			return fadump_fail(r->vm->ctx, ret,
+					   "%s: the dmesg callback stopped the walk (%d)",
+					   r->vm->path, ret);
+		}
 next:
 		if (id == st->head_id)
 			return 0;
@@ -456,10 +460,6 @@ static int dmesg_lockless(struct dmesg_reader *r, fadump_dmesg_fn fn,
 	if (ret == 0) {
 		sum->format = FADUMP_DMESG_LOCKLESS;
 		ret = prb_walk(r, &l, &st, fn, userdata, sum);
-		if (ret < 0)
-			fadump_fail(r->vm->ctx, ret,
-				    "%s: the dmesg callback stopped the walk (%d)",
-				    r->vm->path, ret);
 	}
 	free(st.rb);
 	free(st.descs);
@@ -488,8 +488,8 @@ static int logbuf_layout_read(struct fadump_vmcore *vm, struct logbuf_layout *l)
 	int ret;
 
 	l->name = "printk_log";
-	if (fadump_vmcore_vmcoreinfo_lookup(vm, "SIZE(printk_log)", &value) < 0 &&
-	    fadump_vmcore_vmcoreinfo_lookup(vm, "SIZE(log)", &value) == 0)
+	if (vmcore_info_find(vm, "SIZE(printk_log)", &value) < 0 &&
+	    vmcore_info_find(vm, "SIZE(log)", &value) == 0)
 		l->name = "log";
 	ret = info_field(vm, "SIZE", l->name, &l->size);
 #define FIELD(member, var)						\
@@ -505,7 +505,7 @@ static int logbuf_layout_read(struct fadump_vmcore *vm, struct logbuf_layout *l)
 	if (ret < 0)
 		return ret;
 	snprintf(key, sizeof(key), "OFFSET(%s.caller_id)", l->name);
-	l->has_caller_id = fadump_vmcore_vmcoreinfo_lookup(vm, key, &value) == 0;
+	l->has_caller_id = vmcore_info_find(vm, key, &value) == 0;
 	if (l->has_caller_id) {
 		snprintf(key, sizeof(key), "%s.caller_id", l->name);
 		ret = info_field(vm, "OFFSET", key, &l->caller_id);
@@ -641,9 +641,9 @@ FADUMP_EXPORT int fadump_vmcore_dmesg(struct fadump_vmcore *vm,
 	ret = fadump_vmcore_vmcoreinfo_count(vm);
 	if (ret < 0)
 		return ret;
-	if (fadump_vmcore_vmcoreinfo_lookup(vm, "SYMBOL(prb)", &value) == 0)
+	if (vmcore_info_find(vm, "SYMBOL(prb)", &value) == 0)
 		ret = dmesg_lockless(&r, fn, userdata, &local);
-	else if (fadump_vmcore_vmcoreinfo_lookup(vm, "SYMBOL(log_buf)",
+	else if (vmcore_info_find(vm, "SYMBOL(log_buf)",
 						 &value) == 0)
 		ret = dmesg_logbuf(&r, fn, userdata, &local);
 	else

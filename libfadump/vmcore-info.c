@@ -170,11 +170,13 @@ FADUMP_EXPORT int fadump_vmcore_vmcoreinfo_get(const struct fadump_vmcore *vm,
 	return 0;
 }
 
-FADUMP_EXPORT int fadump_vmcore_vmcoreinfo_lookup(const struct fadump_vmcore *vm,
-						  const char *key,
-						  const char **value)
+/*
+ * -ENOENT for a missing key is not recorded: the library's own readers
+ * probe for optional keys and must not leave a message behind for them.
+ */
+int vmcore_info_find(const struct fadump_vmcore *vm, const char *key,
+		     const char **value)
 {
-	fadump_clear_error(vm->ctx);
 	if (vm->info_err)
 		return info_error(vm);
 	for (unsigned int i = 0; i < vm->ninfo; i++)
@@ -183,8 +185,21 @@ FADUMP_EXPORT int fadump_vmcore_vmcoreinfo_lookup(const struct fadump_vmcore *vm
 				*value = vm->info[i].value;
 			return 0;
 		}
-	return fadump_fail(vm->ctx, -ENOENT, "%s: VMCOREINFO has no %s",
-			   vm->path, key);
+	return -ENOENT;
+}
+
+FADUMP_EXPORT int fadump_vmcore_vmcoreinfo_lookup(const struct fadump_vmcore *vm,
+						  const char *key,
+						  const char **value)
+{
+	int ret;
+
+	fadump_clear_error(vm->ctx);
+	ret = vmcore_info_find(vm, key, value);
+	if (ret == -ENOENT)
+		return fadump_fail(vm->ctx, -ENOENT, "%s: VMCOREINFO has no %s",
+				   vm->path, key);
+	return ret;
 }
 
 FADUMP_EXPORT int fadump_vmcore_page_size(const struct fadump_vmcore *vm,

@@ -602,13 +602,16 @@ static int pread_all(struct fadump_vmcore *vm, void *buf, size_t len,
 	return 0;
 }
 
-FADUMP_EXPORT int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr,
-				     void *buf, size_t len)
+/*
+ * The library's own readers (dmesg) call this rather than the public
+ * function, which clears the context's message on entry and would wipe
+ * an earlier failure's explanation.
+ */
+int vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf, size_t len)
 {
 	unsigned char *p = buf;
 	uint64_t last;
 
-	fadump_clear_error(vm->ctx);
 	if (len && !last_addr(paddr, len, &last))
 		return fadump_fail(vm->ctx, -ENXIO,
 			"%s: physical range %#" PRIx64 " + %#zx overflows 64 bits",
@@ -641,4 +644,11 @@ FADUMP_EXPORT int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr,
 		paddr += n;	/* cannot wrap: checked above */
 	}
 	return 0;
+}
+
+FADUMP_EXPORT int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr,
+				     void *buf, size_t len)
+{
+	fadump_clear_error(vm->ctx);
+	return vmcore_read(vm, paddr, buf, len);
 }

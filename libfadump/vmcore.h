@@ -111,6 +111,11 @@ void vmcore_free_notes(struct fadump_vmcore *vm);
 
 /* vmcore-info.c: parse the VMCOREINFO note (never fails the open). */
 int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm);
+
+/* Public calls minus fadump_clear_error(), for use inside the library. */
+int vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf, size_t len);
+int vmcore_info_find(const struct fadump_vmcore *vm, const char *key,
+		     const char **value);
 void vmcore_free_vmcoreinfo(struct fadump_vmcore *vm);
 
 /*

@@ -200,9 +200,11 @@ static void test_callback_stops(void **state)
 	vm = open_dump(e);
 	assert_int_equal(fadump_vmcore_dmesg(vm, collect, &c, NULL), -EINTR);
 	assert_int_equal(c.n, 1);
+	vt_error_has(e->ctx, "callback stopped");
 	c = (struct collected){ .stop_with = 1 };
 	assert_int_equal(fadump_vmcore_dmesg(vm, collect, &c, NULL), -ECANCELED);
 	assert_int_equal(c.n, 1);
+	vt_error_has(e->ctx, "callback stopped");
 	assert_int_equal(fadump_vmcore_dmesg(vm, NULL, NULL, NULL), -EINVAL);
 	fadump_vmcore_unref(vm);
 }
