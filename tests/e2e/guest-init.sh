@@ -253,6 +253,10 @@ if have_fadumpctl; then
     json_true "$BOOTDIR/capture-status-json.out" dump_active || fail "status --json does not say dump_active"
 fi
 [ -e /proc/vmcore ] || fail "no /proc/vmcore in the capture boot"
+# added by kernel/patches (release_range, crash_info): present in the capture boot
+for f in release_range crash_info; do
+    [ -e "$FADUMP_SYSFS/$f" ] || fail "no $FADUMP_SYSFS/$f in the capture boot"
+done
 # commands from later issues: run when this fadumpctl has them (run.sh checks them)
 if fctl_has check; then
     run capture-check-json fctl_json check || fail "fadumpctl check: rc $(cat "$BOOTDIR/capture-check-json.rc")"
