@@ -23,9 +23,9 @@ FADUMP_EXPORT unsigned int fadump_version_number(void)
 	return FADUMP_VERSION_NUMBER;
 }
 
-static void log_stderr(void *userdata, int priority, const char *file,
-		       int line, const char *fn, const char *format,
-		       va_list args)
+static void FADUMP_PRINTF(6, 0)
+log_stderr(void *userdata, int priority, const char *file, int line,
+	   const char *fn, const char *format, va_list args)
 {
 	(void)userdata;
 	(void)file;

@@ -220,7 +220,7 @@ static int prb_layout_read(struct fadump_vmcore *vm, struct prb_layout *l)
 		return ret;
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		ret = info_field(vm, fields[i].kind, fields[i].name,
-				 (uint64_t *)((char *)l + fields[i].off));
+				 (uint64_t *)(void *)((char *)l + fields[i].off));
 		if (ret < 0)
 			return ret;
 	}
