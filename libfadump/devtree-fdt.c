@@ -103,6 +103,14 @@ static int fdt_get(struct dt_loader *l, const char *path, char **datap,
 	if (!prop)
 		return fadump_fail(l->ctx, -EBADMSG, "%s%s: %s", l->origin,
 				   path, fdt_strerror(len));
+	/*
+	 * libfdt 1.6.1 (Debian 12) passes a property whose length field is
+	 * 0xffffffff through fdt_check_full() and returns it with len -1.
+	 */
+	if (len < 0)
+		return fadump_fail(l->ctx, -EBADMSG,
+				   "%s%s: property length %d is impossible",
+				   l->origin, path, len);
 	if (len > DT_PROP_MAX)
 		return fadump_fail(l->ctx, -EBADMSG,
 				   "%s%s: property larger than %d bytes",

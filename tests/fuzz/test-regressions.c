@@ -73,6 +73,28 @@ static void fdt_version_3_crash(void **state)
 }
 
 /*
+ * A property whose length field is 0xffffffff: libfdt 1.6.1's
+ * fdt_check_full() lets it through and fdt_getprop() returns length -1,
+ * which was copied as a huge size. Refused, naming the length.
+ */
+static void fdt_prop_length_minus_1(void **state)
+{
+	struct fadump_devtree *dt = NULL;
+	struct fadump_ctx *ctx;
+	unsigned char *blob;
+	size_t len;
+
+	(void)state;
+	blob = load("regressions/fdt/fdt-prop-length-minus-1-libfdt-passes", &len);
+	assert_int_equal(fadump_ctx_new("/", &ctx), 0);
+	assert_int_equal(fadump_devtree_from_fdt(ctx, blob, len, &dt), -EBADMSG);
+	assert_null(dt);
+	assert_non_null(strstr(fadump_ctx_get_error(ctx), "length -1 is impossible"));
+	fadump_ctx_unref(ctx);
+	free(blob);
+}
+
+/*
  * Every version below 16 is refused the same way, and a good version 17
  * tree (a seed made by dtc from a fixture) is still read.
  */
@@ -108,6 +130,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fdt_version_3_crash),
+		cmocka_unit_test(fdt_prop_length_minus_1),
 		cmocka_unit_test(fdt_old_versions_refused),
 	};
 
