@@ -4,8 +4,14 @@
  * library writes the sysfs attribute and verifies the result by reading it
  * back, so success here means the state really changed; the command only
  * says so (a line of text, or with --json an object with the new state).
+ *
+ * register and reregister also apply the configuration's bootargs_append
+ * (fadump.conf under the root, or --config), after the registration: a
+ * registration is what makes a crash recoverable at all, so a bad extra
+ * argument must not stand in its way. It fails the command afterwards.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +40,50 @@ static int report(struct cli *cli, const char *key, bool val,
 	return EXIT_OK;
 }
 
+/*
+ * Set the configured capture-kernel arguments if they differ from what
+ * the kernel holds. EXIT_OK also when the configuration sets none, or
+ * the kernel has no bootargs_append (said on stderr: not silent).
+ */
+static int apply_bootargs(struct cli *cli)
+{
+	struct cli_config cfg = { 0 };
+	char *now = NULL;
+	int ret, status;
+
+	status = cli_load_config(cli, &cfg);
+	if (status != EXIT_OK || !cfg.bootargs_append)
+		goto out;
+	ret = fadump_bootargs_append_get(cli->ctx, &now);
+	if (ret == -EOPNOTSUPP) {
+		fprintf(stderr, "fadumpctl: %s: bootargs_append from the "
+			"configuration not applied: %s\n", cli->cmd,
+			fadump_ctx_get_error(cli->ctx));
+		goto out;
+	}
+	if (ret == 0 && strcmp(now, cfg.bootargs_append) == 0)
+		goto out;
+	if (ret == 0)
+		ret = fadump_bootargs_append_set(cli->ctx, cfg.bootargs_append);
+	if (ret < 0)
+		status = cli_fail(cli, ret);
+out:
+	free(now);
+	cli_config_free(&cfg);
+	return status;
+}
+
+static int registered(struct cli *cli, const char *text)
+{
+	int status = apply_bootargs(cli);
+
+	if (status != EXIT_OK) {
+		fprintf(stderr, "fadumpctl: %s: %s all the same\n", cli->cmd, text);
+		return status;
+	}
+	return report(cli, "registered", true, text);
+}
+
 int cmd_register(struct cli *cli, int argc, char **argv)
 {
 	int ret = no_args(cli, argc, argv);
@@ -43,7 +93,7 @@ int cmd_register(struct cli *cli, int argc, char **argv)
 	ret = fadump_register(cli->ctx);
 	if (ret < 0)
 		return cli_fail(cli, ret);
-	return report(cli, "registered", true, "registered with firmware");
+	return registered(cli, "registered with firmware");
 }
 
 int cmd_unregister(struct cli *cli, int argc, char **argv)
@@ -67,13 +117,57 @@ int cmd_reregister(struct cli *cli, int argc, char **argv)
 	ret = fadump_reregister(cli->ctx);
 	if (ret < 0)
 		return cli_fail(cli, ret);
-	return report(cli, "registered", true, "registered again with firmware");
+	return registered(cli, "registered again with firmware");
+}
+
+/* "0x..." or decimal, the whole string, no sign. */
+static int parse_u64_arg(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || *end ? -EINVAL : 0;
+}
+
+/* release --range START SIZE */
+static int release_range(struct cli *cli, int argc, char **argv)
+{
+	uint64_t start, size;
+	int ret;
+
+	if (argc != 2)
+		return cli_usage_error(cli, "--range takes START SIZE");
+	if (parse_u64_arg(argv[0], &start) < 0)
+		return cli_usage_error(cli, "START '%s' is not a number", argv[0]);
+	if (parse_u64_arg(argv[1], &size) < 0)
+		return cli_usage_error(cli, "SIZE '%s' is not a number", argv[1]);
+	ret = fadump_release_range(cli->ctx, start, size);
+	if (ret < 0)
+		return cli_fail(cli, ret);
+	if (cli->json) {
+		struct json_object *o = jobj_new();
+
+		jadd_u64(o, "start", start);
+		jadd_u64(o, "size", size);
+		jadd_bool(o, "released", true);
+		json_print(o);
+	} else {
+		printf("released %#" PRIx64 " bytes at %#" PRIx64 "\n", size,
+		       start);
+	}
+	return EXIT_OK;
 }
 
 int cmd_release(struct cli *cli, int argc, char **argv)
 {
-	int ret = no_args(cli, argc, argv);
+	int ret;
 
+	if (cli->range)
+		return release_range(cli, argc, argv);
+	ret = no_args(cli, argc, argv);
 	if (ret != EXIT_OK)
 		return ret;
 	ret = fadump_release(cli->ctx);

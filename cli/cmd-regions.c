@@ -15,7 +15,9 @@
  *                            type) } ... ],
  *     "reserved_above": integer | null,
  *     "cmdline_append": string | null,
- *     "cmdline_append_range": [start, end] | null
+ *     "cmdline_append_range": [start, end] | null,
+ *     "released_bytes": integer | null,   (kernel/patches/0005)
+ *     "released_ranges": integer | null
  *   }
  *
  * name is "CPU", "HPTE", "DUMP", "" (the 3.4-5.4 unnamed line for memory
@@ -49,8 +51,8 @@ static struct json_object *region_json(const struct fadump_region *r)
 static int regions_json(struct cli *cli, const struct fadump_regions *regs)
 {
 	struct json_object *o = jobj_new(), *arr = jarr_new();
-	unsigned int n = fadump_regions_count(regs);
-	uint64_t above, start, end;
+	unsigned int n = fadump_regions_count(regs), nreleased;
+	uint64_t above, start, end, released;
 	const char *cmdline;
 
 	jadd(o, "regions", arr);
@@ -81,6 +83,13 @@ static int regions_json(struct cli *cli, const struct fadump_regions *regs)
 	} else {
 		jadd_null(o, "cmdline_append");
 		jadd_null(o, "cmdline_append_range");
+	}
+	if (fadump_regions_released(regs, &released, &nreleased) == 0) {
+		jadd_u64(o, "released_bytes", released);
+		jadd_u64(o, "released_ranges", nreleased);
+	} else {
+		jadd_null(o, "released_bytes");
+		jadd_null(o, "released_ranges");
 	}
 	json_print(o);
 	return EXIT_OK;
@@ -125,7 +134,8 @@ static int regions_print(struct cli *cli, const struct fadump_regions *regs)
 	unsigned int n = fadump_regions_count(regs);
 	struct fadump_region r = { .size = sizeof(r) };
 	bool any_source = false;
-	uint64_t above, start, end;
+	uint64_t above, start, end, released;
+	unsigned int nreleased;
 	const char *cmdline;
 	int ret;
 
@@ -161,6 +171,9 @@ static int regions_print(struct cli *cli, const struct fadump_regions *regs)
 	if (fadump_regions_reserved_above(regs, &above) == 0)
 		printf("memory above 0x%016" PRIx64
 		       " is reserved for saving the crash dump\n", above);
+	if (fadump_regions_released(regs, &released, &nreleased) == 0)
+		printf("released early: %#" PRIx64 " bytes in %u ranges\n",
+		       released, nreleased);
 	return EXIT_OK;
 }
 

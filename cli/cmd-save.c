@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * fadumpctl save [--release] [--source VMCORE] DEST: copy the dump to
- * DEST/vmcore with the library's saver (sparse, fsync()ed, renamed into
- * place, never over an existing file), then optionally give the dump's
- * memory back.
+ * fadumpctl save [--release[=auto|ranges|end]] [--force] [--source VMCORE]
+ * [DEST]: copy the dump to DEST/vmcore with the library's saver (sparse,
+ * fsync()ed, linked into place, never over an existing file; DEST made
+ * 0700 if missing), giving the dump's memory back as asked: part by part
+ * while copying (release_range kernels), or all once the copy is durable.
  *
- * --release only ever follows a save that succeeded, and only for the
- * live dump (/proc/vmcore under the root): releasing after copying some
- * other file would throw away a dump nobody saved.
+ * Without DEST, the configuration decides (the capture-boot service's
+ * way): <dest>/<crash time>/vmcore, released per its release policy.
+ *
+ * A release only ever follows the live dump (/proc/vmcore under the
+ * root): releasing after copying some other file would throw away a dump
+ * nobody saved.
  *
  * SIGINT, SIGTERM and SIGHUP cancel the copy through the progress
  * callback, so the library removes its partial file before we exit.
  *
  * JSON summary keys (a contract: add keys, never rename):
  *   source, dest (the saved file), bytes_total, bytes_written,
- *   zero_bytes_skipped, seconds, mb_per_s, released
+ *   zero_bytes_skipped, seconds, mb_per_s, released,
+ *   release_mode ("none", "end", "ranges": what ran), bytes_released_early,
+ *   ranges_released, syncs
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,7 +114,7 @@ static void jadd_double(struct json_object *o, const char *key, double v,
 }
 
 static void report(struct cli *cli, const char *source, const char *dest,
-		   const struct fadump_save_result *r, bool released)
+		   const struct fadump_save_result *r)
 {
 	double secs = (double)r->nanoseconds / 1e9;
 	double mbps = secs > 0 ? (double)r->bytes_total / secs / 1e6 : 0;
@@ -123,7 +130,11 @@ static void report(struct cli *cli, const char *source, const char *dest,
 		jadd_u64(o, "zero_bytes_skipped", r->zero_bytes_skipped);
 		jadd_double(o, "seconds", secs, 6);
 		jadd_double(o, "mb_per_s", mbps, 1);
-		jadd_bool(o, "released", released);
+		jadd_bool(o, "released", r->released);
+		jadd_str(o, "release_mode", fadump_release_mode_name(r->release_mode));
+		jadd_u64(o, "bytes_released_early", r->bytes_released_early);
+		jadd_u64(o, "ranges_released", r->ranges_released);
+		jadd_u64(o, "syncs", r->syncs);
 		json_print(o);
 		return;
 	}
@@ -131,8 +142,79 @@ static void report(struct cli *cli, const char *source, const char *dest,
 	       "%.1f s (%.0f MB/s)\n", source, dest,
 	       format_size(t, r->bytes_total), format_size(w, r->bytes_written),
 	       format_size(z, r->zero_bytes_skipped), secs, mbps);
-	if (released)
+	if (r->release_mode == FADUMP_RELEASE_RANGES)
+		printf("%s of memory released while saving, in %u ranges\n",
+		       format_size(t, r->bytes_released_early),
+		       (unsigned int)r->ranges_released);
+	if (r->released)
 		printf("dump memory released to the system\n");
+}
+
+/* The library flags for a release policy; -EOPNOTSUPP: cannot here. */
+static int release_flags(struct cli *cli, enum cli_release_policy policy,
+			 unsigned int *flags)
+{
+	struct fadump_status st = { .size = sizeof(st) };
+	int ret;
+
+	switch (policy) {
+	case CLI_RELEASE_NO:
+		return 0;
+	case CLI_RELEASE_END:
+		*flags |= FADUMP_SAVE_RELEASE;
+		return 0;
+	case CLI_RELEASE_AUTO:
+		*flags |= FADUMP_SAVE_RELEASE_RANGES;
+		return 0;
+	case CLI_RELEASE_RANGES:
+		ret = fadump_status_read(cli->ctx, &st);
+		if (ret < 0)
+			return ret;
+		if (!st.release_range_available) {
+			fprintf(stderr, "fadumpctl: save: --release=ranges: this "
+				"kernel has no /sys/kernel/fadump/release_range "
+				"(see kernel/patches); --release releases at the "
+				"end instead\n");
+			return -EOPNOTSUPP;
+		}
+		*flags |= FADUMP_SAVE_RELEASE_RANGES;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * The configured destination for this dump: <dest>/<crash time, UTC>,
+ * dest made 0700 if missing. A dump without CRASHTIME is named after
+ * the time of saving, and the message says so.
+ */
+static int dump_dir(struct cli *cli, struct fadump_vmcore *vm,
+		    const char *base, char **out)
+{
+	char stamp[32];
+	int64_t when;
+	time_t t;
+	struct tm tm;
+
+	if (fadump_vmcore_crash_time(vm, &when) == 0) {
+		t = (time_t)when;
+	} else {
+		t = time(NULL);
+		fprintf(stderr, "fadumpctl: save: the dump has no CRASHTIME: "
+			"naming its directory after the time of saving\n");
+	}
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm))
+		return cli_usage_error(cli, "crash time %lld is out of range",
+				       (long long)t);
+	if (mkdir(base, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "fadumpctl: save: cannot create %s: %s\n", base,
+			strerror(errno));
+		return errno == EACCES ? EXIT_ACCESS : EXIT_FAILED;
+	}
+	if (asprintf(out, "%s/%s", base, stamp) < 0)
+		cli_oom();
+	return EXIT_OK;
 }
 
 int cmd_save(struct cli *cli, int argc, char **argv)
@@ -140,59 +222,72 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 	struct progress prog = { .tty = isatty(STDERR_FILENO) == 1 };
 	struct fadump_save_opts opts = {
 		.size = sizeof(opts), .progress = on_progress, .userdata = &prog,
+		.flags = FADUMP_SAVE_CREATE_DEST,
 	};
 	struct fadump_save_result res = { .size = sizeof(res) };
-	struct fadump_vmcore *vm;
-	char *source, *dest;
-	int ret, status = EXIT_OK;
+	enum cli_release_policy policy = cli->release_given ? cli->release :
+					 CLI_RELEASE_NO;
+	struct cli_config cfg = { 0 };
+	struct fadump_vmcore *vm = NULL;
+	char *source = NULL, *dir = NULL, *dest = NULL;
+	int ret, status;
 
-	if (argc == 0)
-		return cli_usage_error(cli, "no destination directory given");
 	if (argc > 1)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[1]);
-	if (cli->release && cli->vmcore_source)
+	if (cli->release_given && cli->vmcore_source)
 		return cli_usage_error(cli,
 			"--release gives back the live dump's memory: not with --source");
+	if (argc == 0) {
+		status = cli_load_config(cli, &cfg);
+		if (status != EXIT_OK)
+			return status;
+		if (!cli->release_given && !cli->vmcore_source)
+			policy = cfg.release;
+	}
+	if (cli->force)
+		opts.flags |= FADUMP_SAVE_ALLOW_UNSAFE_DEST;
+	ret = release_flags(cli, policy, &opts.flags);
+	if (ret < 0) {
+		status = ret == -EOPNOTSUPP ? EXIT_UNSUPPORTED : cli_fail(cli, ret);
+		goto out;
+	}
 
 	ret = fadump_vmcore_open(cli->ctx, cli->vmcore_source, &vm);
-	if (ret < 0)
-		return cli_fail(cli, ret);
-	source = strdup(fadump_vmcore_get_path(vm));
-	if (!source || asprintf(&dest, "%s/vmcore", argv[0]) < 0)
-		cli_oom();
-
-	prog.start = now();
-	catch_signals(true);
-	ret = fadump_vmcore_save(vm, argv[0], &opts, &res);
-	catch_signals(false);
-	if (prog.drawn)
-		fputc('\n', stderr);
-	/* /proc/vmcore must be closed before release_mem removes it. */
-	fadump_vmcore_unref(vm);
 	if (ret < 0) {
 		status = cli_fail(cli, ret);
 		goto out;
 	}
-	if (stop_signal && cli->release) {
-		/* Saved after all (the signal came after the last chunk), but
-		 * whoever sent it did not want us to go on: keep the memory. */
-		report(cli, source, dest, &res, false);
-		fprintf(stderr, "fadumpctl: save: %s after the dump was saved: "
-			"memory not released\n", strsignal(stop_signal));
-		status = EXIT_FAILED;
+	if (argc == 0) {
+		status = dump_dir(cli, vm, cfg.dest, &dir);
+		if (status != EXIT_OK)
+			goto out;
+	} else if (!(dir = strdup(argv[0]))) {
+		cli_oom();
+	}
+	source = strdup(fadump_vmcore_get_path(vm));
+	if (!source || asprintf(&dest, "%s/vmcore", dir) < 0)
+		cli_oom();
+
+	prog.start = now();
+	catch_signals(true);
+	ret = fadump_vmcore_save(vm, dir, &opts, &res);
+	catch_signals(false);
+	if (prog.drawn)
+		fputc('\n', stderr);
+	if (ret < 0) {
+		/* Saved, but the release failed: say both. */
+		if (res.bytes_total && res.nanoseconds)
+			report(cli, source, dest, &res);
+		status = cli_fail(cli, ret);
 		goto out;
 	}
-	if (cli->release) {
-		ret = fadump_release(cli->ctx);
-		if (ret < 0) {
-			report(cli, source, dest, &res, false);
-			status = cli_fail(cli, ret);
-			goto out;
-		}
-	}
-	report(cli, source, dest, &res, cli->release);
+	report(cli, source, dest, &res);
+	status = EXIT_OK;
 out:
+	fadump_vmcore_unref(vm);
+	cli_config_free(&cfg);
 	free(source);
+	free(dir);
 	free(dest);
 	return status;
 }

@@ -37,6 +37,8 @@ static void status_json_fill(struct json_object *o,
 	jadd_bool(o, "bootargs_append_supported", st->bootargs_append_supported);
 	jadd_bool(o, "vmcore_present", st->vmcore_present);
 	jadd_bool(o, "release_available", st->release_available);
+	jadd_bool(o, "release_range_available", st->release_range_available);
+	jadd_bool(o, "crash_info_available", st->crash_info_available);
 }
 
 static void status_print(const struct fadump_status *st, const char *bootargs)
@@ -64,6 +66,10 @@ static void status_print(const struct fadump_status *st, const char *bootargs)
 		printf("bootargs append:    not supported by this kernel\n");
 	printf("vmcore present:     %s\n", yes_no(st->vmcore_present));
 	printf("release available:  %s\n", yes_no(st->release_available));
+	if (st->release_range_available || st->crash_info_available)
+		printf("release_range:      %s\ncrash_info:         %s\n",
+		       yes_no(st->release_range_available),
+		       yes_no(st->crash_info_available));
 }
 
 int cmd_status(struct cli *cli, int argc, char **argv)

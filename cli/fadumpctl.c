@@ -30,7 +30,7 @@ static const struct cli_command commands[] = {
 	  "unregister from firmware (no-op if not registered)", true },
 	{ "reregister", cmd_reregister, NULL,
 	  "register again, e.g. after memory hotplug", true },
-	{ "release", cmd_release, NULL,
+	{ "release", cmd_release, "[--range START SIZE]",
 	  "capture boot: give the dump's memory back", true },
 	{ "regions", cmd_regions, NULL,
 	  "show the kernel's region report (debugfs)", true },
@@ -41,7 +41,7 @@ static const struct cli_command commands[] = {
 	/* vmcore commands */
 	{ "info", cmd_info, "[VMCORE]",
 	  "what a crash dump is (default: /proc/vmcore)", true },
-	{ "save", cmd_save, "DEST",
+	{ "save", cmd_save, "[DEST]",
 	  "copy /proc/vmcore to DEST/vmcore (sparse, durable)", true },
 	{ "dmesg", cmd_dmesg, "[VMCORE]",
 	  "the crashed kernel's log (default: /proc/vmcore)", true },
@@ -87,8 +87,16 @@ static void print_help(FILE *out)
 		"                      (/sys/firmware/fdt); default auto\n"
 		"                      save: the vmcore to copy (default /proc/vmcore\n"
 		"                      under the root)\n"
-		"      --release       save: release the dump's memory once the copy\n"
-		"                      is durably on disk\n"
+		"      --release[=MODE]  save: give the dump's memory back: auto (the\n"
+		"                      default) releases each part once it is on disk\n"
+		"                      where the kernel has release_range, else all\n"
+		"                      after the copy; ranges: part by part or fail;\n"
+		"                      end: all after the copy\n"
+		"      --force         save: accept a DEST others can write to\n"
+		"      --range         release: START SIZE, one page-aligned range\n"
+		"                      (kernel with release_range)\n"
+		"  -c, --config FILE   configuration (default: etc/fadump.conf under the\n"
+		"                      root): save without DEST, register's bootargs\n"
 		"      --registers     info: the CPUs' registers (NT_PRSTATUS notes)\n"
 		"      --cpu N         info --registers: CPU number N only (note order)\n"
 		"  -h, --help          show this help\n"
@@ -115,7 +123,10 @@ static void print_help(FILE *out)
 		"  4  permission denied (writing needs root)\n"
 		"\n"
 		"Example without POWER hardware, from the source tree:\n"
-		"  %s --root tests/data/roots/pseries-7.2-capture status\n",
+		"  %s --root tests/data/roots/pseries-7.2-capture status\n"
+		"\n"
+		"save without DEST saves to a directory named after the crash time\n"
+		"under the configured dest, releasing as the configured policy says.\n",
 		progname);
 }
 
@@ -241,7 +252,40 @@ static int finish_output(int status)
 	return status == EXIT_OK ? EXIT_FAILED : status;
 }
 
-enum { OPT_SOURCE = 0x100, OPT_RELEASE, OPT_REGISTERS, OPT_CPU };
+enum { OPT_SOURCE = 0x100, OPT_RELEASE, OPT_REGISTERS, OPT_CPU, OPT_FORCE,
+       OPT_RANGE };
+
+static int parse_release(const char *arg, enum cli_release_policy *mode)
+{
+	if (!arg || strcmp(arg, "auto") == 0)
+		*mode = CLI_RELEASE_AUTO;
+	else if (strcmp(arg, "ranges") == 0)
+		*mode = CLI_RELEASE_RANGES;
+	else if (strcmp(arg, "end") == 0)
+		*mode = CLI_RELEASE_END;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int cli_load_config(const struct cli *cli, struct cli_config *cfg)
+{
+	const char *root = fadump_ctx_get_root(cli->ctx);
+	char path[PATH_MAX], err[512];
+	int ret;
+
+	if (cli->config_path)
+		snprintf(path, sizeof(path), "%s", cli->config_path);
+	else if ((size_t)snprintf(path, sizeof(path), "%s" CLI_CONFIG_DEFAULT_PATH,
+				  strcmp(root, "/") ? root : "") >= sizeof(path))
+		return cli_usage_error(cli, "root path too long for the configuration file");
+	ret = cli_config_load(path, cli->config_path != NULL, cfg, err,
+			      sizeof(err));
+	if (ret == 0)
+		return EXIT_OK;
+	fprintf(stderr, "%s: %s: %s\n", progname, cli->cmd, err);
+	return ret == -EACCES ? EXIT_ACCESS : EXIT_USAGE;
+}
 
 int main(int argc, char **argv)
 {
@@ -250,7 +294,10 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ "release", no_argument, NULL, OPT_RELEASE },
+		{ "release", optional_argument, NULL, OPT_RELEASE },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "range", no_argument, NULL, OPT_RANGE },
+		{ "config", required_argument, NULL, 'c' },
 		{ "registers", no_argument, NULL, OPT_REGISTERS },
 		{ "cpu", required_argument, NULL, OPT_CPU },
 		{ "help", no_argument, NULL, 'h' },
@@ -270,7 +317,7 @@ int main(int argc, char **argv)
 		root = NULL;
 
 	opterr = 0;	/* our own one-line messages instead of getopt's */
-	while ((opt = getopt_long(argc, argv, ":r:jvhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":r:jvhVc:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			root = optarg;
@@ -285,7 +332,19 @@ int main(int argc, char **argv)
 			source = optarg;	/* its meaning depends on the command */
 			break;
 		case OPT_RELEASE:
-			cli.release = true;
+			cli.release_given = true;
+			if (parse_release(optarg, &cli.release) < 0)
+				return cli_usage_error(NULL,
+					"--release=%s: not auto, ranges or end", optarg);
+			break;
+		case OPT_FORCE:
+			cli.force = true;
+			break;
+		case OPT_RANGE:
+			cli.range = true;
+			break;
+		case 'c':
+			cli.config_path = optarg;
 			break;
 		case OPT_REGISTERS:
 			cli.registers = true;
@@ -340,8 +399,10 @@ int main(int argc, char **argv)
 	} else if (source) {
 		return cli_usage_error(&cli, "--source applies to devtree and save only");
 	}
-	if (cli.release && cmd->fn != cmd_save)
-		return cli_usage_error(&cli, "--release applies to save only");
+	if ((cli.release_given || cli.force) && cmd->fn != cmd_save)
+		return cli_usage_error(&cli, "--release and --force apply to save only");
+	if (cli.range && cmd->fn != cmd_release)
+		return cli_usage_error(&cli, "--range applies to release only");
 	if ((cli.registers || cli.cpu >= 0) && cmd->fn != cmd_info)
 		return cli_usage_error(&cli, "--registers and --cpu apply to info only");
 	if (cli.cpu >= 0 && !cli.registers)

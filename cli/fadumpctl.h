@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "fadump.h"
 
 /*
@@ -42,7 +43,11 @@ struct cli {
 	int verbose;			/* number of --verbose */
 	enum fadump_dt_source dt_source;/* devtree --source */
 	const char *vmcore_source;	/* save --source: NULL for /proc/vmcore */
-	bool release;			/* save --release */
+	bool release_given;		/* save --release[=MODE] */
+	enum cli_release_policy release;/* its MODE (auto without one) */
+	bool force;			/* save --force */
+	bool range;			/* release --range */
+	const char *config_path;	/* --config, NULL: <root>/etc/fadump.conf */
 	bool registers;			/* info --registers */
 	long cpu;			/* info --cpu N, -1 for every CPU */
 };
@@ -61,6 +66,13 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cli_exit_code(int err);
 void cli_oom(void) __attribute__((noreturn));
+
+/*
+ * fadumpctl.c: load the configuration file (--config, or fadump.conf
+ * under the root, where a missing file means the defaults). Prints the
+ * error and returns an exit status on failure.
+ */
+int cli_load_config(const struct cli *cli, struct cli_config *cfg);
 
 /* Commands: argv[0] is the first argument after the command name. */
 int cmd_status(struct cli *cli, int argc, char **argv);

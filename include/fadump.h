@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define FADUMP_VERSION_MAJOR 0
-#define FADUMP_VERSION_MINOR 2
+#define FADUMP_VERSION_MINOR 3
 #define FADUMP_VERSION_MICRO 0
 /* Comparable number: FADUMP_VERSION_NUMBER >= FADUMP_VERSION_ENCODE(0, 1, 0) */
 #define FADUMP_VERSION_ENCODE(maj, min, mic) (((maj) << 16) | ((min) << 8) | (mic))
@@ -263,10 +263,15 @@ struct fadump_status {
 	bool bootargs_append_supported;	/* the attribute exists */
 	bool vmcore_present;		/* /proc/vmcore exists */
 	bool release_available;		/* release_mem attribute exists */
+	/* Since 0.3: the project's kernel series (kernel/patches/) */
+	bool release_range_available;	/* release_range attribute exists */
+	bool crash_info_available;	/* crash_info attribute exists */
 };
 
 /* Smallest size a caller may pass: the struct as of 0.1. */
 #define FADUMP_STATUS_SIZE_V1 (offsetof(struct fadump_status, release_available) + sizeof(bool))
+/* The struct as of 0.3. */
+#define FADUMP_STATUS_SIZE_V2 (offsetof(struct fadump_status, crash_info_available) + sizeof(bool))
 
 /**
  * fadump_status_read - read everything the kernel and firmware report
@@ -306,7 +311,13 @@ const char *fadump_sysfs_layout_name(enum fadump_sysfs_layout layout);
  *            active and must be released first (the message says which)
  *   -EIO     the write appeared to succeed but the state did not change,
  *            or the firmware call failed
+ *   -EBUSY   (since 0.3) another process held the control lock for 10 s
  * and the specific ones listed per function.
+ *
+ * Since 0.3 every control operation holds an exclusive flock() on
+ * "<root>/run/fadump.lock" (created 0600, and <root>/run 0755 if
+ * missing) while it reads, writes and reads back, so operations from
+ * several processes never interleave. Status reads take no lock.
  */
 
 /**
@@ -338,6 +349,24 @@ int fadump_reregister(struct fadump_ctx *ctx);
  * released. Since: 0.1
  */
 int fadump_release(struct fadump_ctx *ctx);
+
+/**
+ * fadump_release_range - give one piece of the dump's memory back early
+ * @start: physical address, a multiple of the kernel's page size
+ * @size: bytes, a multiple of the page size, not 0
+ *
+ * Capture boot of a kernel with this project's release_range patch
+ * (kernel/patches/0003): frees the pages before the whole dump is
+ * saved; /proc/vmcore reads zeros there afterwards. Only for memory
+ * whose bytes are already safely saved. fadump_release() must still be
+ * called at the end. Returns 0, -EOPNOTSUPP (no release_range in this
+ * boot), -EPERM (no active dump), -EINVAL (unaligned or empty range),
+ * -ERANGE (not releasable crash memory: boot memory, the reserved dump
+ * area, firmware-reserved ranges, the parameter area, beyond RAM),
+ * -EBUSY (part of it was released before), -EACCES. Since: 0.3
+ */
+int fadump_release_range(struct fadump_ctx *ctx, uint64_t start,
+			 uint64_t size);
 
 /**
  * fadump_bootargs_append_get - extra capture-kernel arguments (6.10+, pseries)
@@ -442,6 +471,18 @@ int fadump_regions_reserved_above(const struct fadump_regions *regs,
  */
 const char *fadump_regions_cmdline_append(const struct fadump_regions *regs,
 					  uint64_t *start, uint64_t *end);
+
+/**
+ * fadump_regions_released - the "Released: B bytes in N ranges" line
+ * @bytes, @ranges: either may be NULL
+ *
+ * Printed in the capture boot by kernels with this project's patch
+ * (kernel/patches/0005): what release_range gave back so far (bytes as
+ * written, ranges after merging neighbours). Returns 0, -ENOENT if the
+ * report has no such line, -EINVAL for a NULL @regs. Since: 0.3
+ */
+int fadump_regions_released(const struct fadump_regions *regs,
+			    uint64_t *bytes, unsigned int *ranges);
 
 /* ------------------------------------------------------------------ */
 /* vmcore: reading and saving crash dumps                             */
@@ -791,6 +832,29 @@ typedef int (*fadump_progress_fn)(void *userdata, uint64_t done,
 enum fadump_save_flags {
 	/* Write zero blocks too: a full-size file instead of a sparse one. */
 	FADUMP_SAVE_NO_SPARSE = 1 << 0,
+	/*
+	 * Since 0.3. Live dump only (/proc/vmcore under the context's
+	 * root): once the copy is durable, give the dump's memory back
+	 * (release_mem, as fadump_release()).
+	 */
+	FADUMP_SAVE_RELEASE = 1 << 1,
+	/*
+	 * Since 0.3; implies FADUMP_SAVE_RELEASE. While copying, every
+	 * @release_batch bytes fdatasync() the copy and give the memory
+	 * those bytes hold back through release_range, so memory returns
+	 * as the copy progresses. Without the kernel attribute the release
+	 * happens at the end only (result: FADUMP_RELEASE_AT_END).
+	 */
+	FADUMP_SAVE_RELEASE_RANGES = 1 << 2,
+	/*
+	 * Since 0.3: accept a destination directory that others may write
+	 * to (group or world writable) or that belongs to another user
+	 * than root or the caller. Refused by default: such a user could
+	 * swap or read the dump while it is written.
+	 */
+	FADUMP_SAVE_ALLOW_UNSAFE_DEST = 1 << 3,
+	/* Since 0.3: create @dest (its last component) with mode 0700. */
+	FADUMP_SAVE_CREATE_DEST = 1 << 4,
 };
 
 struct fadump_save_opts {
@@ -800,10 +864,21 @@ struct fadump_save_opts {
 	size_t chunk_size;		/* as for fadump_vmcore_stream(); 0: default */
 	fadump_progress_fn progress;	/* may be NULL */
 	void *userdata;			/* for @progress */
+	/* Since 0.3 */
+	uint64_t release_batch;		/* bytes per early release; 0: 64 MiB */
 };
 
 #define FADUMP_SAVE_OPTS_SIZE_V1 \
 	(offsetof(struct fadump_save_opts, userdata) + sizeof(void *))
+#define FADUMP_SAVE_OPTS_SIZE_V2 \
+	(offsetof(struct fadump_save_opts, release_batch) + sizeof(uint64_t))
+
+/* How the dump's memory was given back by fadump_vmcore_save(). */
+enum fadump_release_mode {
+	FADUMP_RELEASE_NONE = 0,	/* not released */
+	FADUMP_RELEASE_AT_END = 1,	/* release_mem after the copy */
+	FADUMP_RELEASE_RANGES = 2,	/* release_range while copying, then release_mem */
+};
 
 struct fadump_save_result {
 	size_t size;			/* set by the caller */
@@ -811,10 +886,21 @@ struct fadump_save_result {
 	uint64_t bytes_written;		/* data written (non-zero blocks) */
 	uint64_t zero_bytes_skipped;	/* left as holes */
 	uint64_t nanoseconds;		/* from open of the copy to directory sync */
+	/* Since 0.3 */
+	unsigned int release_mode;	/* enum fadump_release_mode: what ran */
+	bool released;			/* release_mem done: the dump is gone */
+	uint32_t ranges_released;	/* release_range writes the kernel took */
+	uint64_t bytes_released_early;	/* their bytes */
+	uint32_t syncs;			/* fdatasync() calls made for them */
 };
 
 #define FADUMP_SAVE_RESULT_SIZE_V1 \
 	(offsetof(struct fadump_save_result, nanoseconds) + sizeof(uint64_t))
+#define FADUMP_SAVE_RESULT_SIZE_V2 \
+	(offsetof(struct fadump_save_result, syncs) + sizeof(uint32_t))
+
+/** fadump_release_mode_name - "none", "end" or "ranges". Since: 0.3 */
+const char *fadump_release_mode_name(unsigned int mode);
 
 /**
  * fadump_vmcore_save - copy the dump durably into directory @dest
@@ -823,21 +909,40 @@ struct fadump_save_result {
  *
  * The copy is byte for byte the file (ELF layout kept, so every dump tool
  * reads it as the original), with all-zero blocks left as holes. It is
- * written to a temporary "<dest>/.vmcore.XXXXXX" (O_EXCL, O_NOFOLLOW, mode
- * 0600: a dump holds passwords and keys), fsync()ed, renamed to
- * "<dest>/<name>" without replacing anything, and the directory is
- * fsync()ed. On any failure the temporary file is removed and nothing is
- * left behind. @dest itself must not be a symbolic link.
+ * written to an unnamed file in @dest (O_TMPFILE, mode 0600: a dump holds
+ * passwords and keys), fsync()ed, linked as "<dest>/<name>" without
+ * replacing anything, and the directory is fsync()ed. On any failure, and
+ * if the process is killed, nothing is left behind. A filesystem without
+ * O_TMPFILE gets a named "<dest>/.vmcore.XXXXXX" instead (O_EXCL,
+ * O_NOFOLLOW), removed on failure but left by a SIGKILL.
+ *
+ * @dest must be a directory, not a symbolic link, owned by root or the
+ * caller and writable by its owner only, unless
+ * FADUMP_SAVE_ALLOW_UNSAFE_DEST; FADUMP_SAVE_CREATE_DEST creates it 0700.
+ *
+ * With FADUMP_SAVE_RELEASE_RANGES the copy is "<dest>/<name>.partial"
+ * from the start, and memory is released only after the bytes it holds
+ * are fdatasync()ed. If the save then fails or is killed after a first
+ * range was released, that file is kept: it holds every released byte at
+ * its offset in the dump (the memory itself is gone). Without early
+ * releases it is removed as usual.
  *
  * Free space is checked first against the bytes that must be written
  * whatever the contents (the headers and notes); how much of the memory
  * is zero is only known by reading it, so a full disk found later is
  * reported as -ENOSPC with how far the copy got.
  *
- * Returns 0, -EEXIST if <dest>/<name> already exists (a dump is never
- * overwritten), -ENOSPC / -EDQUOT, -ECANCELED if @opts->progress asked to
- * stop, -ENOTDIR, -ELOOP (@dest is a symlink), -EINVAL (bad name, sizes),
- * -EACCES, -EIO and the errors of fadump_vmcore_stream(). Since: 0.2
+ * Returns 0, -EEXIST if <dest>/<name> (or, for range-wise release,
+ * <name>.partial) already exists (a dump is never overwritten), -ENOSPC /
+ * -EDQUOT, -ECANCELED if @opts->progress asked to stop, -ENOTDIR, -ELOOP
+ * (@dest is a symlink), -EPERM (@dest is writable by others or owned by
+ * another user), -EINVAL (bad name, sizes, flags; a release asked for a
+ * file that is not the live /proc/vmcore), -EACCES, -EIO, the errors of
+ * fadump_vmcore_stream() and, with a release, of fadump_release(): then
+ * the copy is saved and @res says so (released false). Early releases
+ * the kernel refuses are skipped and logged, never an error. Not
+ * thread-safe with other calls on the same context. Since: 0.2 (flags
+ * beyond FADUMP_SAVE_NO_SPARSE, result fields after nanoseconds: 0.3)
  */
 int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 		       const struct fadump_save_opts *opts,
@@ -1479,10 +1584,14 @@ int fadump_kcore_read(struct fadump_ctx *ctx, uint64_t paddr, void *buf,
  * fadump_crashinfo_read - the crash-info header of the waiting dump
  * @pd: the dump structure (fadump_papr_dump_from_devtree())
  *
- * Reads the header at the summary's crashinfo_addr (as much as a 6.10+
- * header says it has, at most 16 KiB) and decodes it with that address
- * as the hint. Returns 0, -ENOENT if @pd gives no header address, the
- * errors of fadump_kcore_read() and fadump_crashinfo_parse(). Since: 0.2
+ * Since 0.3, when the kernel exports the header as it found it at boot
+ * (/sys/kernel/fadump/crash_info, this project's kernel/patches/0004),
+ * decodes that file. Otherwise reads the header at the summary's
+ * crashinfo_addr through /proc/kcore (as much as a 6.10+ header says it
+ * has, at most 16 KiB). Either way the address is the decoding hint.
+ * Returns 0, -ENOENT if @pd gives no header address (and there is no
+ * crash_info file), the errors of fadump_kcore_read(), of reading the
+ * file and of fadump_crashinfo_parse(). Since: 0.2
  */
 int fadump_crashinfo_read(struct fadump_ctx *ctx,
 			  const struct fadump_papr_dump *pd,

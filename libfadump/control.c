@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Changing fadump state: register, unregister, re-register, release the
- * dump memory, set the capture kernel's extra arguments.
+ * Changing fadump state: register, unregister, re-register, set the
+ * capture kernel's extra arguments (giving the dump's memory back is in
+ * release.c).
  *
  * Every operation runs the same three steps:
  *  1. read the state and refuse up front what the kernel would refuse,
@@ -36,7 +37,7 @@
  * names one of those two (3.4- and 5.2-era kernels also hid them when
  * booted without fadump=on: setup_fadump() returned before creating them).
  */
-static int control_state(struct fadump_ctx *ctx, struct fadump_status *st)
+int fadump_control_state(struct fadump_ctx *ctx, struct fadump_status *st)
 {
 	int ret = fadump_status_collect(ctx, st);
 
@@ -80,8 +81,7 @@ static int kernel_refused(struct fadump_ctx *ctx, const char *abspath)
 				"the kernel refused the write (EPERM): fadump is not enabled at boot or a dump is active");
 }
 
-/* Failures any attribute write can meet, whatever the store does. */
-static int write_failed(struct fadump_ctx *ctx, const char *abspath,
+int fadump_write_failed(struct fadump_ctx *ctx, const char *abspath,
 			const char *val, int err)
 {
 	switch (err) {
@@ -125,7 +125,7 @@ static int register_failed(struct fadump_ctx *ctx, const char *abspath,
 		return fadump_attr_fail(ctx, -ENODEV, abspath,
 					"the kernel has no memory reserved for fadump (boot-time reservation failed: mem_reserved reads 0); see the kernel log");
 	default:
-		return write_failed(ctx, abspath, "1", err);
+		return fadump_write_failed(ctx, abspath, "1", err);
 	}
 }
 
@@ -158,7 +158,7 @@ static int set_registered(struct fadump_ctx *ctx, const char *abspath,
 	ret = fadump_write_attr(ctx, abspath, val);
 	if (ret < 0)
 		return want ? register_failed(ctx, abspath, ret) :
-			      write_failed(ctx, abspath, val, ret);
+			      fadump_write_failed(ctx, abspath, val, ret);
 	return verify_registered(ctx, abspath, want);
 }
 
@@ -169,7 +169,7 @@ static int registration_prologue(struct fadump_ctx *ctx,
 {
 	int ret;
 
-	ret = control_state(ctx, st);
+	ret = fadump_control_state(ctx, st);
 	if (ret < 0)
 		return ret;
 	ret = fadump_attr_locate(ctx, FADUMP_ATTR_REGISTERED, abspath);
@@ -179,15 +179,12 @@ static int registration_prologue(struct fadump_ctx *ctx,
 	return ret;
 }
 
-FADUMP_EXPORT int fadump_register(struct fadump_ctx *ctx)
+static int do_register(struct fadump_ctx *ctx, const void *arg)
 {
 	struct fadump_status st;
 	const char *abspath;
 	int ret;
 
-	if (!ctx)
-		return -EINVAL;
-	fadump_clear_error(ctx);
 	ret = registration_prologue(ctx, &st, &abspath);
 	if (ret < 0)
 		return ret;
@@ -206,15 +203,12 @@ FADUMP_EXPORT int fadump_register(struct fadump_ctx *ctx)
 	return set_registered(ctx, abspath, true);
 }
 
-FADUMP_EXPORT int fadump_unregister(struct fadump_ctx *ctx)
+static int do_unregister(struct fadump_ctx *ctx, const void *arg)
 {
 	struct fadump_status st;
 	const char *abspath;
 	int ret;
 
-	if (!ctx)
-		return -EINVAL;
-	fadump_clear_error(ctx);
 	ret = registration_prologue(ctx, &st, &abspath);
 	if (ret < 0)
 		return ret;
@@ -229,16 +223,13 @@ FADUMP_EXPORT int fadump_unregister(struct fadump_ctx *ctx)
 	return set_registered(ctx, abspath, false);
 }
 
-FADUMP_EXPORT int fadump_reregister(struct fadump_ctx *ctx)
+static int do_reregister(struct fadump_ctx *ctx, const void *arg)
 {
 	struct fadump_status st;
 	enum fadump_tristate now;
 	const char *abspath;
 	int ret;
 
-	if (!ctx)
-		return -EINVAL;
-	fadump_clear_error(ctx);
 	ret = registration_prologue(ctx, &st, &abspath);
 	if (ret < 0)
 		return ret;
@@ -273,55 +264,6 @@ FADUMP_EXPORT int fadump_reregister(struct fadump_ctx *ctx)
 	if (ret < 0)
 		return ret;
 	return set_registered(ctx, abspath, true);
-}
-
-FADUMP_EXPORT int fadump_release(struct fadump_ctx *ctx)
-{
-	struct fadump_status st;
-	const char *abspath;
-	int ret;
-
-	if (!ctx)
-		return -EINVAL;
-	fadump_clear_error(ctx);
-	ret = control_state(ctx, &st);
-	if (ret < 0)
-		return ret;
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_MEM, &abspath);
-	if (ret == -ENOENT)
-		return fadump_fail(ctx, -ENOENT,
-				   "no active dump: this boot has no release_mem attribute (the kernel creates it only in a capture boot)");
-	if (ret < 0)
-		return ret;
-	/*
-	 * The attribute stays after a release; /proc/vmcore does not. Its
-	 * absence also covers a dump the kernel refused at boot, which it
-	 * already released itself. Writing then would at best give EPERM;
-	 * on kernels that create release_mem before checking the dump, a
-	 * capture boot without fadump=on would free memory it never
-	 * reserved.
-	 */
-	if (!st.vmcore_present)
-		return fadump_fail(ctx, -EPERM,
-				   "the dump was already released: " FADUMP_VMCORE_PATH " is gone (released before, or discarded by the kernel at boot)");
-
-	dbg(ctx, "writing 1 to %s", abspath);
-	ret = fadump_write_attr(ctx, abspath, "1");
-	if (ret == -EPERM)
-		return fadump_attr_fail(ctx, -EPERM, abspath,
-					"the kernel refused (EPERM): the dump was already released");
-	if (ret < 0)
-		return write_failed(ctx, abspath, "1", ret);
-
-	/* release_mem_store() removes /proc/vmcore before returning. */
-	ret = fadump_path_exists(ctx, FADUMP_VMCORE_PATH);
-	if (ret == 0)
-		return fadump_attr_fail(ctx, -EIO, abspath,
-					"kernel accepted the write but " FADUMP_VMCORE_PATH " still exists");
-	if (ret != -ENOENT)
-		return fadump_fail(ctx, ret, "cannot check " FADUMP_VMCORE_PATH " after the release: %s",
-				   strerror(-ret));
-	return 0;
 }
 
 static int bootargs_locate(struct fadump_ctx *ctx, const char **abspath)
@@ -394,19 +336,17 @@ static int bootargs_write_failed(struct fadump_ctx *ctx, const char *abspath,
 					"the kernel command line plus these %zu bytes would exceed %d bytes (COMMAND_LINE_SIZE): shorten them",
 					len, BOOTARGS_MAX);
 	default:
-		return write_failed(ctx, abspath, "<bootargs>", err);
+		return fadump_write_failed(ctx, abspath, "<bootargs>", err);
 	}
 }
+
+static int bootargs_store(struct fadump_ctx *ctx, const void *arg);
 
 FADUMP_EXPORT int fadump_bootargs_append_set(struct fadump_ctx *ctx,
 					     const char *args)
 {
-	char shown[FADUMP_ESCAPE_BUF];
-	struct fadump_status st;
-	const char *abspath, *nl;
-	char *now;
+	const char *nl;
 	size_t len;
-	int ret;
 
 	if (!ctx)
 		return -EINVAL;
@@ -429,11 +369,25 @@ FADUMP_EXPORT int fadump_bootargs_append_set(struct fadump_ctx *ctx,
 				   "capture kernel arguments are %zu bytes: the kernel takes fewer than %d (COMMAND_LINE_SIZE)",
 				   len, BOOTARGS_MAX);
 
+	return fadump_locked(ctx, bootargs_store, args);
+}
+
+/* Validated @args into the attribute (see fadump_locked()). */
+static int bootargs_store(struct fadump_ctx *ctx, const void *arg)
+{
+	const char *args = arg;
+	size_t len = strlen(args);
+	char shown[FADUMP_ESCAPE_BUF];
+	struct fadump_status st;
+	const char *abspath;
+	char *now;
+	int ret;
+
 	/*
 	 * State before the attribute: 7.2 creates no bootargs_append when
 	 * fadump is off, and "not enabled at boot" is the cause to report.
 	 */
-	ret = control_state(ctx, &st);
+	ret = fadump_control_state(ctx, &st);
 	if (ret < 0)
 		return ret;
 	ret = require_writable_state(ctx, &st);
@@ -462,4 +416,53 @@ FADUMP_EXPORT int fadump_bootargs_append_set(struct fadump_ctx *ctx,
 						     FADUMP_ESCAPE_SHOWN));
 	free(now);
 	return ret;
+}
+
+/*
+ * The public entry points: check the context, clear its message, and run
+ * the operation under the control lock (lock.c).
+ *
+ * Twice: first without the lock and without writing (fadump_write_attr()
+ * returns FADUMP_WOULD_WRITE), so an operation with nothing to do or
+ * that is refused up front never creates or waits for the lock file (a
+ * read-only saved root, a non-root caller asking for what is already
+ * so); then, if it would write, again from the start under the lock,
+ * deciding on the state it reads there.
+ */
+int fadump_locked(struct fadump_ctx *ctx,
+		  int (*op)(struct fadump_ctx *ctx, const void *arg),
+		  const void *arg)
+{
+	int lock, ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	ctx->control_dry = true;
+	ret = op(ctx, arg);
+	ctx->control_dry = false;
+	if (ret != FADUMP_WOULD_WRITE)
+		return ret;
+	fadump_clear_error(ctx);
+	lock = fadump_control_lock(ctx);
+	if (lock < 0)
+		return lock;
+	ret = op(ctx, arg);
+	fadump_control_unlock(lock);
+	return ret;
+}
+
+FADUMP_EXPORT int fadump_register(struct fadump_ctx *ctx)
+{
+	return fadump_locked(ctx, do_register, NULL);
+}
+
+FADUMP_EXPORT int fadump_unregister(struct fadump_ctx *ctx)
+{
+	return fadump_locked(ctx, do_unregister, NULL);
+}
+
+FADUMP_EXPORT int fadump_reregister(struct fadump_ctx *ctx)
+{
+	return fadump_locked(ctx, do_reregister, NULL);
 }

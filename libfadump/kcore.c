@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "byteorder.h"
-#include "internal.h"
+#include "sysfs.h"
 
 #define KCORE_PATH		"/proc/kcore"
 #define KCORE_MAX_PHDRS		65536	/* kcore: one per RAM range, vmalloc, text */
@@ -264,6 +264,7 @@ FADUMP_EXPORT int fadump_crashinfo_read(struct fadump_ctx *ctx,
 {
 	struct fadump_crashinfo_hint hint = { .size = sizeof(hint) };
 	struct fadump_papr_dump_summary s;
+	const char *abspath;
 	unsigned char *buf;
 	size_t len;
 	int ret;
@@ -274,6 +275,20 @@ FADUMP_EXPORT int fadump_crashinfo_read(struct fadump_ctx *ctx,
 	*cip = NULL;
 	ret = papr_summary(ctx, pd, &s);
 	if (ret < 0)
+		return ret;
+	/* This project's kernel series exports the header as found at boot. */
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_CRASH_INFO, &abspath);
+	if (ret == 0) {
+		ret = fadump_attr_read(ctx, abspath, CRASHINFO_READ_MAX,
+				       (char **)&buf, &len);
+		if (ret < 0)
+			return ret;
+		hint.phys_addr = s.has_crashinfo_addr ? s.crashinfo_addr : 0;
+		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
+		free(buf);
+		return ret;
+	}
+	if (ret != -ENOENT)
 		return ret;
 	if (!s.has_crashinfo_addr)
 		return fadump_fail(ctx, -ENOENT,

@@ -30,6 +30,10 @@
  *	continues on the same line. Checked in the 6.12-era and 7.x
  *	rtas_fadump_region_show().
  *
+ * With this project's release_range series (kernel/patches/0005) the
+ * capture kernel also prints "Released: %#llx bytes in %u ranges\n"
+ * after the platform's lines while a dump is active.
+ *
  * The kernel's vsprintf prints "0x" even for zero ("0x0"), unlike glibc.
  * Nothing prints more than a few hundred bytes per line except the param
  * area, whose string is below COMMAND_LINE_SIZE (2048).
@@ -71,6 +75,9 @@ struct fadump_regions {
 	char *cmdline;			/* NULL: no param-area line */
 	uint64_t cmdline_start;
 	uint64_t cmdline_end;
+	bool has_released;
+	uint64_t released_bytes;
+	unsigned int released_ranges;
 };
 
 /* One line being matched; @detail says what did not match and where. */
@@ -87,6 +94,7 @@ struct parser {
 	unsigned int lineno;
 	unsigned int reserved_lineno;
 	unsigned int cmdline_lineno;
+	unsigned int released_lineno;
 };
 
 static int scan_fail(struct scan *s, int errnum, const char *format, ...)
@@ -342,6 +350,40 @@ static int parse_reserved(struct parser *ps, struct scan *s)
 	return 0;
 }
 
+/* "Released: %#llx bytes in %u ranges" (kernel/patches/0005) */
+static int parse_released(struct parser *ps, struct scan *s)
+{
+	struct fadump_regions *regs = ps->regs;
+	uint64_t bytes, ranges;
+	int ret;
+
+	if ((ret = expect_literal(s, "Released: ")) ||
+	    (ret = expect_number(s, 16, &bytes)) ||
+	    (ret = expect_literal(s, " bytes in ")) ||
+	    (ret = expect_number(s, 10, &ranges)) ||
+	    (ret = expect_literal(s, " ranges")) ||
+	    (ret = expect_end(s)))
+		return ret;
+	if (ranges > UINT_MAX)
+		return scan_fail(s, -EBADMSG,
+				 "range count %llu does not fit the kernel's %%u",
+				 (unsigned long long)ranges);
+	if (!ranges != !bytes)
+		return scan_fail(s, -EBADMSG,
+				 "%#llx bytes released in %llu ranges is impossible",
+				 (unsigned long long)bytes,
+				 (unsigned long long)ranges);
+	if (regs->has_released)
+		return scan_fail(s, -EBADMSG,
+				 "second \"Released\" line (first on line %u)",
+				 ps->released_lineno);
+	regs->has_released = true;
+	regs->released_bytes = bytes;
+	regs->released_ranges = (unsigned int)ranges;
+	ps->released_lineno = ps->lineno;
+	return 0;
+}
+
 /*
  * "[a-b]: cmdline append: '%s'" (6.10 and later, pseries). The string is
  * whatever was written to bootargs_append and may itself contain
@@ -401,6 +443,8 @@ static int parse_line(struct parser *ps, struct scan *s)
 		return parse_reserved(ps, s);
 	if (starts_with(s, "["))
 		return parse_cmdline(ps, s);
+	if (starts_with(s, "Released: "))
+		return parse_released(ps, s);
 
 	while (s->p < s->end) {
 		if (starts_with(s, "Unknown region type ")) {
@@ -612,4 +656,18 @@ FADUMP_EXPORT const char *fadump_regions_cmdline_append(const struct fadump_regi
 	if (end)
 		*end = regs->cmdline_end;
 	return regs->cmdline;
+}
+
+FADUMP_EXPORT int fadump_regions_released(const struct fadump_regions *regs,
+					  uint64_t *bytes, unsigned int *ranges)
+{
+	if (!regs)
+		return -EINVAL;
+	if (!regs->has_released)
+		return -ENOENT;
+	if (bytes)
+		*bytes = regs->released_bytes;
+	if (ranges)
+		*ranges = regs->released_ranges;
+	return 0;
 }

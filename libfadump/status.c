@@ -38,6 +38,9 @@ static const struct {
 	[FADUMP_ATTR_HOTPLUG_READY] = { "/sys/kernel/fadump/hotplug_ready", NULL },
 	[FADUMP_ATTR_BOOTARGS_APPEND] = {
 		"/sys/kernel/fadump/bootargs_append", NULL },
+	[FADUMP_ATTR_RELEASE_RANGE] = {
+		"/sys/kernel/fadump/release_range", NULL },
+	[FADUMP_ATTR_CRASH_INFO] = { "/sys/kernel/fadump/crash_info", NULL },
 };
 
 /*
@@ -355,6 +358,16 @@ int fadump_status_collect(struct fadump_ctx *ctx, struct fadump_status *st)
 	if (ret < 0 && ret != -ENOENT)
 		return ret;
 	st->release_available = ret == 0;
+
+	/* This project's kernel series: write-only, and a binary file. */
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_RANGE, &abspath);
+	if (ret < 0 && ret != -ENOENT)
+		return ret;
+	st->release_range_available = ret == 0;
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_CRASH_INFO, &abspath);
+	if (ret < 0 && ret != -ENOENT)
+		return ret;
+	st->crash_info_available = ret == 0;
 
 	ret = path_present(ctx, FADUMP_VMCORE_PATH);
 	if (ret < 0)

@@ -17,6 +17,9 @@ enum fadump_attr {
 	FADUMP_ATTR_MEM_RESERVED,
 	FADUMP_ATTR_HOTPLUG_READY,
 	FADUMP_ATTR_BOOTARGS_APPEND,
+	/* kernel/patches/0003 and 0004: capture boot only */
+	FADUMP_ATTR_RELEASE_RANGE,
+	FADUMP_ATTR_CRASH_INFO,
 };
 
 /* Where /proc/vmcore is: its presence is part of "dump active". */
@@ -68,5 +71,47 @@ const char *fadump_escape(char *buf, size_t size, const char *data,
 /* Room fadump_escape() needs to show FADUMP_ESCAPE_SHOWN bytes. */
 #define FADUMP_ESCAPE_SHOWN 32
 #define FADUMP_ESCAPE_BUF (4 * FADUMP_ESCAPE_SHOWN + 4)
+
+/*
+ * Serialise state changes between processes: an exclusive flock() on
+ * <root>/run/fadump.lock, waited for at most FADUMP_LOCK_WAIT_MS.
+ * Returns the descriptor to pass to fadump_control_unlock(), or a
+ * negative errno recorded with the path (-EBUSY: still held by another
+ * process after the wait).
+ */
+/*
+ * control.c, shared with release.c. fadump_control_state(): the state a
+ * control operation starts from, -ENODEV (recorded) without a fadump
+ * interface. fadump_write_failed(): the message for what any attribute
+ * write can meet (EACCES: needs root, EPERM: why the kernel refused).
+ * fadump_locked(): a public entry point's prologue, then @op under the
+ * control lock.
+ */
+int fadump_control_state(struct fadump_ctx *ctx, struct fadump_status *st);
+int fadump_write_failed(struct fadump_ctx *ctx, const char *abspath,
+			const char *val, int err);
+int fadump_locked(struct fadump_ctx *ctx,
+		  int (*op)(struct fadump_ctx *ctx, const void *arg),
+		  const void *arg);
+
+/*
+ * release.c. fadump_release_range_locked(): write one range to
+ * release_range, the caller holding the control lock; errors recorded
+ * with what the kernel's errno means. fadump_release_range_write(): the
+ * bare write to the located attribute, its errno returned and nothing
+ * recorded (the saver probes ranges the kernel may refuse).
+ * fadump_release_keep_error(): fadump_release() for use inside the
+ * library (the context's message is not cleared first).
+ */
+int fadump_release_range_locked(struct fadump_ctx *ctx, uint64_t start,
+				uint64_t size);
+int fadump_release_range_write(struct fadump_ctx *ctx, const char *abspath,
+			       uint64_t start, uint64_t size);
+int fadump_release_keep_error(struct fadump_ctx *ctx);
+
+#define FADUMP_LOCK_PATH "/run/fadump.lock"
+#define FADUMP_LOCK_WAIT_MS 10000
+int fadump_control_lock(struct fadump_ctx *ctx);
+void fadump_control_unlock(int fd);
 
 #endif /* FADUMP_SYSFS_H */

@@ -5,25 +5,36 @@
  * The order of operations is the whole point, because in the capture
  * boot the copy is the only one there will ever be:
  *
- *  1. Open the destination directory (no symlink) and refuse at once if
- *     the target name exists: a dump is never overwritten, and finding
- *     out after copying 64 GiB would be cruel.
+ *  1. Open the destination directory (no symlink; owned by root or the
+ *     caller, writable by its owner only, unless the caller insists) and
+ *     refuse at once if the target name exists: a dump is never
+ *     overwritten, and finding out after copying 64 GiB would be cruel.
  *  2. Check free space against the bytes that must be written whatever
  *     the memory holds (headers and notes). How much memory is zero is
  *     only known by reading it, so a disk that fills up later is caught
  *     by write() and reported with how far the copy got.
- *  3. Create ".vmcore.XXXXXX" with O_EXCL|O_NOFOLLOW, mode 0600: the dump
- *     holds every secret the crashed kernel had in memory.
+ *  3. Create the copy as an unnamed O_TMPFILE file, mode 0600: the dump
+ *     holds every secret the crashed kernel had in memory, and a file
+ *     without a name cannot be mistaken for a dump nor outlive a killed
+ *     saver. Filesystems without O_TMPFILE get ".vmcore.XXXXXX" (O_EXCL,
+ *     O_NOFOLLOW).
  *  4. Stream the source; blocks of the destination's block size that are
  *     all zero are skipped (they stay holes), the rest is written at its
  *     own offset, so the copy is byte for byte the source.
  *  5. ftruncate() to the full size (a trailing hole), fsync() the file,
- *     rename it into place without replacing anything, fsync() the
- *     directory. Only then is the dump durably saved.
+ *     link (or rename) it into place without replacing anything, fsync()
+ *     the directory. Only then is the dump durably saved, and only then
+ *     is release_mem written, if asked.
  *
  * Any failure, or the progress callback asking to stop, removes the
- * temporary file; nothing is left behind. A SIGKILL or power loss
- * mid-copy leaves the dot-file, which no tool mistakes for a dump.
+ * temporary file; nothing is left behind.
+ *
+ * Range-wise release (early-release.c) changes one thing: memory given
+ * back before the end exists only in the copy, so the copy needs a name
+ * from the start, "<name>.partial" (its creation fsync()ed before the
+ * first release), every release follows an fdatasync() of the bytes that
+ * hold it, and a failed or killed save that released anything keeps the
+ * file: its first N bytes (N = its size) are the dump's.
  *
  * While copying, writeback is started as soon as data is written (every
  * 8 MiB) and the page cache is dropped a few chunks behind: the capture
@@ -43,10 +54,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vmcore.h"
+#include "early-release.h"
+#include "sysfs.h"
 
 #define TMP_PREFIX	".vmcore."
 #define TMP_NAME_LEN	(sizeof(TMP_PREFIX) - 1 + 6)
+#define PARTIAL_SUFFIX	".partial"
+/* Copy bytes made durable and given back per early release. */
+#define RELEASE_BATCH_DEFAULT	(64u << 20)
+
+enum tmp_kind {
+	TMP_UNNAMED,		/* O_TMPFILE: linked into place at the end */
+	TMP_NAMED,		/* .vmcore.XXXXXX: renamed into place */
+	TMP_PARTIAL,		/* <name>.partial: range-wise release */
+};
 /* Writeback is started every KICK bytes, pages dropped LAG behind. */
 #define WRITEBACK_KICK	(8u << 20)
 #define WRITEBACK_LAG	(32u << 20)
@@ -58,15 +79,26 @@ struct saver {
 	const char *name;
 	int dirfd;
 	int fd;
-	char tmp[TMP_NAME_LEN + 1];
+	enum tmp_kind tmp_kind;
+	char tmp[NAME_MAX + 1];		/* name of a named copy, "" if none */
+	unsigned int flags;		/* enum fadump_save_flags */
 	size_t block;			/* zero-detection unit */
 	bool sparse;
 	uint64_t written;
+	uint64_t file_end;		/* highest offset written */
+	/* Range-wise release */
+	bool early;			/* early release running */
+	struct early_release er;
+	uint64_t batch;
+	uint64_t synced;		/* the copy is durable below this */
+	uint32_t syncs;
 	uint64_t kicked;		/* writeback started below this offset */
 	uint64_t dropped;		/* page cache dropped below this offset */
 	fadump_progress_fn progress;
 	void *userdata;
 };
+
+static int fail_errno(struct saver *s, const char *what);
 
 static uint64_t now_ns(void)
 {
@@ -112,6 +144,8 @@ static int write_at(struct saver *s, const unsigned char *p, size_t len,
 		len -= (size_t)n;
 		offset += (uint64_t)n;
 		s->written += (uint64_t)n;
+		if (offset > s->file_end)
+			s->file_end = offset;
 	}
 	return 0;
 }
@@ -136,6 +170,29 @@ static void pace_writeback(struct saver *s, uint64_t end)
 		      (off_t)(end - WRITEBACK_LAG - s->dropped),
 		      POSIX_FADV_DONTNEED);
 	s->dropped = end - WRITEBACK_LAG;
+}
+
+/*
+ * Every batch, and at the end: make the copy durable up to @end, then
+ * give back the memory it holds. The file is first extended to @end, so
+ * that a kept .partial file's size says how much of the dump it holds
+ * even where that ends in zeros never written.
+ */
+static int sync_and_release(struct saver *s, uint64_t end, uint64_t total)
+{
+	if (end - s->synced < s->batch && end < total)
+		return 0;
+	if (end > s->file_end) {
+		if (ftruncate(s->fd, (off_t)end) < 0)
+			return fail_errno(s, "ftruncate");
+		s->file_end = end;
+	}
+	if (fdatasync(s->fd) < 0)
+		return fail_errno(s, "fdatasync");
+	s->synced = end;
+	s->syncs++;
+	early_release_durable(&s->er, end);
+	return 0;
 }
 
 static int save_chunk(void *userdata, const struct fadump_vmcore_chunk *c)
@@ -172,6 +229,11 @@ static int save_chunk(void *userdata, const struct fadump_vmcore_chunk *c)
 		}
 	}
 	pace_writeback(s, c->offset + c->len);
+	if (s->early) {
+		ret = sync_and_release(s, c->offset + c->len, c->total);
+		if (ret < 0)
+			return ret;
+	}
 
 	if (s->progress &&
 	    s->progress(s->userdata, c->offset + c->len, c->total))
@@ -192,12 +254,53 @@ static int check_name(struct fadump_ctx *ctx, const char *name)
 	return 0;
 }
 
+/*
+ * Whoever else can write to the directory can swap the dump for a
+ * symlink or a file of their own between our calls, or read it while it
+ * is written: only root and the caller may own it, and only the owner
+ * may write to it (a sticky world-writable /tmp is not safe either: the
+ * dump's name is known in advance).
+ */
+static int check_dest_safe(struct saver *s)
+{
+	struct stat st;
+
+	if (fstat(s->dirfd, &st) < 0)
+		return fadump_fail(s->ctx, -errno, "cannot stat %s: %m", s->dest);
+	if (s->flags & FADUMP_SAVE_ALLOW_UNSAFE_DEST)
+		return 0;
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return fadump_fail(s->ctx, -EPERM,
+			"%s belongs to uid %u, neither root nor the caller: "
+			"its owner could read or replace the dump (refused "
+			"unless forced)", s->dest, (unsigned int)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return fadump_fail(s->ctx, -EPERM,
+			"%s is writable by %s (mode %04o): they could read or "
+			"replace the dump; use a directory only its owner can "
+			"write to (refused unless forced)", s->dest,
+			st.st_mode & S_IWOTH ? "every user" : "its group",
+			(unsigned int)(st.st_mode & 07777));
+	return 0;
+}
+
 static int open_dest(struct saver *s)
 {
 	struct stat st;
 	int ret;
 
 	s->dirfd = open(s->dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->dirfd < 0 && errno == ENOENT &&
+	    (s->flags & FADUMP_SAVE_CREATE_DEST)) {
+		if (mkdir(s->dest, 0700) < 0 && errno != EEXIST) {
+			ret = -errno;
+			return fadump_fail(s->ctx, ret, "cannot create directory %s: %s",
+					   s->dest, strerror(-ret));
+		}
+		info(s->ctx, "created %s (mode 0700)", s->dest);
+		s->dirfd = open(s->dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				O_CLOEXEC);
+	}
 	if (s->dirfd < 0) {
 		ret = -errno;
 		/* O_DIRECTORY makes a symlink ENOTDIR: tell the two apart */
@@ -209,6 +312,9 @@ static int open_dest(struct saver *s)
 		return fadump_fail(s->ctx, ret, "cannot open directory %s: %s",
 				   s->dest, strerror(-ret));
 	}
+	ret = check_dest_safe(s);
+	if (ret < 0)
+		return ret;
 	if (fstatat(s->dirfd, s->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return fadump_fail(s->ctx, -EEXIST,
 			"%s/%s already exists: a saved dump is never overwritten, "
@@ -287,9 +393,8 @@ static void random_suffix(char *out, size_t len)
 	out[len] = '\0';
 }
 
-static int create_tmp(struct saver *s)
+static int create_named(struct saver *s)
 {
-	struct stat st;
 	int ret;
 
 	for (int tries = 0; tries < 100; tries++) {
@@ -314,6 +419,68 @@ static int create_tmp(struct saver *s)
 				   "cannot find a free temporary name in %s",
 				   s->dest);
 	}
+	s->tmp_kind = TMP_NAMED;
+	return 0;
+}
+
+/* The range-wise copy: a fixed, visible name, durable before any release. */
+static int create_partial(struct saver *s)
+{
+	int ret;
+
+	if (strlen(s->name) + sizeof(PARTIAL_SUFFIX) > sizeof(s->tmp))
+		return fadump_fail(s->ctx, -EINVAL,
+				   "'%s' is too long to add \"" PARTIAL_SUFFIX "\"",
+				   s->name);
+	snprintf(s->tmp, sizeof(s->tmp), "%s" PARTIAL_SUFFIX, s->name);
+	s->fd = openat(s->dirfd, s->tmp,
+		       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		       0600);
+	if (s->fd < 0) {
+		ret = -errno;
+		s->tmp[0] = '\0';
+		if (ret == -EEXIST)
+			return fadump_fail(s->ctx, ret,
+				"%s/%s" PARTIAL_SUFFIX " exists: an earlier "
+				"range-wise save did not finish and may hold the "
+				"only copy of released memory; move it away first",
+				s->dest, s->name);
+		return fadump_fail(s->ctx, ret, "cannot create %s/%s"
+				   PARTIAL_SUFFIX ": %s", s->dest, s->name,
+				   strerror(-ret));
+	}
+	s->tmp_kind = TMP_PARTIAL;
+	if (fsync(s->dirfd) < 0)
+		return fail_errno(s, "fsync of the directory");
+	return 0;
+}
+
+static int create_tmp(struct saver *s)
+{
+	struct stat st;
+	int ret;
+
+	if (s->early)
+		ret = create_partial(s);
+	else {
+		s->fd = openat(s->dirfd, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC,
+			       0600);
+		s->tmp_kind = TMP_UNNAMED;
+		ret = 0;
+		if (s->fd < 0) {
+			ret = -errno;
+			/* Unsupported here (older kernel, filesystem). */
+			if (ret == -EOPNOTSUPP || ret == -EISDIR ||
+			    ret == -EINVAL)
+				ret = create_named(s);
+			else
+				ret = fadump_fail(s->ctx, ret,
+						  "cannot create a file in %s: %s",
+						  s->dest, strerror(-ret));
+		}
+	}
+	if (ret < 0)
+		return ret;
 	/* Holes are made per filesystem block: use its size, a power of 2. */
 	s->block = 4096;
 	if (fstat(s->fd, &st) == 0 && st.st_blksize >= 512 &&
@@ -327,7 +494,25 @@ static int fail_errno(struct saver *s, const char *what)
 	int ret = -errno;
 
 	return fadump_fail(s->ctx, ret, "%s/%s: %s failed: %s", s->dest,
-			   s->tmp, what, strerror(-ret));
+			   s->tmp[0] ? s->tmp : "(new file)", what,
+			   strerror(-ret));
+}
+
+/*
+ * Give the unnamed file its name. linkat() never replaces. AT_EMPTY_PATH
+ * needs CAP_DAC_READ_SEARCH; without it the /proc/self/fd link does the
+ * same (the documented O_TMPFILE idiom).
+ */
+static int link_unnamed(struct saver *s)
+{
+	char proc[32];
+
+	if (linkat(s->fd, "", s->dirfd, s->name, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM)
+		return -1;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", s->fd);
+	return linkat(AT_FDCWD, proc, s->dirfd, s->name, AT_SYMLINK_FOLLOW);
 }
 
 /* Rename into place, never over an existing file. */
@@ -335,6 +520,11 @@ static int publish(struct saver *s)
 {
 	int ret;
 
+	if (s->tmp_kind == TMP_UNNAMED) {
+		if (link_unnamed(s) == 0)
+			return 0;
+		goto fail;
+	}
 	if (renameat2(s->dirfd, s->tmp, s->dirfd, s->name,
 		      RENAME_NOREPLACE) == 0)
 		goto renamed;
@@ -367,13 +557,19 @@ static int finish(struct saver *s)
 		return fail_errno(s, "ftruncate");
 	if (fsync(s->fd) < 0)
 		return fail_errno(s, "fsync");
-	ret = close(s->fd);
-	s->fd = -1;
-	if (ret < 0)
-		return fail_errno(s, "close");
+	/* An unnamed file is linked through its descriptor: close after. */
 	ret = publish(s);
 	if (ret < 0)
 		return ret;
+	ret = close(s->fd);
+	s->fd = -1;
+	if (ret < 0) {
+		ret = -errno;
+		unlinkat(s->dirfd, s->name, 0);
+		return fadump_fail(s->ctx, ret,
+			"close of %s/%s failed: %s; the copy is removed",
+			s->dest, s->name, strerror(-ret));
+	}
 	if (fsync(s->dirfd) < 0) {
 		/* Not durable: take it back, as for any other failure. */
 		ret = -errno;
@@ -385,14 +581,98 @@ static int finish(struct saver *s)
 	return 0;
 }
 
-static void cleanup(struct saver *s)
+/*
+ * After a failure: remove the copy, unless memory was already given back
+ * on the strength of it. Then the message says what is kept and why.
+ */
+static void cleanup(struct saver *s, int failed)
 {
 	if (s->fd >= 0)
 		close(s->fd);
-	if (s->tmp[0] && unlinkat(s->dirfd, s->tmp, 0) < 0)
+	if (failed && s->tmp[0] && s->er.ranges) {
+		char first[FADUMP_ERRMSG_MAX];
+
+		snprintf(first, sizeof(first), "%s", s->ctx->errmsg);
+		fadump_fail(s->ctx, failed,
+			    "%s; %" PRIu64 " bytes of the dump's memory were "
+			    "already released, so %s/%s is kept: its first %"
+			    PRIu64 " bytes are the dump's", first,
+			    s->er.bytes, s->dest, s->tmp, s->synced);
+	} else if (s->tmp[0] && unlinkat(s->dirfd, s->tmp, 0) < 0) {
 		err(s->ctx, "cannot remove %s/%s: %m", s->dest, s->tmp);
+	}
+	if (s->early)
+		early_release_end(&s->er);
 	if (s->dirfd >= 0)
 		close(s->dirfd);
+}
+
+/* A release only ever follows a copy of the live dump. */
+static int check_release(struct saver *s)
+{
+	char live[PATH_MAX];
+	int ret;
+
+	if (!(s->flags & (FADUMP_SAVE_RELEASE | FADUMP_SAVE_RELEASE_RANGES)))
+		return 0;
+	ret = fadump_path(s->ctx, live, sizeof(live), "/proc/vmcore");
+	if (ret < 0)
+		return ret;
+	if (strcmp(s->vm->path, live) != 0)
+		return fadump_fail(s->ctx, -EINVAL,
+			"%s is not the live dump (%s): releasing memory after "
+			"copying it would throw away a dump nobody saved",
+			s->vm->path, live);
+	return 0;
+}
+
+static void fill_result(const struct saver *s, uint64_t start,
+			struct fadump_save_result *res, unsigned int mode,
+			bool released)
+{
+	struct fadump_save_result full = { .size = res->size };
+	size_t size = res->size < sizeof(full) ? res->size : sizeof(full);
+
+	full.bytes_total = s->vm->file_size;
+	full.bytes_written = s->written;
+	full.zero_bytes_skipped = s->vm->file_size - s->written;
+	full.nanoseconds = now_ns() - start;
+	full.release_mode = mode;
+	full.released = released;
+	full.ranges_released = s->er.ranges;
+	full.bytes_released_early = s->er.bytes;
+	full.syncs = s->syncs;
+	memcpy(res, &full, size);
+}
+
+#define SAVE_FLAGS_KNOWN \
+	(FADUMP_SAVE_NO_SPARSE | FADUMP_SAVE_RELEASE | \
+	 FADUMP_SAVE_RELEASE_RANGES | FADUMP_SAVE_ALLOW_UNSAFE_DEST | \
+	 FADUMP_SAVE_CREATE_DEST)
+
+static int read_opts(struct saver *s, const struct fadump_save_opts *opts,
+		     size_t *chunk)
+{
+	if (opts->size < FADUMP_SAVE_OPTS_SIZE_V1)
+		return fadump_fail(s->ctx, -EINVAL,
+				   "save options of size %zu, at least %zu",
+				   opts->size, FADUMP_SAVE_OPTS_SIZE_V1);
+	if (opts->flags & ~(unsigned int)SAVE_FLAGS_KNOWN)
+		return fadump_fail(s->ctx, -EINVAL, "unknown save flags %#x",
+				   opts->flags & ~(unsigned int)SAVE_FLAGS_KNOWN);
+	s->flags = opts->flags;
+	if (s->flags & FADUMP_SAVE_RELEASE_RANGES)
+		s->flags |= FADUMP_SAVE_RELEASE;
+	s->sparse = !(opts->flags & FADUMP_SAVE_NO_SPARSE);
+	if (opts->name)
+		s->name = opts->name;
+	if (opts->chunk_size)
+		*chunk = opts->chunk_size;
+	s->progress = opts->progress;
+	s->userdata = opts->userdata;
+	if (opts->size >= FADUMP_SAVE_OPTS_SIZE_V2 && opts->release_batch)
+		s->batch = opts->release_batch;
+	return 0;
 }
 
 FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
@@ -400,8 +680,10 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 				     struct fadump_save_result *res)
 {
 	struct saver s = { .vm = vm, .ctx = vm->ctx, .dirfd = -1, .fd = -1,
-			   .name = "vmcore", .sparse = true };
+			   .name = "vmcore", .sparse = true,
+			   .batch = RELEASE_BATCH_DEFAULT };
 	size_t chunk = VMCORE_CHUNK_DEFAULT;
+	unsigned int mode = FADUMP_RELEASE_NONE;
 	uint64_t start = now_ns();
 	int ret;
 
@@ -409,20 +691,9 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 	if (!dest || !*dest)
 		return fadump_fail(vm->ctx, -EINVAL, "no destination directory");
 	if (opts) {
-		if (opts->size < FADUMP_SAVE_OPTS_SIZE_V1)
-			return fadump_fail(vm->ctx, -EINVAL,
-					   "save options of size %zu, at least %zu",
-					   opts->size, FADUMP_SAVE_OPTS_SIZE_V1);
-		if (opts->flags & ~(unsigned int)FADUMP_SAVE_NO_SPARSE)
-			return fadump_fail(vm->ctx, -EINVAL,
-					   "unknown save flags %#x", opts->flags);
-		s.sparse = !(opts->flags & FADUMP_SAVE_NO_SPARSE);
-		if (opts->name)
-			s.name = opts->name;
-		if (opts->chunk_size)
-			chunk = opts->chunk_size;
-		s.progress = opts->progress;
-		s.userdata = opts->userdata;
+		ret = read_opts(&s, opts, &chunk);
+		if (ret < 0)
+			return ret;
 	}
 	if (res && res->size < FADUMP_SAVE_RESULT_SIZE_V1)
 		return fadump_fail(vm->ctx, -EINVAL,
@@ -432,8 +703,20 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 	ret = check_name(vm->ctx, s.name);
 	if (ret == 0)
 		ret = vmcore_check_chunk(vm, chunk);
+	if (ret == 0)
+		ret = check_release(&s);
 	if (ret < 0)
 		return ret;
+	if (s.flags & FADUMP_SAVE_RELEASE)
+		mode = FADUMP_RELEASE_AT_END;
+	if (s.flags & FADUMP_SAVE_RELEASE_RANGES) {
+		ret = early_release_start(&s.er, vm);
+		if (ret < 0 && ret != -EOPNOTSUPP)
+			return ret;
+		s.early = ret == 0;
+		if (s.early)
+			mode = FADUMP_RELEASE_RANGES;
+	}
 
 	ret = open_dest(&s);
 	if (ret == 0)
@@ -444,21 +727,32 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 		ret = vmcore_stream(vm, chunk, save_chunk, &s);
 	if (ret == 0)
 		ret = finish(&s);
-	cleanup(&s);
+	cleanup(&s, ret);
 	if (ret < 0)
 		return ret;
 
 	info(vm->ctx, "%s saved to %s/%s: %" PRIu64 " bytes, %" PRIu64
 	     " written", vm->path, dest, s.name, vm->file_size, s.written);
-	if (res) {
-		struct fadump_save_result full = { .size = res->size };
-		size_t size = res->size < sizeof(full) ? res->size : sizeof(full);
-
-		full.bytes_total = vm->file_size;
-		full.bytes_written = s.written;
-		full.zero_bytes_skipped = vm->file_size - s.written;
-		full.nanoseconds = now_ns() - start;
-		memcpy(res, &full, size);
-	}
+	if (s.early)
+		info(vm->ctx, "%" PRIu64 " bytes of memory released while saving, in %"
+		     PRIu32 " ranges after %" PRIu32 " syncs", s.er.bytes,
+		     s.er.ranges, s.syncs);
+	if (mode == FADUMP_RELEASE_RANGES && !s.er.ranges)
+		mode = FADUMP_RELEASE_AT_END;	/* the kernel took nothing */
+	if (res)
+		fill_result(&s, start, res, mode, false);
+	if (!(s.flags & FADUMP_SAVE_RELEASE))
+		return 0;
+	/* A last word for the caller: a stop asked for now keeps the memory. */
+	if (s.progress && s.progress(s.userdata, vm->file_size, vm->file_size))
+		return fadump_fail(vm->ctx, -ECANCELED,
+			"%s/%s is saved, but cancelled before the release: the "
+			"memory is kept", dest, s.name);
+	/* Saved for good: now the memory may go, whatever happens next. */
+	ret = fadump_release_keep_error(vm->ctx);
+	if (ret < 0)
+		return ret;
+	if (res)
+		fill_result(&s, start, res, mode, true);
 	return 0;
 }

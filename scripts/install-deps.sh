@@ -12,7 +12,9 @@ pkgs="gcc meson ninja-build pkg-config
       python3 python3-dev python3-pytest abigail-tools
       elfutils python3-libkdumpfile time
       clang libclang-rt-14-dev device-tree-compiler
-      debootstrap"
+      debootstrap
+      valgrind scdoc systemd bash-completion
+      debhelper dh-python dpkg-dev fakeroot lintian rpm"
 
 if [ "$(id -u)" -eq 0 ]; then
 	sudo=

@@ -59,6 +59,13 @@ static struct {
 	struct rule rules[MAX_RULES];
 	struct counter counters[16];
 	char log[4096];
+	/* release_range */
+	uint64_t range_lo, range_hi;
+	struct fake_range { uint64_t start, end; } kept[8], taken[4096];
+	unsigned int nkept, ntaken, refused;
+	uint64_t taken_bytes;
+	fake_range_hook hook;
+	void *hook_data;
 } fk;
 
 /* "sys/kernel/fadump/registered" for a path under the root, else NULL. */
@@ -237,6 +244,57 @@ static ssize_t store_bootargs(const char *rel, const char *buf, size_t count)
 	return (ssize_t)count;
 }
 
+static bool overlaps(const struct fake_range *r, unsigned int n,
+		     uint64_t start, uint64_t end)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (start < r[i].end && r[i].start < end)
+			return true;
+	return false;
+}
+
+static ssize_t store_release_range(const char *buf, size_t count)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), start, size, end;
+	char input[64], *sp, *e1, *e2;
+
+	if (fk.released)
+		return fail(EPERM);
+	if (count >= sizeof(input))
+		return fail(EINVAL);
+	memcpy(input, buf, count);
+	input[count] = '\0';
+	sp = strchr(input, ' ');
+	if (!sp)
+		return fail(EINVAL);
+	*sp = '\0';
+	errno = 0;
+	start = strtoull(input, &e1, 0);
+	size = strtoull(sp + 1, &e2, 0);
+	if (errno || e1 == input || *e1 || e2 == sp + 1 ||
+	    (*e2 && strcmp(e2, "\n")))
+		return fail(EINVAL);
+	if (!size || start % page || size % page)
+		return fail(EINVAL);
+	end = start + size;
+	if (start < fk.range_lo || end > fk.range_hi ||
+	    overlaps(fk.kept, fk.nkept, start, end)) {
+		fk.refused++;
+		return fail(ERANGE);
+	}
+	if (overlaps(fk.taken, fk.ntaken, start, end)) {
+		fk.refused++;
+		return fail(EBUSY);
+	}
+	if (fk.ntaken == sizeof(fk.taken) / sizeof(fk.taken[0]))
+		return fail(ENOMEM);
+	fk.taken[fk.ntaken++] = (struct fake_range){ start, end };
+	fk.taken_bytes += size;
+	if (fk.hook)
+		fk.hook(fk.hook_data, start, size);
+	return (ssize_t)count;
+}
+
 static int track_open(int fd, const char *path, int flags)
 {
 	const char *rel;
@@ -320,6 +378,8 @@ ssize_t __wrap_write(int fd, const void *buf, size_t count)
 		return store_release_mem(buf, count);
 	if (is_attr(rel, "bootargs_append"))
 		return store_bootargs(rel, buf, count);
+	if (is_attr(rel, "release_range"))
+		return store_release_range(buf, count);
 	return __real_write(fd, buf, count);
 }
 
@@ -329,7 +389,35 @@ void fake_kernel_start(const char *root, enum fake_kernel_gen gen)
 	snprintf(fk.root, sizeof(fk.root), "%s", root);
 	fk.gen = gen;
 	fk.cmdline_len = 100;
+	fk.range_hi = UINT64_MAX;
 	fk.on = true;
+}
+
+void fake_kernel_range_limits(uint64_t lo, uint64_t hi)
+{
+	fk.range_lo = lo;
+	fk.range_hi = hi;
+}
+
+void fake_kernel_range_keep(uint64_t start, uint64_t size)
+{
+	if (fk.nkept < sizeof(fk.kept) / sizeof(fk.kept[0]))
+		fk.kept[fk.nkept++] = (struct fake_range){ start, start + size };
+}
+
+void fake_kernel_range_hook(fake_range_hook hook, void *data)
+{
+	fk.hook = hook;
+	fk.hook_data = data;
+}
+
+unsigned int fake_kernel_ranges(uint64_t *bytes, unsigned int *refused)
+{
+	if (bytes)
+		*bytes = fk.taken_bytes;
+	if (refused)
+		*refused = fk.refused;
+	return fk.ntaken;
 }
 
 void fake_kernel_stop(void)

@@ -19,6 +19,7 @@
 #define FADUMP_FAKE_KERNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum fake_kernel_gen {
 	/* 4.x - 7.x: "1" while registered re-registers, "0" unregistered is a no-op. */
@@ -65,5 +66,20 @@ unsigned int fake_kernel_writes(const char *rel);
  * newlines shown as "\n": e.g. "sys/kernel/fadump_registered=1 ".
  */
 const char *fake_kernel_log(void);
+
+/*
+ * release_range (kernel/patches/0003), page size as sysconf() says:
+ * "START SIZE" (kstrtoull base 0, one space, optional newline) is
+ * EINVAL when malformed, empty or unaligned, EPERM after release_mem,
+ * ERANGE outside [lo, hi) (fake_kernel_range_limits(), default all of
+ * memory) or touching a kept range, EBUSY when it overlaps an accepted
+ * one; else accepted and @hook (if set) called with it.
+ */
+typedef void (*fake_range_hook)(void *data, uint64_t start, uint64_t size);
+void fake_kernel_range_limits(uint64_t lo, uint64_t hi);
+void fake_kernel_range_keep(uint64_t start, uint64_t size);
+void fake_kernel_range_hook(fake_range_hook hook, void *data);
+/* Ranges accepted so far (and their bytes, if @bytes), writes refused. */
+unsigned int fake_kernel_ranges(uint64_t *bytes, unsigned int *refused);
 
 #endif

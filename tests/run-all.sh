@@ -71,6 +71,30 @@ for variant in plain asan fuzz; do
 	total_bad=$((total_bad + ${2:-0}))
 done
 
+# Checks that are scripts rather than meson suites. Each prints a last
+# line "N passed, N failed" and exits non-zero on failure; a script that
+# cannot run here (tool missing) says so and prints "0 passed, 0 failed".
+run_step() {
+	name=$1
+	shift
+	log=build/$name.log
+	{ "$@"; echo $? >"build/$name.rc"; } 2>&1 | tee "$log"
+	[ "$(cat "build/$name.rc")" = 0 ] || failed=1
+	set -- $(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+	if [ $# -ne 2 ]; then
+		echo "tests/run-all.sh: $name printed no result line" >&2
+		failed=1
+	else
+		total_ok=$((total_ok + $1))
+		total_bad=$((total_bad + $2))
+	fi
+}
+
+# Memory checking of the C suites under valgrind (hardening).
+run_step valgrind tests/valgrind.sh build
+# Build, install and smoke-test the Debian and RPM packages (packaging).
+run_step packaging packaging/smoke-test.sh
+
 if [ $e2e -eq 1 ]; then
 	# The vmcore is checked inside the run; keeping 1.8 GB of it is not.
 	{ tests/e2e/run.sh --no-vmcore; echo $? >build-e2e.rc; } 2>&1 |

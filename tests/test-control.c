@@ -9,6 +9,7 @@
  * file and says why.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -24,6 +26,8 @@
 #include "fadump.h"
 #include "fake-kernel.h"
 #include "helpers.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define DIR_REG "sys/kernel/fadump/registered"
 #define LEGACY_REG "sys/kernel/fadump_registered"
@@ -662,6 +666,98 @@ static void test_null_ctx(void **state)
 	assert_int_equal(fadump_bootargs_append_set(NULL, "a"), -EINVAL);
 }
 
+/* ---- release_range (kernel/patches/0003) and the control lock ------- */
+
+#define RANGE_ATTR "sys/kernel/fadump/release_range"
+
+static void test_release_range(void **state)
+{
+	struct scratch *s = open_modern("pseries-7.2-capture");
+	struct fadump_status st = { .size = sizeof(st) };
+
+	(void)state;
+	/* A stock kernel: no attribute, nothing written. */
+	assert_int_equal(fadump_status_read(s->ctx, &st), 0);
+	assert_false(st.release_range_available);
+	assert_int_equal(fadump_release_range(s->ctx, 0x40000000, 0x10000),
+			 -EOPNOTSUPP);
+	assert_msg_has(s->ctx, "kernel/patches/0003");
+	assert_string_equal(fake_kernel_log(), "");
+
+	scratch_write(s->dir, RANGE_ATTR, "", 0);
+	assert_int_equal(fadump_status_read(s->ctx, &st), 0);
+	assert_true(st.release_range_available);
+	assert_true(st.dump_active);
+
+	/* "START SIZE" in hex, one write, under the lock. */
+	assert_int_equal(fadump_release_range(s->ctx, 0x40000000, 0x1000000), 0);
+	assert_string_equal(fake_kernel_log(), RANGE_ATTR "=0x40000000 0x1000000 ");
+	assert_true(exists(s, "run/fadump.lock"));
+	/* The dump is still there: release_mem is what ends it. */
+	assert_true(exists(s, "proc/vmcore"));
+
+	/* Empty and wrapping ranges never reach the kernel. */
+	assert_int_equal(fadump_release_range(s->ctx, 0x40000000, 0), -EINVAL);
+	assert_int_equal(fadump_release_range(s->ctx, UINT64_MAX - 0xfff, 0x2000),
+			 -EINVAL);
+	assert_msg_has(s->ctx, "wraps around");
+	assert_int_equal(fake_kernel_writes(RANGE_ATTR), 1);
+	close_root(s);
+}
+
+static const struct kernel_error release_range_errors[] = {
+	{ EPERM, "no dump is active" },
+	{ EINVAL, "multiples of its page size" },
+	{ ERANGE, "not releasable crash memory (ERANGE)" },
+	{ EBUSY, "was released before (EBUSY)" },
+	{ EACCES, "needs root" },
+	{ ENOMEM, "Cannot allocate memory" },
+};
+
+static void test_release_range_kernel_errors(void **state)
+{
+	struct scratch *s = open_modern("pseries-7.2-capture");
+
+	(void)state;
+	scratch_write(s->dir, RANGE_ATTR, "", 0);
+	for (size_t i = 0; i < ARRAY_SIZE(release_range_errors); i++) {
+		const struct kernel_error *e = &release_range_errors[i];
+
+		fake_kernel_next_write(RANGE_ATTR, e->err, NULL);
+		assert_int_equal(fadump_release_range(s->ctx, 0x50000000, 0x20000),
+				 -e->err);
+		assert_msg_has(s->ctx, e->says);
+		assert_msg_has(s->ctx, RANGE_ATTR);
+	}
+	close_root(s);
+}
+
+/* A lock held elsewhere: the operation waits, then gives up by name. */
+static void test_lock_held(void **state)
+{
+	struct scratch *s = open_modern("pseries-7.2-registered");
+	int fd;
+
+	(void)state;
+	/* A root without run/ gets one, as tmpfiles would make it. */
+	assert_false(exists(s, "run"));
+	assert_int_equal(fadump_unregister(s->ctx), 0);
+	assert_true(exists(s, "run/fadump.lock"));
+
+	fd = open(spath(s, "run/fadump.lock"), O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	assert_int_equal(fadump_register(s->ctx), -EBUSY);
+	assert_msg_has(s->ctx, "another fadump operation holds");
+	assert_msg_has(s->ctx, "run/fadump.lock");
+	/* Refused before anything was written. */
+	assert_int_equal(fake_kernel_writes("sys/kernel/fadump/registered"), 1);
+	close(fd);
+	assert_int_equal(fadump_register(s->ctx), 0);
+	assert_int_equal(registered_now(s), FADUMP_YES);
+	close_root(s);
+}
+
 int main(void)
 {
 	const size_t ngen = sizeof(generations) / sizeof(generations[0]);
@@ -672,6 +768,9 @@ int main(void)
 		cmocka_unit_test(test_no_kernel_support),
 		cmocka_unit_test(test_not_enabled),
 		cmocka_unit_test(test_release_not_capture),
+		cmocka_unit_test(test_release_range),
+		cmocka_unit_test(test_release_range_kernel_errors),
+		cmocka_unit_test(test_lock_held),
 		cmocka_unit_test(test_register_eexist_state),
 		cmocka_unit_test(test_not_root),
 		cmocka_unit_test(test_silent_unregister_failure),

@@ -15,6 +15,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fadump.h"
@@ -65,6 +67,14 @@ static int teardown(void **state)
 	scratch_remove(e->root);
 	free(e);
 	return 0;
+}
+
+static const char *root_path(struct env *e, const char *rel)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", e->root, rel);
+	return path;
 }
 
 static void put(unsigned char *p, uint64_t v, int bytes, bool big)
@@ -184,6 +194,43 @@ static void test_crashinfo_read(void **state)
 	assert_int_equal(fadump_crashinfo_cpu_in_mask(ci, 8), 0);
 	fadump_crashinfo_unref(ci);
 	fadump_papr_dump_unref(pd);
+}
+
+/*
+ * kernel/patches/0004: the header as the kernel found it, in sysfs. It
+ * wins over /proc/kcore, which here holds a different one (big-endian),
+ * and is all that is needed: no kcore at all in the second round.
+ */
+static void test_crashinfo_from_sysfs(void **state)
+{
+	struct env *e = *state;
+	struct fadump_crashinfo_info in = { .size = sizeof(in) };
+	struct fadump_papr_dump *pd;
+	struct fadump_crashinfo *ci = NULL;
+	size_t len;
+	void *hdr = fixture_load("metadata/crashinfo-fadmpsig-le.bin", &len);
+
+	write_capture_kcore(e, true, "metadata/crashinfo-fadmpsig-be.bin");
+	scratch_write(e->root, "sys/kernel/fadump/crash_info", hdr, len);
+	pd = dump_structure(e);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(fadump_crashinfo_read(e->ctx, pd, &ci), 0);
+		assert_int_equal(fadump_crashinfo_get_info(ci, &in), 0);
+		assert_int_equal(in.byte_order, FADUMP_BYTE_ORDER_LITTLE);
+		assert_int_equal(in.crashing_cpu, 3);
+		assert_int_equal(fadump_crashinfo_cpu_in_mask(ci, 7), 1);
+		fadump_crashinfo_unref(ci);
+		ci = NULL;
+		unlink(root_path(e, "proc/kcore"));
+	}
+
+	/* A file that is not a header is an error, not a fall back to kcore. */
+	scratch_write(e->root, "sys/kernel/fadump/crash_info", "garbage", 7);
+	write_capture_kcore(e, false, "metadata/crashinfo-fadmpsig-le.bin");
+	assert_int_equal(fadump_crashinfo_read(e->ctx, pd, &ci), -EBADMSG);
+	assert_null(ci);
+	fadump_papr_dump_unref(pd);
+	free(hdr);
 }
 
 /* A big-endian kernel's kcore and header. */
@@ -398,6 +445,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_crashinfo_read),
 		T(test_crashinfo_read_be),
+		T(test_crashinfo_from_sysfs),
 		T(test_cpuregs_read),
 		T(test_cpuregs_read_bad_magic),
 		T(test_crashinfo_not_in_kcore),

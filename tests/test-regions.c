@@ -713,6 +713,83 @@ static void test_read_errors(void **state)
 	scratch_remove(root);
 }
 
+/* ---------------------------------------------------------------- */
+/* kernel/patches/0005: "Released: %#llx bytes in %u ranges"        */
+/* ---------------------------------------------------------------- */
+
+/* The report of the real 7.2 capture boot (qemu-7.2-le-capture root). */
+#define REAL_CAPTURE "../roots/qemu-7.2-le-capture/sys/kernel/debug/powerpc/fadump_region"
+
+static char *capture_plus(const char *extra)
+{
+	size_t len;
+	char *text = slurp(REAL_CAPTURE, &len), *out;
+
+	out = malloc(len + strlen(extra) + 1);
+	assert_non_null(out);
+	memcpy(out, text, len);
+	strcpy(out + len, extra);
+	free(text);
+	return out;
+}
+
+static void test_released_line(void **state)
+{
+	struct fadump_regions *plain, *regs;
+	unsigned int ranges = 7;
+	uint64_t bytes = 7;
+	char *text;
+
+	/* The stock kernel's report has no such line. */
+	text = capture_plus("");
+	plain = parse_str(*state, text);
+	assert_int_equal(fadump_regions_released(plain, &bytes, &ranges), -ENOENT);
+	assert_int_equal(bytes, 7);
+	free(text);
+
+	/* Nothing released yet: the kernel's %#llx prints 0 as "0x0". */
+	text = capture_plus("Released: 0x0 bytes in 0 ranges\n");
+	regs = parse_str(*state, text);
+	assert_int_equal(fadump_regions_released(regs, &bytes, &ranges), 0);
+	assert_int_equal(bytes, 0);
+	assert_int_equal(ranges, 0);
+	/* The rest of the report is read as without the line. */
+	assert_int_equal(fadump_regions_count(regs), fadump_regions_count(plain));
+	fadump_regions_unref(regs);
+	free(text);
+
+	text = capture_plus("Released: 0x7c000000 bytes in 3 ranges\n");
+	regs = parse_str(*state, text);
+	assert_int_equal(fadump_regions_released(regs, &bytes, NULL), 0);
+	assert_int_equal(bytes, 0x7c000000);
+	assert_int_equal(fadump_regions_released(regs, NULL, &ranges), 0);
+	assert_int_equal(ranges, 3);
+	fadump_regions_unref(regs);
+	fadump_regions_unref(plain);
+	free(text);
+
+	assert_int_equal(fadump_regions_released(NULL, &bytes, &ranges), -EINVAL);
+}
+
+static void test_bad_released_line(void **state)
+{
+	expect_bad(*state, "Released: 0x10 bytes in 0 ranges\n", -EBADMSG, 1,
+		   "impossible");
+	expect_bad(*state, "Released: 0x0 bytes in 2 ranges\n", -EBADMSG, 1,
+		   "impossible");
+	expect_bad(*state, "Released: 16 bytes in 1 ranges\n", -EBADMSG, 1,
+		   "0x hex number");
+	expect_bad(*state, "Released: 0x10 bytes in 4294967296 ranges\n",
+		   -EBADMSG, 1, "does not fit");
+	expect_bad(*state, "Released: 0x10 bytes in 1 ranges junk\n", -EBADMSG,
+		   1, NULL);
+	expect_bad(*state, "Released: 0x10 bytes in 1 range\n", -EBADMSG, 1,
+		   "ranges");
+	expect_bad(*state, "Released: 0x10 bytes in 1 ranges\n"
+		   "Released: 0x10 bytes in 1 ranges\n", -EBADMSG, 2,
+		   "second \"Released\" line (first on line 1)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -730,6 +807,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_ranges, quiet_ctx_setup, quiet_ctx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_lines, quiet_ctx_setup, quiet_ctx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_binary, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_released_line, quiet_ctx_setup, quiet_ctx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_released_line, quiet_ctx_setup, quiet_ctx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_sizes, quiet_ctx_setup, quiet_ctx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, quiet_ctx_setup, quiet_ctx_teardown),
 		cmocka_unit_test_setup_teardown(test_get_sizes, quiet_ctx_setup, quiet_ctx_teardown),

@@ -118,6 +118,9 @@ def status(platform, layout, enabled, registered, capture, mem_reserved,
         'bootargs_append_supported': bootargs is not None,
         'vmcore_present': capture,
         'release_available': capture,
+        # kernel/patches/0003, 0004: none of these kernels has them
+        'release_range_available': False,
+        'crash_info_available': False,
     }
 
 
@@ -199,9 +202,11 @@ def region(name, start, size, dumped, source=None):
 
 
 def regions(regs, above=None, cmdline=None, cmdline_range=None):
+    # released_*: kernel/patches/0005's line, which no fixture kernel has
     return {'regions': regs, 'reserved_above': above,
             'cmdline_append': cmdline,
-            'cmdline_append_range': cmdline_range}
+            'cmdline_append_range': cmdline_range,
+            'released_bytes': None, 'released_ranges': None}
 
 
 def g1_regions(capture):
@@ -432,7 +437,8 @@ def test_status_malformed_attribute_is_one_error_line(tmp_path):
 def test_regions_json(name):
     got = ok_json('regions', root=root_path(name))
     assert list(got) == ['regions', 'reserved_above', 'cmdline_append',
-                         'cmdline_append_range']
+                         'cmdline_append_range', 'released_bytes',
+                         'released_ranges']
     assert got == REGIONS[name]
     for r in got['regions']:
         assert set(r) <= {'name', 'start', 'end', 'size', 'dumped',

@@ -37,7 +37,9 @@ OSRELEASE = '7.2.0-fadump-test'
 CRASHTIME = 1767225600
 LINEAR_MAP = 0xc000000000000000
 SAVE_KEYS = {'source', 'dest', 'bytes_total', 'bytes_written',
-             'zero_bytes_skipped', 'seconds', 'mb_per_s', 'released'}
+             'zero_bytes_skipped', 'seconds', 'mb_per_s', 'released',
+             'release_mode', 'bytes_released_early', 'ranges_released',
+             'syncs'}
 INFO_KEYS = {'path', 'file_size', 'byte_order', 'machine', 'page_size',
              'osrelease', 'crash_time', 'cpus', 'segments', 'notes',
              'vmcoreinfo', 'panic', 'crashing_cpu'}
@@ -237,6 +239,8 @@ def test_save_json(tmp_path, big):
     assert 0 < got['bytes_written'] < desc['file_size'] // 2
     assert got['seconds'] > 0 and got['mb_per_s'] > 0
     assert got['released'] is False
+    assert got['release_mode'] == 'none'
+    assert got['bytes_released_early'] == got['ranges_released'] == 0
     assert os.listdir(dest) == ['vmcore']
     assert_sparse_copy(tmp_path / 'vmcore', dest / 'vmcore')
 
@@ -289,10 +293,15 @@ def test_save_never_overwrites(tmp_path):
 
 
 @pytest.mark.parametrize('args, words', [
-    (['save'], ['no destination']),
     (['save', 'a', 'b'], ["'b'"]),
     (['save', '--release', '--source', '/x', 'dest'], ['--source']),
-    (['info', '--release'], ['--release applies to save only']),
+    (['save', '--release=now', 'dest'], ['--release=now', 'auto, ranges or end']),
+    (['info', '--release'], ['--release and --force apply to save only']),
+    (['status', '--force'], ['--release and --force apply to save only']),
+    (['save', '--range', 'dest'], ['--range applies to release only']),
+    (['release', '--range', '0x1000'], ['--range takes START SIZE']),
+    (['release', '--range', '0x1000', '+5'], ["SIZE '+5'"]),
+    (['release', '--range', '4k', '0x1000'], ["START '4k'"]),
     (['info', 'a', 'b'], ["'b'"]),
     (['status', '--source', '/x'], ['devtree and save']),
 ])
@@ -302,9 +311,14 @@ def test_usage_errors(args, words):
 
 
 def test_save_to_missing_directory(tmp_path):
+    # DEST is created 0700; its parent must exist.
     gen(tmp_path / 'vmcore')
-    p = run('save', '--source', tmp_path / 'vmcore', tmp_path / 'nowhere')
-    assert_one_error_line(p, EXIT_FAILED, 'save', 'nowhere')
+    p = run('save', '--source', tmp_path / 'vmcore', tmp_path / 'a' / 'b')
+    assert_one_error_line(p, EXIT_FAILED, 'save', 'a/b')
+    assert not (tmp_path / 'a').exists()
+    ok_json('save', '--source', tmp_path / 'vmcore', tmp_path / 'new')
+    assert os.stat(tmp_path / 'new').st_mode & 0o7777 == 0o700
+    assert read(tmp_path / 'new' / 'vmcore') == read(tmp_path / 'vmcore')
 
 
 def writer_has_open(pid, path):
@@ -398,7 +412,7 @@ def tiny_fs(tmp_path):
     """A 1 MiB tmpfs (needs root; CI runs as root)."""
     mnt = tmp_path / 'tiny'
     mnt.mkdir()
-    p = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=1M', 'fadump-test',
+    p = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=1M,mode=0700', 'fadump-test',
                         str(mnt)], stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
         pytest.skip('cannot mount a tmpfs (not root?): ' + p.stderr.strip())
@@ -446,6 +460,18 @@ def test_save_memory_is_bounded(tmp_path, big_dump):
     assert kib < 16 * 1024, kib
 
 
+def copy_is_open(pid, dest):
+    fds = f'/proc/{pid}/fd'
+    for fd in os.listdir(fds):
+        try:
+            target = os.readlink(f'{fds}/{fd}')
+        except OSError:
+            continue
+        if target.startswith(f'{dest}/') and target.endswith('(deleted)'):
+            return True
+    return False
+
+
 def test_save_interrupted_by_signal_leaves_nothing(tmp_path, big_dump):
     dest = tmp_path / 'dest'
     dest.mkdir()
@@ -455,7 +481,9 @@ def test_save_interrupted_by_signal_leaves_nothing(tmp_path, big_dump):
                             text=True, env=clean_env())
     try:
         deadline = time.monotonic() + 30
-        while not any(n.startswith('.vmcore.') for n in os.listdir(dest)):
+        # The copy is an unnamed O_TMPFILE file: wait until the saver
+        # holds one open in dest ("dest/#1234 (deleted)" in /proc).
+        while not copy_is_open(proc.pid, dest):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.001)

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Range-wise release while saving (FADUMP_SAVE_RELEASE_RANGES), against
+ * the fake kernel's model of release_range (kernel/patches/0003): what
+ * is released, when, and what is kept when a save stops half way.
+ *
+ * The dump has a boot-memory segment the kernel keeps until release_mem,
+ * a segment starting mid-page with a firmware-reserved 64 KiB inside it
+ * (RTAS), and one ending mid-page. Every accepted release is checked at
+ * the moment the kernel takes it: the copy must already hold those bytes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fadump.h"
+#include "fake-kernel.h"
+#include "helpers.h"
+#include "vmcore-util.h"
+
+#define MiB (1024ull * 1024)
+#define PAGE 4096ull
+#define BOOT_TOP (16 * MiB)
+#define RTAS_START (32 * MiB)
+#define RTAS_SIZE (64 * 1024)
+#define GRANULE MiB
+
+struct world {
+	char *root;
+	char *dest;
+	struct fadump_ctx *ctx;
+	struct mkvmcore_spec spec;
+	struct mkvmcore_layout layout;
+	unsigned char *source;	/* the dump's bytes */
+	size_t source_len;
+	unsigned int checked;	/* releases verified against the copy */
+};
+
+static const char *root_path(struct world *w, const char *rel)
+{
+	return vt_path(w->root, rel);
+}
+
+static int setup(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	char vmdir[PATH_MAX];
+
+	assert_non_null(w);
+	w->root = fixture_copy("roots/pseries-7.2-capture");
+	w->dest = vt_tmpdir();
+	w->spec = (struct mkvmcore_spec){
+		.big_endian = true, .machine = 21 /* EM_PPC64 */,
+		.page_size = PAGE, .cpus = 2, .nsegs = 3,
+		.segs = {
+			{ 0, 8 * MiB, 8 * MiB },			/* boot memory */
+			{ BOOT_TOP + 0x2a8, 40 * MiB, 40 * MiB },	/* mid-page start, RTAS inside */
+			{ 64 * MiB, 24 * MiB + 0x100, 24 * MiB + 0x100 },	/* mid-page end */
+		},
+		.vmcoreinfo = mkvmcore_ppc64_vmcoreinfo,
+		.zero_percent = 20, .seed = 7,
+	};
+	snprintf(vmdir, sizeof(vmdir), "%s/proc", w->root);
+	vt_make(vmdir, "vmcore", &w->spec, &w->layout);
+	w->source = vt_slurp(vt_path(vmdir, "vmcore"), &w->source_len);
+	scratch_write(w->root, "sys/kernel/fadump/release_range", "", 0);
+
+	fake_kernel_start(w->root, FAKE_KERNEL_MODERN);
+	fake_kernel_range_limits(BOOT_TOP, 128 * MiB);
+	fake_kernel_range_keep(RTAS_START, RTAS_SIZE);
+	assert_int_equal(fadump_ctx_new(w->root, &w->ctx), 0);
+	fadump_ctx_set_log_fn(w->ctx, NULL, NULL);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+
+	fake_kernel_stop();
+	fadump_ctx_unref(w->ctx);
+	scratch_remove(w->root);
+	scratch_remove(w->dest);
+	free(w->source);
+	free(w);
+	return 0;
+}
+
+/* The file offset of physical @paddr, from mkvmcore's own layout. */
+static uint64_t file_offset(struct world *w, uint64_t paddr, uint64_t len)
+{
+	for (unsigned int i = 0; i < w->spec.nsegs; i++) {
+		const struct mkvmcore_seg *s = &w->spec.segs[i];
+
+		if (paddr >= s->paddr && paddr + len <= s->paddr + s->filesz)
+			return w->layout.seg_offset[i] + (paddr - s->paddr);
+	}
+	fail_msg("released [%#llx, +%#llx) is not inside one segment",
+		 (unsigned long long)paddr, (unsigned long long)len);
+	return 0;
+}
+
+/* At the moment the kernel takes a range, the copy holds its bytes. */
+static void check_copy_holds(void *data, uint64_t start, uint64_t size)
+{
+	struct world *w = data;
+	uint64_t off = file_offset(w, start, size);
+	unsigned char *buf = malloc(size);
+	int fd = open(vt_path(w->dest, "vmcore.partial"), O_RDONLY);
+	ssize_t n;
+
+	assert_non_null(buf);
+	assert_true(fd >= 0);
+	assert_true(start >= BOOT_TOP);
+	assert_true(start + size <= RTAS_START || start >= RTAS_START + RTAS_SIZE);
+	n = pread(fd, buf, size, (off_t)off);
+	assert_int_equal(n, (ssize_t)size);
+	assert_memory_equal(buf, w->source + off, size);
+	close(fd);
+	free(buf);
+	w->checked++;
+}
+
+static int save(struct world *w, uint64_t batch, fadump_progress_fn progress,
+		void *pdata, struct fadump_save_result *res)
+{
+	struct fadump_save_opts opts = {
+		.size = sizeof(opts), .flags = FADUMP_SAVE_RELEASE_RANGES,
+		.chunk_size = MiB, .release_batch = batch,
+		.progress = progress, .userdata = pdata,
+	};
+	struct fadump_vmcore *vm;
+	int ret;
+
+	assert_int_equal(fadump_vmcore_open(w->ctx, NULL, &vm), 0);
+	*res = (struct fadump_save_result){ .size = sizeof(*res) };
+	ret = fadump_vmcore_save(vm, w->dest, &opts, res);
+	fadump_vmcore_unref(vm);
+	return ret;
+}
+
+/* Pages of [paddr, paddr + len) wholly inside the crash memory. */
+static uint64_t releasable(uint64_t paddr, uint64_t len)
+{
+	uint64_t lo = (paddr + PAGE - 1) & ~(PAGE - 1);
+	uint64_t hi = (paddr + len) & ~(PAGE - 1);
+
+	if (lo < BOOT_TOP)
+		lo = BOOT_TOP;
+	return hi > lo ? hi - lo : 0;
+}
+
+static void test_ranges_follow_the_copy(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_result res;
+	uint64_t bytes, most = 0;
+	unsigned int refused, n;
+	size_t len;
+	unsigned char *copy;
+
+	fake_kernel_range_hook(check_copy_holds, w);
+	assert_int_equal(save(w, 4 * MiB, NULL, NULL, &res), 0);
+
+	n = fake_kernel_ranges(&bytes, &refused);
+	assert_int_equal(res.release_mode, FADUMP_RELEASE_RANGES);
+	assert_true(res.released);
+	assert_int_equal(res.ranges_released, n);
+	assert_int_equal(res.bytes_released_early, bytes);
+	assert_int_equal(w->checked, n);
+	/* A sync per 4 MiB batch of the ~72 MiB copy, and one at the end. */
+	assert_true(res.syncs >= 17 && res.syncs <= 20);
+
+	/*
+	 * All of segments 1 and 2 but their partial pages, minus at most
+	 * the granule around RTAS: the kernel refuses that piece and the
+	 * saver splits it no further.
+	 */
+	for (unsigned int i = 0; i < w->spec.nsegs; i++)
+		most += releasable(w->spec.segs[i].paddr, w->spec.segs[i].filesz);
+	assert_true(bytes <= most - RTAS_SIZE);
+	assert_true(bytes >= most - 2 * GRANULE);
+	/* Boot memory is asked for once (split to the granule), then left. */
+	assert_true(refused <= 2 * (4 * MiB / GRANULE) + 16);
+
+	/* release_mem ended it; the dump is complete under its name. */
+	assert_int_equal(access(root_path(w, "proc/vmcore"), F_OK), -1);
+	copy = vt_slurp(vt_path(w->dest, "vmcore"), &len);
+	assert_int_equal(len, w->source_len);
+	assert_memory_equal(copy, w->source, len);
+	free(copy);
+	assert_int_equal(access(vt_path(w->dest, "vmcore.partial"), F_OK), -1);
+}
+
+static int stop_after(void *data, uint64_t done, uint64_t total)
+{
+	(void)total;
+	return done >= *(uint64_t *)data;
+}
+
+static void test_stopped_save_keeps_the_partial_copy(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_result res;
+	uint64_t stop_at = 40 * MiB, bytes;
+	struct stat st;
+	size_t len;
+	unsigned char *part;
+
+	fake_kernel_range_hook(check_copy_holds, w);
+	assert_int_equal(save(w, 4 * MiB, stop_after, &stop_at, &res), -ECANCELED);
+	assert_true(fake_kernel_ranges(&bytes, NULL) > 0);
+	vt_error_has(w->ctx, "already released");
+	vt_error_has(w->ctx, "vmcore.partial is kept");
+
+	/* Nothing under the final name; the partial copy is the dump's prefix. */
+	assert_int_equal(access(vt_path(w->dest, "vmcore"), F_OK), -1);
+	assert_int_equal(stat(vt_path(w->dest, "vmcore.partial"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	part = vt_slurp(vt_path(w->dest, "vmcore.partial"), &len);
+	assert_true(len >= 32 * MiB && len <= stop_at);
+	assert_memory_equal(part, w->source, len);
+	free(part);
+	/* The dump was not released: it can be saved again elsewhere. */
+	assert_int_equal(access(root_path(w, "proc/vmcore"), F_OK), 0);
+
+	/* ...but not over the kept copy. */
+	assert_int_equal(save(w, 4 * MiB, NULL, NULL, &res), -EEXIST);
+	vt_error_has(w->ctx, "move it away first");
+}
+
+static void test_kernel_stops_early_release(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_result res;
+
+	/* The first release_range write finds no active dump. */
+	fake_kernel_next_write("sys/kernel/fadump/release_range", EPERM, NULL);
+	assert_int_equal(save(w, 4 * MiB, NULL, NULL, &res), 0);
+	assert_int_equal(fake_kernel_ranges(NULL, NULL), 0);
+	assert_int_equal(fake_kernel_writes("sys/kernel/fadump/release_range"), 1);
+	/* The copy was made all the same and the memory released at the end. */
+	assert_int_equal(res.release_mode, FADUMP_RELEASE_AT_END);
+	assert_true(res.released);
+	assert_int_equal(access(vt_path(w->dest, "vmcore"), F_OK), 0);
+}
+
+static void test_no_release_range_falls_back(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_result res;
+	char names[256];
+
+	unlink(root_path(w, "sys/kernel/fadump/release_range"));
+	assert_int_equal(save(w, 4 * MiB, NULL, NULL, &res), 0);
+	assert_int_equal(res.release_mode, FADUMP_RELEASE_AT_END);
+	assert_true(res.released);
+	assert_int_equal(res.syncs, 0);
+	assert_string_equal(fake_kernel_log(), "sys/kernel/fadump/release_mem=1 ");
+	assert_int_equal(vt_dir_entries(w->dest, names, sizeof(names)), 1);
+}
+
+static void test_release_needs_the_live_dump(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_opts opts = {
+		.size = sizeof(opts), .flags = FADUMP_SAVE_RELEASE,
+	};
+	struct fadump_vmcore *vm;
+	char names[256];
+
+	assert_int_equal(fadump_vmcore_open(w->ctx, root_path(w, "proc/vmcore"),
+					    &vm), 0);
+	assert_int_equal(fadump_vmcore_save(vm, w->dest, &opts, NULL), 0);
+	fadump_vmcore_unref(vm);
+	assert_int_equal(vt_dir_entries(w->dest, names, sizeof(names)), 1);
+
+	/* A copy of the dump is not the dump. */
+	assert_int_equal(fadump_vmcore_open(w->ctx, vt_path(w->dest, "vmcore"),
+					    &vm), 0);
+	opts.name = "again";
+	assert_int_equal(fadump_vmcore_save(vm, w->dest, &opts, NULL), -EINVAL);
+	vt_error_has(w->ctx, "not the live dump");
+	fadump_vmcore_unref(vm);
+	assert_string_equal(fake_kernel_log(), "sys/kernel/fadump/release_mem=1 ");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ranges_follow_the_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_save_keeps_the_partial_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_stops_early_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_release_range_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_needs_the_live_dump, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
