@@ -134,7 +134,7 @@ int fadump_release_range_locked(struct fadump_ctx *ctx, uint64_t start,
 	const char *abspath;
 	int ret;
 
-	if (size == 0 || start + size < start)
+	if (size == 0 || start > UINT64_MAX - (size - 1))
 		return fadump_fail(ctx, -EINVAL,
 				   "range of %#" PRIx64 " bytes at %#" PRIx64 " is empty or wraps around",
 				   size, start);

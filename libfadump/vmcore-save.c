@@ -549,6 +549,24 @@ fail:
 			   s->dest, s->tmp, s->name, strerror(-ret));
 }
 
+/*
+ * The copy is in place but not durable: take it back, as for any other
+ * failure, unless memory was already given back on the strength of it.
+ * Then it is the only copy of that memory and stays.
+ */
+static int take_back(struct saver *s, const char *what, int err)
+{
+	if (s->er.ranges)
+		return fadump_fail(s->ctx, err,
+			"%s of %s/%s failed: %s; %" PRIu64 " bytes of the dump's "
+			"memory were already released, so the copy is kept "
+			"(complete, but check it is still there after a crash)",
+			what, s->dest, s->name, strerror(-err), s->er.bytes);
+	unlinkat(s->dirfd, s->name, 0);
+	return fadump_fail(s->ctx, err, "%s of %s/%s failed: %s; the copy is removed",
+			   what, s->dest, s->name, strerror(-err));
+}
+
 static int finish(struct saver *s)
 {
 	int ret;
@@ -563,21 +581,11 @@ static int finish(struct saver *s)
 		return ret;
 	ret = close(s->fd);
 	s->fd = -1;
-	if (ret < 0) {
-		ret = -errno;
-		unlinkat(s->dirfd, s->name, 0);
-		return fadump_fail(s->ctx, ret,
-			"close of %s/%s failed: %s; the copy is removed",
-			s->dest, s->name, strerror(-ret));
-	}
-	if (fsync(s->dirfd) < 0) {
-		/* Not durable: take it back, as for any other failure. */
-		ret = -errno;
-		unlinkat(s->dirfd, s->name, 0);
-		return fadump_fail(s->ctx, ret,
-			"fsync of directory %s failed: %s; the copy is removed",
-			s->dest, strerror(-ret));
-	}
+	/* Linux has closed the descriptor even when close() says EINTR. */
+	if (ret < 0 && errno != EINTR)
+		return take_back(s, "close", -errno);
+	if (fsync(s->dirfd) < 0)
+		return take_back(s, "fsync of the directory", -errno);
 	return 0;
 }
 

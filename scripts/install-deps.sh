@@ -13,7 +13,7 @@ pkgs="gcc meson ninja-build pkg-config
       elfutils python3-libkdumpfile time
       clang libclang-rt-14-dev device-tree-compiler
       debootstrap
-      valgrind scdoc systemd bash-completion
+      valgrind strace scdoc systemd bash-completion man-db
       debhelper dh-python dpkg-dev fakeroot lintian rpm"
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -127,6 +127,9 @@ CASES = {
                                   b'quiet'), 20000),
     'bootargs_set NUL': (raises(ValueError, ctx.bootargs_set, b'a\0b'),
                          100000),
+    'release_range EOPNOTSUPP': (raises(fadump.UnsupportedError,
+                                        ctx.release_range, 0, 0x10000),
+                                 20000),
     # decoders
     'decode_kernel_dump': (lambda: _fadump.decode_kernel_dump(
         blob('papr-qemu-7.2.bin')), 20000),

@@ -43,6 +43,9 @@ def status(platform, layout, enabled, registered, capture, mem_reserved,
         'bootargs_append_supported': bootargs is not None,
         'vmcore_present': capture,
         'release_available': capture if release is None else release,
+        # this project's kernel series (kernel/patches): no fixture has it
+        'release_range_available': False,
+        'crash_info_available': False,
     }
 
 
@@ -86,7 +89,8 @@ def region(name, start, size, dumped, source=None):
 
 def report(regs, above=None, cmdline=None, cmdline_range=None):
     return {'regions': regs, 'reserved_above': above,
-            'cmdline_append': cmdline, 'cmdline_append_range': cmdline_range}
+            'cmdline_append': cmdline, 'cmdline_append_range': cmdline_range,
+            'released_bytes': None, 'released_ranges': None}
 
 
 def g1_regions(capture):
@@ -246,7 +250,27 @@ def test_status_field_order_is_the_cli_contract():
         'platform', 'firmware_support', 'kernel_support', 'enabled',
         'registered', 'dump_active', 'mem_reserved', 'hotplug_ready',
         'bootargs_append', 'sysfs_layout', 'bootargs_append_supported',
-        'vmcore_present', 'release_available']
+        'vmcore_present', 'release_available', 'release_range_available',
+        'crash_info_available']
+
+
+@pytest.mark.parametrize('attr', ['release_range', 'crash_info'])
+def test_status_kernel_series_attributes(scratch, attr):
+    # kernel/patches 0003 and 0004: the attribute's existence is the fact
+    root = scratch('pseries-7.2-capture')
+    path = root / 'sys/kernel/fadump' / attr
+    path.write_bytes(b'')
+    os.chmod(path, 0o200 if attr == 'release_range' else 0o400)
+    st = fadump.System(root=root).status()
+    assert getattr(st, attr + '_available') is True
+    other = ({'release_range', 'crash_info'} - {attr}).pop()
+    assert getattr(st, other + '_available') is False
+    # everything else is the fixture's
+    want = dict(STATUS['pseries-7.2-capture'], **{attr + '_available': True})
+    assert st.as_dict() == want
+    path.unlink()
+    assert getattr(fadump.System(root=root).status(),
+                   attr + '_available') is False
 
 
 def test_status_malformed_attribute(scratch):
@@ -319,6 +343,7 @@ def test_regions(name):
     assert rep.reserved_above == want['reserved_above']
     assert rep.cmdline_append == want['cmdline_append']
     assert rep.cmdline_append_range == want['cmdline_append_range']
+    assert rep.released_bytes is None and rep.released_ranges is None
     assert all(isinstance(r, fadump.Region) for r in rep.regions)
 
 
@@ -339,7 +364,33 @@ def test_regions_as_dict_is_the_cli_json():
         'reserved_above': GiB,
         'cmdline_append': BOOTARGS,
         'cmdline_append_range': [768 * MiB, 768 * MiB + 2047],
+        'released_bytes': None,
+        'released_ranges': None,
     }
+
+
+def test_regions_released_line(scratch):
+    # A capture kernel with kernel/patches/0005 adds the line after what
+    # release_range gave back; the rest of the report is unchanged.
+    real = read(os.path.join(root_path('qemu-7.2-le-capture'),
+                             'sys/kernel/debug/powerpc/fadump_region'))
+    root = scratch('pseries-7.2-capture')
+    (root / 'sys/kernel/debug/powerpc/fadump_region').write_bytes(
+        real + b'Released: 0x7c000000 bytes in 3 ranges\n')
+    got = fadump.System(root=root).regions()
+    assert got.released_bytes == 0x7c000000
+    assert got.released_ranges == 3
+    plain = fadump.System(root=root_path('qemu-7.2-le-capture')).regions()
+    assert plain.released_bytes is None and plain.released_ranges is None
+    assert got.regions == plain.regions
+    assert got.reserved_above == plain.reserved_above
+    d = got.as_dict()
+    assert (d['released_bytes'], d['released_ranges']) == (0x7c000000, 3)
+    assert list(d)[-2:] == ['released_bytes', 'released_ranges']
+    # the same text in memory
+    text = real.decode() + 'Released: 0x1000 bytes in 1 ranges\n'
+    parsed = fadump.parse_regions(text)
+    assert (parsed.released_bytes, parsed.released_ranges) == (0x1000, 1)
 
 
 def test_regions_missing_report():
@@ -692,6 +743,56 @@ def test_release_errors(scratch):
     assert type(e.value) is fadump.Error and e.value.errno == 5     # EIO
     assert '/proc/vmcore' in e.value.strerror
     assert 'still exists' in e.value.strerror
+
+
+def release_range_root(scratch):
+    root = scratch('pseries-7.2-capture')
+    attr = root / 'sys/kernel/fadump/release_range'
+    attr.write_bytes(b'')
+    os.chmod(attr, 0o200)           # write-only, as the kernel makes it
+    return root, attr
+
+
+def written_range(attr):
+    # the kernel's format (kernel/patches/0003): "START SIZE", two
+    # integers as kstrtoull() with base 0 reads them, one space between
+    parts = read(attr).rstrip(b'\n').split(b' ')
+    assert len(parts) == 2, parts
+    return tuple(int(p, 0) for p in parts)
+
+
+def test_release_range(scratch):
+    root, attr = release_range_root(scratch)
+    s = fadump.System(root=root)
+    assert s.status().release_range_available is True
+    top = (1 << 64) - (1 << 17)     # all 64 bits pass through
+    for start, size in ((0x30000000, 0x20000), (0, 1 << 16), (top, 1 << 16)):
+        os.truncate(attr, 0)        # a plain file keeps what was longer
+        s.release_range(start, size)
+        assert written_range(attr) == (start, size)
+
+
+def test_release_range_refusals(scratch):
+    root, attr = release_range_root(scratch)
+    s = fadump.System(root=root)
+    with pytest.raises(fadump.InvalidArgumentError) as e:
+        s.release_range(0x30000000, 0)
+    assert e.value.errno == 22 and isinstance(e.value, ValueError)
+    with pytest.raises(fadump.InvalidArgumentError):
+        s.release_range((1 << 64) - (1 << 16), 1 << 17)    # wraps around
+    with pytest.raises(OverflowError):
+        s.release_range(-1, 0x10000)
+    with pytest.raises(OverflowError):
+        s.release_range(0, 1 << 64)
+    with pytest.raises(TypeError):
+        s.release_range('0x1000', 0x1000)
+    assert read(attr) == b''        # nothing reached the kernel
+    # a kernel without the patch
+    with pytest.raises(fadump.UnsupportedError) as e:
+        fadump.System(root=root_path('pseries-7.2-capture')).release_range(
+            0x30000000, 0x10000)
+    assert e.value.errno == 95      # EOPNOTSUPP
+    assert 'release_range' in e.value.strerror
 
 
 def test_release_blocks_without_the_gil(scratch):

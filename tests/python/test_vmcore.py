@@ -3,15 +3,18 @@
 by construction, so every expected value below comes from the writer's
 arguments, not from the library."""
 
+import errno
+import json
 import os
 import stat
+import subprocess
 import threading
 import time
 
 import pytest
 
 import fadump
-from conftest import FakeReleaseStore, root_path
+from conftest import MiB, FakeReleaseStore, root_path
 from elfcore import (EM_PPC64, EM_X86_64, PAGE, Segment, pattern, ppc64_regs,
                      prpsinfo, write_core)
 
@@ -267,6 +270,11 @@ def saved_files(dest):
     return sorted(os.listdir(dest))
 
 
+def read(path):
+    with open(path, 'rb') as f:
+        return f.read()
+
+
 def test_save(core, tmp_path):
     path, lay = core
     dest = tmp_path / 'out'
@@ -312,7 +320,9 @@ def test_save_errors(core, tmp_path):
         with pytest.raises(fadump.NotADirError):
             vm.save(path)                       # a file, not a directory
         with pytest.raises(fadump.NotFoundError):
-            vm.save(tmp_path / 'missing')
+            vm.save(tmp_path / 'missing', create_dest=False)
+        with pytest.raises(fadump.NotFoundError):
+            vm.save(tmp_path / 'missing' / 'deeper')    # parent missing
         link = tmp_path / 'link'
         link.symlink_to(tmp_path)
         # fadump.h documents ELOOP for a symbolic link; open(O_DIRECTORY |
@@ -329,9 +339,49 @@ def test_save_errors(core, tmp_path):
             vm.save(tmp_path, chunk_size=-1)
         with pytest.raises(TypeError):
             vm.save(tmp_path, progress=42)
-        with pytest.raises(ValueError, match='live dump'):
-            vm.save(tmp_path, release=True)     # not the live dump
+        # not the live dump: the library refuses before writing anything
+        for release in (True, 'auto', 'ranges', 'end'):
+            with pytest.raises(fadump.InvalidArgumentError,
+                               match='live dump') as e:
+                vm.save(tmp_path, name='r', release=release)
+            assert e.value.errno == 22 and isinstance(e.value, ValueError)
+        for release in ('yes', 'no', 1, None, 'RANGES'):
+            with pytest.raises(ValueError, match='release must be'):
+                vm.save(tmp_path, name='r', release=release)
+        with pytest.raises(ValueError, match='release_batch'):
+            vm.save(tmp_path, name='r', release_batch=0)
+        with pytest.raises(TypeError, match='release_batch'):
+            vm.save(tmp_path, name='r', release_batch='64M')
+        assert not vm.closed
     assert saved_files(tmp_path) == ['link', 'vmcore']
+
+
+def test_save_creates_dest(core, tmp_path):
+    path, _ = core
+    with fadump.Vmcore(path) as vm:
+        r = vm.save(tmp_path / 'new')
+        assert r.path == str(tmp_path / 'new' / 'vmcore')
+        assert stat.S_IMODE(os.stat(tmp_path / 'new').st_mode) == 0o700
+        assert saved_files(tmp_path / 'new') == ['vmcore']
+        # an existing directory is used as it is
+        assert vm.save(tmp_path / 'new', name='again').bytes_total == \
+            os.path.getsize(path)
+    assert (tmp_path / 'missing').exists() is False
+
+
+def test_save_unsafe_dest_needs_force(core, tmp_path):
+    path, _ = core
+    dest = tmp_path / 'shared'
+    dest.mkdir()
+    os.chmod(dest, 0o777)           # anyone could swap the file
+    with fadump.Vmcore(path) as vm:
+        with pytest.raises(fadump.AccessError) as e:
+            vm.save(dest)
+        assert e.value.errno == 1 and str(dest) in e.value.strerror
+        assert saved_files(dest) == []
+        r = vm.save(dest, force=True)
+    assert r.released is False and r.release_mode == 'none'
+    assert saved_files(dest) == ['vmcore']
 
 
 class Stop(Exception):
@@ -401,10 +451,18 @@ def test_save_release_static_copy(scratch, tmp_path):
     with pytest.raises(fadump.Error) as e:
         vm.save(tmp_path, release=True)
     assert e.value.errno == 5 and 'still exists' in e.value.strerror
-    assert vm.closed            # closed before release_mem was written
+    assert vm.closed            # the copy is in place: done with the dump
     assert saved_files(tmp_path) == ['pseries-7.2-capture', 'vmcore']
     assert os.path.getsize(tmp_path / 'vmcore') == \
         os.path.getsize(root / 'proc/vmcore')
+    # what was saved comes with the error
+    r = e.value.save_result
+    assert isinstance(r, fadump.SaveResult)
+    assert r.path == str(tmp_path / 'vmcore') and r.released is False
+    assert r.bytes_total == os.path.getsize(root / 'proc/vmcore')
+    assert r.release_mode == 'end'      # no release_range in this root
+    assert r.bytes_released_early == r.ranges_released == 0
+    assert read(root / 'sys/kernel/fadump/release_mem') == b'1'
 
 
 def test_save_and_release(scratch, tmp_path):
@@ -417,9 +475,292 @@ def test_save_and_release(scratch, tmp_path):
     try:
         with fadump.Vmcore(root=root) as vm:
             r = vm.save(tmp_path, release=True)
+            closed = vm.closed
     finally:
         t.join(30)
-    assert r.released is True and vm.closed
+    assert r.released is True and closed
+    # no release_range in this root: all of it at the end
+    assert r.release_mode == 'end'
+    assert r.bytes_released_early == r.ranges_released == r.syncs == 0
     assert written == [b'1']
     assert saved_files(tmp_path) == ['pseries-7.2-capture', 'vmcore']
     assert not (root / 'proc/vmcore').exists()
+
+
+# -- release while saving (kernel/patches/0003) ------------------------------
+
+def mkvmcore(path, *args):
+    """Write a dump with tests/mkvmcore; returns its --describe output."""
+    exe = os.environ.get('MKVMCORE')
+    if not exe:
+        build = os.environ.get('MESON_BUILD_ROOT')
+        if not build:
+            pytest.skip('neither MKVMCORE nor MESON_BUILD_ROOT is set')
+        exe = os.path.join(build, 'tests', 'mkvmcore')
+    assert os.access(exe, os.X_OK), exe + ' is not built'
+    p = subprocess.run([exe, '--describe'] + list(args) + [str(path)],
+                       capture_output=True, text=True, check=True)
+    return json.loads(p.stdout)
+
+
+def generated_root(scratch, *args):
+    """A capture-boot root whose /proc/vmcore is a generated dump."""
+    root = scratch('pseries-7.2-capture')
+    (root / 'proc/vmcore').unlink()
+    return root, mkvmcore(root / 'proc/vmcore', *args)
+
+
+def file_offset(desc, start, size):
+    """Where physical [start, start + size) is in the dump, if in one
+    PT_LOAD."""
+    for seg in desc['segments']:
+        if seg['paddr'] <= start and start + size <= seg['paddr'] + \
+                seg['filesz']:
+            return seg['offset'] + start - seg['paddr']
+    return None
+
+
+class ReleaseRangeRecorder:
+    """release_range as a FIFO: a thread records every "START SIZE" the
+    library writes and checks, as it arrives, that the copy in @dest
+    already holds those bytes of @src (the dump) at their offset."""
+
+    def __init__(self, root, dest, src, desc):
+        self.fifo = str(root / 'sys/kernel/fadump/release_range')
+        os.mkfifo(self.fifo, 0o200)
+        self.dest, self.src, self.desc = dest, src, desc
+        self.ranges = []
+        self.errors = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            while True:
+                with open(self.fifo, 'rb') as f:    # waits for a writer
+                    data = f.read()
+                stop = data.endswith(b'STOP')
+                self._record(data[:-4] if stop else data)
+                if stop:
+                    return
+        except Exception as e:      # reported by the test
+            self.errors.append(e)
+
+    def _record(self, data):
+        # One open, one write, no newline -- but writes that follow each
+        # other closely arrive in one read. Numbers other than a start of
+        # 0 are written "0x...", so each one begins at a "0x".
+        words = data.replace(b'0x', b' 0x').split()
+        if len(words) % 2:
+            self.errors.append('odd number of words: %r' % data)
+            return
+        for start, size in zip(words[::2], words[1::2]):
+            start, size = int(start, 0), int(size, 0)
+            self.ranges.append((start, size))
+            self._check_saved(start, size)
+
+    def _check_saved(self, start, size):
+        off = file_offset(self.desc, start, size)
+        if off is None:
+            self.errors.append('[%#x, +%#x) is in no PT_LOAD' % (start, size))
+            return
+        for name in ('vmcore.partial', 'vmcore'):   # renamed at the end
+            try:
+                with open(os.path.join(self.dest, name), 'rb') as f:
+                    f.seek(off)
+                    got = f.read(size)
+                break
+            except FileNotFoundError:
+                got = None
+        if got != self.src[off:off + size]:
+            self.errors.append('[%#x, +%#x) released before it was saved'
+                               % (start, size))
+
+    def stop(self):
+        deadline = time.monotonic() + 20
+        while self.thread.is_alive():
+            try:
+                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as e:
+                if e.errno != errno.ENXIO or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)   # the reader is between two opens
+                continue
+            try:
+                os.write(fd, b'STOP')
+            except BrokenPipeError:
+                # the reader saw the last writer's EOF and closed after
+                # our open: it opens again, try again
+                if time.monotonic() > deadline:
+                    raise
+                continue
+            finally:
+                os.close(fd)
+            break
+        self.thread.join(20)
+        assert not self.thread.is_alive()
+
+
+def whole_pages(desc, page):
+    """Bytes in whole pages of each PT_LOAD's data: what may be released
+    early when the kernel takes everything."""
+    total = 0
+    for seg in desc['segments']:
+        lo = -(-seg['paddr'] // page) * page
+        hi = (seg['paddr'] + seg['filesz']) // page * page
+        total += max(hi - lo, 0)
+    return total
+
+
+def save_with_kernel(root, dest, **kw):
+    """Vmcore(root=root).save(dest, **kw) with release_mem served."""
+    store = FakeReleaseStore(str(root))
+    written = []
+    t = threading.Thread(target=lambda: written.append(
+        store.serve(lambda: True)))
+    t.start()
+    try:
+        with fadump.Vmcore(root=root) as vm:
+            r = vm.save(dest, **kw)
+            assert vm.closed        # /proc/vmcore is gone
+    finally:
+        t.join(30)
+    return r, written
+
+
+@pytest.mark.parametrize('release, batch', [
+    ('ranges', MiB), (True, MiB), ('auto', None)])
+def test_save_release_ranges(scratch, tmp_path, release, batch):
+    root, desc = generated_root(scratch, '--size', '16M')
+    src = read(root / 'proc/vmcore')
+    dest = tmp_path / 'dest'        # created by save()
+    chunk = 64 * 1024
+    page = os.sysconf('SC_PAGESIZE')
+    recorder = ReleaseRangeRecorder(root, dest, src, desc)
+    try:
+        r, written = save_with_kernel(root, dest, release=release,
+                                      release_batch=batch, chunk_size=chunk)
+    finally:
+        recorder.stop()
+    assert recorder.errors == []
+    ranges = recorder.ranges
+    assert r.release_mode == 'ranges'
+    assert r.released is True and written == [b'1']
+    assert not (root / 'proc/vmcore').exists()
+    assert saved_files(dest) == ['vmcore'] and read(dest / 'vmcore') == src
+    assert r.ranges_released == len(ranges)
+    assert r.bytes_released_early == sum(size for _, size in ranges)
+    for start, size in ranges:
+        assert size > 0 and start % page == 0 and size % page == 0
+        assert file_offset(desc, start, size) is not None
+    # never the same memory twice
+    ordered = sorted(ranges)
+    for (a, n), (b, _) in zip(ordered, ordered[1:]):
+        assert a + n <= b
+    # the fake kernel refuses nothing: every whole page went early
+    assert r.bytes_released_early == whole_pages(desc, page)
+    assert r.syncs >= 1
+    if batch is None:
+        # 64 MiB batches: the 16 MiB dump is durable once, at the end,
+        # and each segment goes in one piece
+        assert len(ranges) == len(desc['segments']) and r.syncs == 1
+    else:
+        assert len(ranges) >= 12
+        assert all(size <= batch + chunk + page for _, size in ranges)
+
+
+def test_save_release_ranges_failure_keeps_the_partial_copy(scratch,
+                                                            tmp_path):
+    """A save that stops after memory went early keeps "<name>.partial":
+    the only copy of that memory."""
+    root, desc = generated_root(scratch, '--size', '16M')
+    src = read(root / 'proc/vmcore')
+    dest = tmp_path / 'dest'
+
+    def progress(done, total):
+        if done >= 8 * MiB:
+            raise Stop('stop at %d' % done)
+
+    recorder = ReleaseRangeRecorder(root, dest, src, desc)
+    try:
+        with fadump.Vmcore(root=root) as vm:
+            with pytest.raises(Stop) as e:
+                vm.save(dest, release='ranges', release_batch=MiB,
+                        chunk_size=64 * 1024, progress=progress)
+            assert not hasattr(e.value, 'save_result')  # nothing in place
+            assert not vm.closed
+    finally:
+        recorder.stop()
+    assert recorder.errors == [] and recorder.ranges
+    assert saved_files(dest) == ['vmcore.partial']
+    partial = read(dest / 'vmcore.partial')
+    for start, size in recorder.ranges:
+        off = file_offset(desc, start, size)
+        assert partial[off:off + size] == src[off:off + size]
+    # no release_mem: the rest of the dump stays
+    assert read(root / 'sys/kernel/fadump/release_mem') == b''
+    assert (root / 'proc/vmcore').exists()
+
+
+def test_save_release_end_leaves_release_range_alone(scratch, tmp_path):
+    root, desc = generated_root(scratch)
+    attr = root / 'sys/kernel/fadump/release_range'
+    attr.write_bytes(b'')
+    src = read(root / 'proc/vmcore')
+    r, written = save_with_kernel(root, tmp_path / 'dest', release='end')
+    assert r.release_mode == 'end' and r.released is True
+    assert r.bytes_released_early == r.ranges_released == r.syncs == 0
+    assert written == [b'1']
+    assert read(attr) == b''
+    assert read(tmp_path / 'dest' / 'vmcore') == src
+    assert r.bytes_total == desc['file_size']
+
+
+def test_save_release_true_without_release_range(scratch, tmp_path):
+    root, desc = generated_root(scratch)
+    r, written = save_with_kernel(root, tmp_path / 'dest', release=True)
+    assert r.release_mode == 'end' and r.released is True
+    assert r.bytes_released_early == r.ranges_released == 0
+    assert written == [b'1']
+    assert r.bytes_total == desc['file_size']
+
+
+def test_save_release_ranges_unsupported(scratch, tmp_path):
+    root, _ = generated_root(scratch)
+    with fadump.Vmcore(root=root) as vm:
+        with pytest.raises(fadump.UnsupportedError) as e:
+            vm.save(tmp_path / 'dest', release='ranges')
+        assert e.value.errno == errno.EOPNOTSUPP
+        assert 'release_range' in e.value.strerror
+        assert not vm.closed
+    # refused before anything was written or released
+    assert not (tmp_path / 'dest').exists()
+    assert read(root / 'sys/kernel/fadump/release_mem') == b''
+
+
+def test_save_stopped_before_the_release_keeps_the_memory(scratch, tmp_path):
+    # With a release asked, progress hears once more, with done == total,
+    # that the copy is in place: raising then keeps the memory.
+    root, desc = generated_root(scratch)
+    src = read(root / 'proc/vmcore')
+    dest = tmp_path / 'dest'
+    ends = []
+
+    def progress(done, total):
+        if done == total:
+            ends.append(saved_files(dest))
+            if len(ends) == 2:
+                raise Stop('not now')
+
+    with fadump.Vmcore(root=root) as vm:
+        with pytest.raises(Stop) as e:
+            vm.save(dest, release='end', progress=progress)
+        assert vm.closed
+    # the first call at the end came before the link, the second after it
+    assert len(ends) == 2 and ends[1] == ['vmcore'] and ends[0] != ends[1]
+    r = e.value.save_result
+    assert r.released is False and r.release_mode == 'end'
+    assert r.path == str(dest / 'vmcore') and r.bytes_total == len(src)
+    assert read(dest / 'vmcore') == src
+    assert read(root / 'sys/kernel/fadump/release_mem') == b''
+    assert (root / 'proc/vmcore').exists()

@@ -21,8 +21,11 @@ In the capture boot, the dump::
 
     with fadump.Vmcore() as vm:         # /proc/vmcore
         print(vm.vmcoreinfo["OSRELEASE"], len(vm.cpus), "CPUs")
-        vm.save("/var/crash/latest", release=True,
-                progress=lambda done, total: print(done * 100 // total, "%"))
+        # release=True: memory goes back while copying where the kernel
+        # can (release_mode "ranges"), else once the copy is in place
+        r = vm.save("/var/crash/latest", release=True,
+                    progress=lambda done, total: print(done * 100 // total))
+        print(r.release_mode, r.bytes_released_early)
 
 Firmware and kernel structures found elsewhere decode from bytes:
 :func:`decode_kernel_dump`, :func:`decode_regsave`, :func:`decode_hdat`,
@@ -93,6 +96,9 @@ from ._system import (
     parse_regions,
 )
 from ._vmcore import (
+    RELEASE_END,
+    RELEASE_NONE,
+    RELEASE_RANGES,
     CpuNote,
     Note,
     ProcessInfo,
@@ -136,7 +142,7 @@ __all__ = [
     'System', 'Status', 'Region', 'RegionReport', 'DeviceTree', 'DumpSize',
     # dumps
     'Vmcore', 'VmcoreInfo', 'Segment', 'Note', 'CpuNote', 'ProcessInfo',
-    'SaveResult',
+    'SaveResult', 'RELEASE_NONE', 'RELEASE_END', 'RELEASE_RANGES',
     # crash metadata
     'KernelDump', 'DumpSection', 'DumpVersions', 'RegisterSet',
     'CpuRegisters', 'RegisterEntry', 'CrashInfo', 'OpalMetadata',

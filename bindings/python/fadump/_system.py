@@ -38,6 +38,11 @@ class Status(Record):
         bootargs_append_supported: the bootargs_append attribute exists.
         vmcore_present: /proc/vmcore exists.
         release_available: the release_mem attribute exists.
+        release_range_available: the release_range attribute exists
+            (capture boot of a kernel with libfadump's kernel patches):
+            memory can be given back range by range while saving.
+        crash_info_available: the crash_info attribute exists (the same
+            kernel series): the crash-info header is read from it.
     """
 
     platform: str
@@ -53,6 +58,8 @@ class Status(Record):
     bootargs_append_supported: bool
     vmcore_present: bool
     release_available: bool
+    release_range_available: bool
+    crash_info_available: bool
 
 
 @dataclass(frozen=True)
@@ -101,12 +108,19 @@ class RegionReport(Record):
             capture boot), else None.
         cmdline_append: the param-area arguments (6.10+ pseries), else None.
         cmdline_append_range: the param area's (start, inclusive end).
+        released_bytes: memory given back early through release_range so
+            far (the "Released:" line of libfadump's kernel patches),
+            else None.
+        released_ranges: the ranges that memory is in, neighbours merged;
+            None with released_bytes.
     """
 
     regions: Tuple[Region, ...]
     reserved_above: Optional[int]
     cmdline_append: Optional[str]
     cmdline_append_range: Optional[Tuple[int, int]]
+    released_bytes: Optional[int] = None
+    released_ranges: Optional[int] = None
 
     def as_dict(self) -> Dict[str, Any]:
         """The document ``fadumpctl regions --json`` prints."""
@@ -116,6 +130,8 @@ class RegionReport(Record):
             'reserved_above': self.reserved_above,
             'cmdline_append': self.cmdline_append,
             'cmdline_append_range': list(rng) if rng is not None else None,
+            'released_bytes': self.released_bytes,
+            'released_ranges': self.released_ranges,
         }
 
     @classmethod
@@ -123,7 +139,9 @@ class RegionReport(Record):
         return cls(regions=tuple(Region(**r) for r in d['regions']),
                    reserved_above=d['reserved_above'],
                    cmdline_append=d['cmdline_append'],
-                   cmdline_append_range=d['cmdline_append_range'])
+                   cmdline_append_range=d['cmdline_append_range'],
+                   released_bytes=d['released_bytes'],
+                   released_ranges=d['released_ranges'])
 
 
 @dataclass(frozen=True)
@@ -258,6 +276,23 @@ class System:
         UnsupportedError, Error with errno EIO.
         """
         self._ctx.release()
+
+    def release_range(self, start: int, size: int) -> None:
+        """Give one piece of the dump's memory back before the whole dump
+        is saved: physical [*start*, *start* + *size*), both multiples of
+        the kernel's page size. Only for memory whose bytes are already
+        safely saved; :meth:`release` must still follow.
+
+        Needs a capture boot of a kernel with libfadump's release_range
+        patch (:attr:`Status.release_range_available`). Raises
+        UnsupportedError (no release_range), InvalidArgumentError (size 0,
+        or not page aligned), AccessError (not root, or no active dump),
+        Error with errno ERANGE (not releasable crash memory) or EBUSY
+        (part of it was released before, or another process held the
+        control lock for 10 s), OverflowError for values outside
+        [0, 2**64).
+        """
+        self._ctx.release_range(start, size)
 
     @property
     def bootargs(self) -> str:

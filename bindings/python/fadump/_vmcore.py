@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from . import _fadump
 from ._common import Record, Registers, StrPath, root_arg
@@ -14,6 +15,20 @@ from ._common import Record, Registers, StrPath, root_arg
 LIVE_VMCORE = '/proc/vmcore'
 
 ProgressCallback = Callable[[int, int], Any]
+
+#: :attr:`SaveResult.release_mode` values: what actually ran.
+RELEASE_NONE = 'none'
+RELEASE_END = 'end'
+RELEASE_RANGES = 'ranges'
+
+#: What ``Vmcore.save(release=...)`` takes besides True and False.
+RELEASE_POLICIES = ('auto', 'ranges', 'end')
+
+_RELEASE_FLAGS = {
+    'auto': _fadump.SAVE_RELEASE_RANGES,
+    'ranges': _fadump.SAVE_RELEASE_RANGES,
+    'end': _fadump.SAVE_RELEASE,
+}
 
 
 @dataclass(frozen=True)
@@ -145,7 +160,15 @@ class SaveResult(Record):
         bytes_written: data written (blocks that are not all zero).
         zero_bytes_skipped: zeros left as holes.
         seconds: from creating the copy to syncing its directory.
-        released: the dump's memory was given back to the system.
+        released: the dump's memory was given back to the system
+            (release_mem done: /proc/vmcore is gone).
+        release_mode: how it was given back: :data:`RELEASE_NONE`
+            ("none"), :data:`RELEASE_END` ("end": all of it after the
+            copy) or :data:`RELEASE_RANGES` ("ranges": piece by piece
+            while copying, then the rest at the end).
+        bytes_released_early: memory given back while copying.
+        ranges_released: the release_range writes the kernel took.
+        syncs: fdatasync() calls made so that memory could go early.
     """
 
     path: str
@@ -154,6 +177,10 @@ class SaveResult(Record):
     zero_bytes_skipped: int
     seconds: float
     released: bool
+    release_mode: str = RELEASE_NONE
+    bytes_released_early: int = 0
+    ranges_released: int = 0
+    syncs: int = 0
 
 
 class Vmcore:
@@ -284,45 +311,131 @@ class Vmcore:
         return self._vm.read(paddr, size)
 
     def save(self, dest: StrPath, *, name: Optional[StrPath] = None,
-             release: bool = False,
+             release: Union[bool, str] = False, force: bool = False,
+             create_dest: bool = True, release_batch: Optional[int] = None,
              progress: Optional[ProgressCallback] = None,
              sparse: bool = True, chunk_size: int = 0) -> SaveResult:
         """Copy the dump durably into directory *dest*, as *name*
         ("vmcore" by default).
 
         The copy is byte for byte the file, with all-zero blocks left as
-        holes unless *sparse* is False; it is written to a temporary file
-        (mode 0600), synced and renamed into place, never over an
-        existing file. *progress(done, total)* is called after each chunk
-        of *chunk_size* bytes (0: 1 MiB); an exception it raises -- or a
+        holes unless *sparse* is False. It is written to an unnamed
+        temporary file (O_TMPFILE, mode 0600; on filesystems without
+        O_TMPFILE a ".vmcore.XXXXXX" that a SIGKILL would leave behind),
+        synced and linked into place, never over an existing file.
+        *progress(done, total)* is called after each chunk of
+        *chunk_size* bytes (0: 1 MiB); an exception it raises -- or a
         KeyboardInterrupt -- stops the copy, the partial file is removed
         and the exception propagates. The GIL is released while copying.
 
-        *release* gives the dump's memory back to the system once the copy
-        is safe; it closes this Vmcore first (the kernel removes
-        /proc/vmcore) and is only allowed for the live dump. If the save
-        succeeds and the release fails, the release's error is raised and
-        the saved file stays.
+        *dest* is created (mode 0700, its parent must exist) unless
+        *create_dest* is False, as ``fadumpctl save`` does. It must not be
+        a symbolic link, and must belong to root or the caller and be
+        writable by its owner only: a directory others can write to is
+        refused with AccessError unless *force* is True.
+
+        *release* gives the dump's memory back to the system, only for
+        the live dump (InvalidArgumentError otherwise):
+
+        - False: keep it.
+        - True or "auto": range by range while copying where the kernel
+          has /sys/kernel/fadump/release_range (this project's kernel
+          patch), else all of it once the copy is in place.
+        - "ranges": range by range, or UnsupportedError (EOPNOTSUPP)
+          before anything is written if the kernel cannot.
+        - "end": all of it (release_mem) once the copy is in place.
+
+        Range-wise, every *release_batch* bytes (None: 64 MiB) of the
+        copy are fdatasync()ed and the memory they hold is released; the
+        copy is then written as "<name>.partial" and renamed at the end.
+        If such a save fails after memory was released, that ".partial"
+        file is kept -- it is the only copy of the released memory -- and
+        the message says so. :attr:`SaveResult.release_mode` tells what
+        actually ran.
+
+        With a release asked, *progress* is called once more, with done
+        == total, when the copy is in place and before the release: an
+        exception then keeps the memory. Once the copy is in place with a
+        release asked, this Vmcore is closed (the kernel removes
+        /proc/vmcore). If the release then fails (or that last progress
+        call raises), the exception is raised, the saved copy stays, and
+        the exception's ``save_result`` attribute is the
+        :class:`SaveResult` (released False).
 
         Raises ExistsError (the target exists), Error with errno ENOSPC or
-        EDQUOT, NotADirError, InvalidArgumentError (bad name or
-        chunk_size), AccessError, Error with errno ELOOP (*dest* is a
-        symbolic link) or EIO.
+        EDQUOT, NotFoundError (*dest*'s parent is missing, or *dest* with
+        *create_dest* False), NotADirError, InvalidArgumentError (bad
+        name, chunk_size or release_batch; a release of a dump that is
+        not the live one), AccessError (not permitted, or an unsafe
+        *dest*), UnsupportedError (``release="ranges"`` on a kernel
+        without release_range), Error with errno ELOOP (*dest* is a
+        symbolic link) or EIO, and the errors of :meth:`System.release`.
         """
-        if release and not self._live:
-            raise ValueError('release=True gives back the live dump\'s '
-                             'memory: not for %r' % self.path)
         flags = 0 if sparse else _fadump.SAVE_NO_SPARSE
-        r = self._vm.save(dest, name, flags, chunk_size, progress)
+        if create_dest:
+            flags |= _fadump.SAVE_CREATE_DEST
+        if force:
+            flags |= _fadump.SAVE_ALLOW_UNSAFE_DEST
+        policy = _release_policy(release)
+        if policy is not None:
+            flags |= _RELEASE_FLAGS[policy]
+        if release_batch is None:
+            release_batch = 0
+        elif isinstance(release_batch, bool) or \
+                not isinstance(release_batch, int):
+            raise TypeError('release_batch must be an int or None, not %s'
+                            % type(release_batch).__name__)
+        elif release_batch <= 0:
+            raise ValueError('release_batch must be positive, not %d'
+                             % release_batch)
+        if policy == 'ranges' and self._live:
+            self._check_release_range()
         saved = os.fsdecode(name) if name is not None else 'vmcore'
         path = os.path.join(os.fsdecode(dest), saved)
-        released = False
-        if release:
-            # /proc/vmcore must be closed before release_mem removes it.
+        try:
+            r = self._vm.save(dest, name, flags, chunk_size, progress,
+                              release_batch)
+        except BaseException as e:
+            partial = getattr(e, 'save_result', None)
+            if isinstance(partial, dict):
+                # The copy is in place; the release did not happen.
+                e.save_result = _save_result(path, partial)
+                self.close()
+            raise
+        if policy is not None:
+            # release_mem removed /proc/vmcore: the file is gone
             self.close()
-            _fadump.Context(self._root).release()
-            released = True
-        return SaveResult(path=path, bytes_total=r['bytes_total'],
-                          bytes_written=r['bytes_written'],
-                          zero_bytes_skipped=r['zero_bytes_skipped'],
-                          seconds=r['nanoseconds'] / 1e9, released=released)
+        return _save_result(path, r)
+
+    def _check_release_range(self) -> None:
+        st = _fadump.Context(self._root).status()
+        if not st['release_range_available']:
+            raise _fadump._exception_for(
+                errno.EOPNOTSUPP,
+                "release='ranges': this kernel has no "
+                "/sys/kernel/fadump/release_range (libfadump's kernel "
+                "patch); release='end' releases after the copy instead")
+
+
+def _release_policy(release: Union[bool, str]) -> Optional[str]:
+    """None for no release, else 'auto', 'ranges' or 'end'."""
+    if release is False:
+        return None
+    if release is True:
+        return 'auto'
+    if isinstance(release, str) and release in RELEASE_POLICIES:
+        return release
+    raise ValueError("release must be False, True, 'auto', 'ranges' or "
+                     "'end', not %r" % (release,))
+
+
+def _save_result(path: str, r: Dict[str, Any]) -> SaveResult:
+    return SaveResult(path=path, bytes_total=r['bytes_total'],
+                      bytes_written=r['bytes_written'],
+                      zero_bytes_skipped=r['zero_bytes_skipped'],
+                      seconds=r['nanoseconds'] / 1e9,
+                      released=r['released'],
+                      release_mode=r['release_mode'],
+                      bytes_released_early=r['bytes_released_early'],
+                      ranges_released=r['ranges_released'],
+                      syncs=r['syncs'])

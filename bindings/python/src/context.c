@@ -115,7 +115,11 @@ static PyObject *status_dict(const struct fadump_status *st,
 			 boolean(st->bootargs_append_supported)) < 0 ||
 	    pyfadump_set(d, "vmcore_present", boolean(st->vmcore_present)) < 0 ||
 	    pyfadump_set(d, "release_available",
-			 boolean(st->release_available)) < 0) {
+			 boolean(st->release_available)) < 0 ||
+	    pyfadump_set(d, "release_range_available",
+			 boolean(st->release_range_available)) < 0 ||
+	    pyfadump_set(d, "crash_info_available",
+			 boolean(st->crash_info_available)) < 0) {
 		Py_DECREF(d);
 		return NULL;
 	}
@@ -185,6 +189,29 @@ static PyObject *context_reregister(ContextObject *self, PyObject *unused)
 static PyObject *context_release(ContextObject *self, PyObject *unused)
 {
 	return control(self, fadump_release);
+}
+
+PyDoc_STRVAR(release_range_doc,
+"release_range(start, size): fadump_release_range()");
+
+static PyObject *context_release_range(ContextObject *self, PyObject *args)
+{
+	uint64_t start, size;
+	int ret;
+
+	if (!PyArg_ParseTuple(args, "O&O&:release_range",
+			      pyfadump_u64_converter, &start,
+			      pyfadump_u64_converter, &size))
+		return NULL;
+	if (enter(self) < 0)
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = fadump_release_range(self->ctx, start, size);
+	Py_END_ALLOW_THREADS
+	if (ret < 0)
+		return fail(self, ret);
+	pyfadump_lock_leave(&self->lock);
+	Py_RETURN_NONE;
 }
 
 static PyObject *context_bootargs_get(ContextObject *self, PyObject *unused)
@@ -329,6 +356,8 @@ static PyMethodDef context_methods[] = {
 	  "reregister(): fadump_reregister()" },
 	{ "release", (PyCFunction)context_release, METH_NOARGS,
 	  "release(): fadump_release()" },
+	{ "release_range", (PyCFunction)context_release_range, METH_VARARGS,
+	  release_range_doc },
 	{ "bootargs_get", (PyCFunction)context_bootargs_get, METH_NOARGS,
 	  "bootargs_get() -> str: fadump_bootargs_append_get()" },
 	{ "bootargs_set", (PyCFunction)context_bootargs_set, METH_O,

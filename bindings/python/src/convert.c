@@ -140,9 +140,10 @@ PyObject *pyfadump_regions_dict(const struct fadump_regions *regs)
 {
 	unsigned int n = fadump_regions_count(regs);
 	PyObject *d = PyDict_New(), *list = NULL, *range;
-	uint64_t above, start, end;
+	uint64_t above, start, end, released = 0;
+	unsigned int nreleased = 0;
 	const char *cmdline;
-	bool has_above;
+	bool has_above, has_released;
 
 	if (!d)
 		return NULL;
@@ -182,6 +183,13 @@ PyObject *pyfadump_regions_dict(const struct fadump_regions *regs)
 		   pyfadump_set(d, "cmdline_append_range", pyfadump_none()) < 0) {
 		goto fail;
 	}
+	/* The "Released:" line of this project's kernel series; None if absent. */
+	has_released = fadump_regions_released(regs, &released, &nreleased) == 0;
+	if (pyfadump_set(d, "released_bytes",
+			 pyfadump_opt_u64(has_released, released)) < 0 ||
+	    pyfadump_set(d, "released_ranges",
+			 pyfadump_opt_u64(has_released, nreleased)) < 0)
+		goto fail;
 	return d;
 fail:
 	Py_XDECREF(list);

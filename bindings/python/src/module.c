@@ -39,6 +39,30 @@ static int add_type(PyObject *m, const char *name, PyTypeObject *type)
 	return PyModule_AddObjectRef(m, name, (PyObject *)type);
 }
 
+/* fadump_vmcore_save() flags and the release modes its result reports. */
+static const struct {
+	const char *name;
+	long value;
+} constants[] = {
+	{ "SAVE_NO_SPARSE", FADUMP_SAVE_NO_SPARSE },
+	{ "SAVE_RELEASE", FADUMP_SAVE_RELEASE },
+	{ "SAVE_RELEASE_RANGES", FADUMP_SAVE_RELEASE_RANGES },
+	{ "SAVE_ALLOW_UNSAFE_DEST", FADUMP_SAVE_ALLOW_UNSAFE_DEST },
+	{ "SAVE_CREATE_DEST", FADUMP_SAVE_CREATE_DEST },
+	{ "RELEASE_NONE", FADUMP_RELEASE_NONE },
+	{ "RELEASE_AT_END", FADUMP_RELEASE_AT_END },
+	{ "RELEASE_RANGES", FADUMP_RELEASE_RANGES },
+};
+
+static int add_constants(PyObject *m)
+{
+	for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
+		if (PyModule_AddIntConstant(m, constants[i].name,
+					    constants[i].value) < 0)
+			return -1;
+	return 0;
+}
+
 PyMODINIT_FUNC PyInit__fadump(void)
 {
 	PyObject *m = PyModule_Create(&module_def);
@@ -51,7 +75,7 @@ PyMODINIT_FUNC PyInit__fadump(void)
 	    add_type(m, "Vmcore", &pyfadump_vmcore_type) < 0 ||
 	    PyModule_AddIntConstant(m, "HEADER_VERSION_NUMBER",
 				    FADUMP_VERSION_NUMBER) < 0 ||
-	    PyModule_AddIntConstant(m, "SAVE_NO_SPARSE", FADUMP_SAVE_NO_SPARSE) < 0) {
+	    add_constants(m) < 0) {
 		Py_DECREF(m);
 		return NULL;
 	}

@@ -427,25 +427,76 @@ static void restore_exception(struct save_call *sc)
 }
 
 PyDoc_STRVAR(save_doc,
-"save(dest, name=None, flags=0, chunk_size=0, progress=None) -> dict:\n"
-"fadump_vmcore_save(); progress(done, total) is called after each chunk");
+"save(dest, name=None, flags=0, chunk_size=0, progress=None, release_batch=0)\n"
+"-> dict: fadump_vmcore_save(); progress(done, total) is called after each\n"
+"chunk. When a release was asked and the copy is saved but the call still\n"
+"fails (the release failed, or progress stopped it before the release), the\n"
+"exception carries the result dict as its save_result attribute.");
+
+static PyObject *result_dict(const struct fadump_save_result *res)
+{
+	return Py_BuildValue("{s:K,s:K,s:K,s:K,s:N,s:O,s:I,s:K,s:I}",
+		"bytes_total", (unsigned long long)res->bytes_total,
+		"bytes_written", (unsigned long long)res->bytes_written,
+		"zero_bytes_skipped", (unsigned long long)res->zero_bytes_skipped,
+		"nanoseconds", (unsigned long long)res->nanoseconds,
+		"release_mode", pyfadump_text(
+			fadump_release_mode_name(res->release_mode)),
+		"released", res->released ? Py_True : Py_False,
+		"ranges_released", (unsigned int)res->ranges_released,
+		"bytes_released_early",
+		(unsigned long long)res->bytes_released_early,
+		"syncs", (unsigned int)res->syncs);
+}
+
+/*
+ * The pending exception is about a save whose copy is in place: tell the
+ * caller what was saved. Failing to do so leaves the exception as it is.
+ */
+static void attach_result(const struct fadump_save_result *res)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+	PyObject *exc = PyErr_GetRaisedException();
+	PyObject *d = result_dict(res);
+
+	if (!d || PyObject_SetAttrString(exc, "save_result", d) < 0)
+		PyErr_Clear();
+	Py_XDECREF(d);
+	PyErr_SetRaisedException(exc);
+#else
+	PyObject *type, *value, *tb, *d;
+
+	PyErr_Fetch(&type, &value, &tb);
+	PyErr_NormalizeException(&type, &value, &tb);
+	if (tb)
+		PyException_SetTraceback(value, tb);
+	d = result_dict(res);
+	if (!d || PyObject_SetAttrString(value, "save_result", d) < 0)
+		PyErr_Clear();
+	Py_XDECREF(d);
+	PyErr_Restore(type, value, tb);
+#endif
+}
 
 static PyObject *vmcore_save(VmcoreObject *self, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { KW("dest"), KW("name"), KW("flags"),
-				  KW("chunk_size"), KW("progress"), NULL };
+				  KW("chunk_size"), KW("progress"),
+				  KW("release_batch"), NULL };
 	struct fadump_save_opts opts = { .size = sizeof(opts) };
 	struct fadump_save_result res = { .size = sizeof(res) };
 	struct save_call sc = { 0 };
 	PyObject *dest = NULL, *name = NULL, *progress = Py_None, *out = NULL;
 	unsigned int flags = 0;
+	uint64_t batch = 0;
 	Py_ssize_t chunk = 0;
 	int ret;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&InO:save", kwlist,
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&InOO&:save", kwlist,
 					 PyUnicode_FSConverter, &dest,
 					 pyfadump_path_converter, &name, &flags,
-					 &chunk, &progress))
+					 &chunk, &progress,
+					 pyfadump_u64_converter, &batch))
 		return NULL;
 	if (chunk < 0) {
 		PyErr_SetString(PyExc_ValueError, "negative chunk_size");
@@ -464,24 +515,27 @@ static PyObject *vmcore_save(VmcoreObject *self, PyObject *args, PyObject *kw)
 	opts.chunk_size = (size_t)chunk;
 	opts.progress = save_progress;
 	opts.userdata = &sc;
+	opts.release_batch = batch;
 	sc.tstate = PyEval_SaveThread();
 	ret = fadump_vmcore_save(self->vm, PyBytes_AS_STRING(dest), &opts, &res);
 	PyEval_RestoreThread(sc.tstate);
 
-	if (sc.raised) {
+	if (sc.raised)
 		restore_exception(&sc);
+	else if (ret < 0)
+		pyfadump_raise_ctx(ret, self->ctx);
+	if (sc.raised || ret < 0) {
+		/*
+		 * The library fills the result once the copy is in place,
+		 * and with a release asked its mode is never NONE then: a
+		 * failure after that point left a complete copy behind.
+		 */
+		if (res.release_mode != FADUMP_RELEASE_NONE)
+			attach_result(&res);
 		leave(self, NULL);
 		goto out;
 	}
-	if (ret < 0) {
-		fail(self, ret);
-		goto out;
-	}
-	out = leave(self, Py_BuildValue("{s:K,s:K,s:K,s:K}",
-		"bytes_total", (unsigned long long)res.bytes_total,
-		"bytes_written", (unsigned long long)res.bytes_written,
-		"zero_bytes_skipped", (unsigned long long)res.zero_bytes_skipped,
-		"nanoseconds", (unsigned long long)res.nanoseconds));
+	out = leave(self, result_dict(&res));
 out:
 	Py_XDECREF(dest);
 	Py_XDECREF(name);
