@@ -830,7 +830,7 @@ def test_release_success_with_a_fake_kernel_store(tmp_path):
     root = scratch(tmp_path, 'pseries-7.2-capture')
     fifo = root / 'sys/kernel/fadump/release_mem'
     fifo.unlink()
-    os.mkfifo(fifo, 0o200)
+    os.mkfifo(fifo, 0o600)
     rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     wfd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
     filler = 0

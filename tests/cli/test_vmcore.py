@@ -349,7 +349,7 @@ def test_save_release_only_after_the_copy_is_in_place(tmp_path):
     dest.mkdir()
     fifo = root / 'sys/kernel/fadump/release_mem'
     fifo.unlink()
-    os.mkfifo(fifo, 0o200)
+    os.mkfifo(fifo, 0o600)
     rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     wfd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
     filler = 0

@@ -527,7 +527,7 @@ class ReleaseRangeRecorder:
 
     def __init__(self, root, dest, src, desc):
         self.fifo = str(root / 'sys/kernel/fadump/release_range')
-        os.mkfifo(self.fifo, 0o200)
+        os.mkfifo(self.fifo, 0o600)
         self.dest, self.src, self.desc = dest, src, desc
         self.ranges = []
         self.errors = []
