@@ -2,13 +2,17 @@
 # Build the libfadump test kernel: pinned Debian linux-source + kernel/patches/*.patch
 # + tinyconfig + kernel/configs/fadump-pseries.config (+ le.config or be.config).
 #
-# usage: kernel/build.sh [--arch le|be] [--source TARBALL|DIR] [--out DIR] [--jobs N]
-#        kernel/build.sh [--arch le|be] [--source TARBALL|DIR] --print-key
+# usage: kernel/build.sh [--arch le|be] [--source TARBALL|DIR] [--patches LIST] [--out DIR] [--jobs N]
+#        kernel/build.sh [--arch le|be] [--source TARBALL|DIR] [--patches LIST] --print-key
 #
 #   --arch    le (ppc64le, default) or be (ppc64 big-endian, ELFv2)
 #   --source  linux source: a .tar.xz/.tar.gz or an unpacked tree (copied, never
 #             modified); default /usr/src/linux-source-7.2.tar.xz (Debian package
 #             linux-source-7.2)
+#   --patches which of kernel/patches/*.patch to apply: "all" (default), "none",
+#             or a comma-separated list of their number prefixes, e.g. 0001,0002
+#             (a kernel without the release_range series, to test fallbacks);
+#             an unknown number is an error; the selection is part of the key
 #   --out     output folder (default: build-kernel-ARCH in the current directory);
 #             gets vmlinux, System.map, config, and the patched tree under linux/
 #   --jobs    make -j (default 2)
@@ -28,6 +32,7 @@ source=/usr/src/linux-source-7.2.tar.xz
 out=
 jobs=2
 print_key=0
+patch_sel=all
 
 die() { echo "kernel/build.sh: ERROR: $*" >&2; exit 1; }
 
@@ -39,6 +44,8 @@ while [ $# -gt 0 ]; do
         --source=*) source=${1#*=}; shift ;;
         --out) out=${2:?}; shift 2 ;;
         --out=*) out=${1#*=}; shift ;;
+        --patches) patch_sel=${2:?}; shift 2 ;;
+        --patches=*) patch_sel=${1#*=}; shift ;;
         --jobs) jobs=${2:?}; shift 2 ;;
         --jobs=*) jobs=${1#*=}; shift ;;
         --print-key) print_key=1; shift ;;
@@ -60,12 +67,33 @@ out=${out:-$PWD/build-kernel-$arch}
 fragments=("$here/configs/fadump-pseries.config" "$here/configs/$arch.config")
 for f in "${fragments[@]}"; do [ -f "$f" ] || die "missing config fragment $f"; done
 shopt -s nullglob
-patches=("$here"/patches/*.patch)
+all_patches=("$here"/patches/*.patch)
 shopt -u nullglob
+patches=()
+case "$patch_sel" in
+    all) patches=("${all_patches[@]}") ;;
+    none) ;;
+    *)
+        IFS=, read -r -a wanted <<<"$patch_sel"
+        for n in "${wanted[@]}"; do
+            [[ "$n" =~ ^[0-9]{4}$ ]] || die "--patches: '$n' is not a 4-digit patch number (list like 0001,0002, or all, none)"
+            found=
+            for p in "${all_patches[@]}"; do
+                case "$(basename "$p")" in "$n"-*) found=$p ;; esac
+            done
+            [ -n "$found" ] || die "--patches: no kernel/patches/$n-*.patch"
+            patches+=("$found")
+        done
+        # applied in file-name order whatever order the list gives
+        mapfile -t patches <<<"$(printf '%s\n' "${patches[@]}" | sort -u)"
+        ;;
+esac
 
 cache_key() {
     {
         echo "arch=$arch cross=$cross"
+        # "all" keeps the key of a plain build; a subset names itself
+        [ "$patch_sel" = all ] || echo "patches=$(for p in "${patches[@]}"; do basename "$p"; done | paste -sd,)"
         if [ -d "$source" ]; then
             echo "source-dir=$(cd "$source" && make -s kernelversion 2>/dev/null || echo unknown)"
         else

@@ -314,10 +314,21 @@ static int read_devtree(struct fadump_ctx *ctx, struct fadump_status *st,
 	return 0;
 }
 
+static int attr_exists(struct fadump_ctx *ctx, enum fadump_attr attr,
+		       bool *exists)
+{
+	const char *abspath;
+	int ret = fadump_attr_locate(ctx, attr, &abspath);
+
+	if (ret < 0 && ret != -ENOENT)
+		return ret;
+	*exists = ret == 0;
+	return 0;
+}
+
 int fadump_status_collect(struct fadump_ctx *ctx, struct fadump_status *st)
 {
 	bool dt_dump_present;
-	const char *abspath;
 	int ret;
 
 	*st = (struct fadump_status){ .size = sizeof(*st) };
@@ -347,27 +358,25 @@ int fadump_status_collect(struct fadump_ctx *ctx, struct fadump_status *st)
 	if (ret < 0)
 		return ret;
 
-	/* Content is fadump_bootargs_append_get()'s business. */
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_BOOTARGS_APPEND, &abspath);
-	if (ret < 0 && ret != -ENOENT)
+	/*
+	 * Facts by existence: bootargs_append's content is
+	 * fadump_bootargs_append_get()'s business, release_mem and
+	 * release_range are write-only (0200), crash_info is binary.
+	 */
+	ret = attr_exists(ctx, FADUMP_ATTR_BOOTARGS_APPEND,
+			  &st->bootargs_append_supported);
+	if (ret == 0)
+		ret = attr_exists(ctx, FADUMP_ATTR_RELEASE_MEM,
+				  &st->release_available);
+	/* This project's kernel series (kernel/patches/0003, 0004). */
+	if (ret == 0)
+		ret = attr_exists(ctx, FADUMP_ATTR_RELEASE_RANGE,
+				  &st->release_range_available);
+	if (ret == 0)
+		ret = attr_exists(ctx, FADUMP_ATTR_CRASH_INFO,
+				  &st->crash_info_available);
+	if (ret < 0)
 		return ret;
-	st->bootargs_append_supported = ret == 0;
-
-	/* release_mem is write-only (0200): its existence is the fact. */
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_MEM, &abspath);
-	if (ret < 0 && ret != -ENOENT)
-		return ret;
-	st->release_available = ret == 0;
-
-	/* This project's kernel series: write-only, and a binary file. */
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_RANGE, &abspath);
-	if (ret < 0 && ret != -ENOENT)
-		return ret;
-	st->release_range_available = ret == 0;
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_CRASH_INFO, &abspath);
-	if (ret < 0 && ret != -ENOENT)
-		return ret;
-	st->crash_info_available = ret == 0;
 
 	ret = path_present(ctx, FADUMP_VMCORE_PATH);
 	if (ret < 0)

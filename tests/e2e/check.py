@@ -350,6 +350,150 @@ def check_regs_crosscheck(fctl, path, kc):
                   if not d else f"     CPU {c['id']}: {d}")
 
 
+def read_env(path):
+    """KEY=VALUE words of the guest's rr/env, integers only."""
+    env = {}
+    for word in (read(path, "") or "").split():
+        k, sep, v = word.partition("=")
+        if sep and re.fullmatch(r"\d+", v):
+            env[k] = int(v)
+    return env
+
+
+def read_int(path):
+    """The decimal number a file holds, -1 if it holds anything else."""
+    v = (read(path, "") or "").strip()
+    return int(v) if re.fullmatch(r"\d{1,20}", v) else -1
+
+
+def step(d, name):
+    """(rc or None, stdout, stderr) of a step the guest ran with `run`."""
+    rc = read(os.path.join(d, name + ".rc"))
+    try:
+        rc = int(rc) if rc is not None else None
+    except ValueError:
+        rc = None
+    return rc, read(os.path.join(d, name + ".out"), ""), read(os.path.join(d, name + ".err"), "")
+
+
+def check_release_range(b2):
+    """The capture boot's release_range checks (guest-init.sh
+    release_range_checks): a range of marked pages above boot memory released
+    with `fadumpctl release --range`, then read back through read() and mmap()
+    of /proc/vmcore, the debugfs Released line, and the refusals."""
+    rr = os.path.join(b2, "rr")
+    rc, st, err = load_json(b2, "capture-status-json")
+    if isinstance(st, dict):
+        check(st.get("release_range_available") is True, "capture boot: status release_range_available true",
+              repr(st.get("release_range_available")))
+        check(st.get("crash_info_available") is True, "capture boot: status crash_info_available true",
+              repr(st.get("crash_info_available")))
+    if not check(os.path.isdir(rr) and not os.path.exists(os.path.join(rr, "skipped")),
+                 "release_range: the capture boot ran the checks",
+                 read(os.path.join(rr, "skipped"), "no rr/ folder").strip()):
+        return None
+    env = read_env(os.path.join(rr, "env"))
+    keys = ("page", "boot_top", "start", "size", "offset", "keep_start", "keep_offset")
+    if not check(all(k in env for k in keys), "release_range: rr/env has the numbers", repr(env)):
+        return None
+    page, start, size = env["page"], env["start"], env["size"]
+    print(f"     released {size:#x} bytes at paddr {start:#x} (file offset {env['offset']:#x}), "
+          f"page size {page}, boot memory top {env['boot_top']:#x}")
+    check(page == 65536, "release_range: the guest's page size is 64 KiB", str(page))
+    check(start % page == 0 and size % page == 0 and size > 0 and start >= env["boot_top"],
+          "release_range: a page-aligned range above boot memory")
+    nz_before = read_int(os.path.join(rr, "before.nonzero"))
+    nz_after = read_int(os.path.join(rr, "after.nonzero"))
+    check(nz_before > 0, "release_range: the range held data before (read() of /proc/vmcore)", str(nz_before))
+    rc, out, err = step(rr, "rr-mmap-before")
+    check(rc == 1, "release_range: mmap of the range before the release is not all zeros", f"rc={rc} {out}{err}")
+    rc, out, err = step(rr, "rr-release")
+    check(rc == 0, "release_range: fadumpctl release --range START SIZE exit 0", f"rc={rc} {err}")
+    check(nz_after == 0, "release_range: read() of /proc/vmcore gives zeros for the released range",
+          f"{nz_after} non-zero bytes")
+    rc, out, err = step(rr, "rr-mmap-after")
+    check(rc == 0, "release_range: mmap of /proc/vmcore maps zeros over the released range", f"rc={rc} {out}{err}")
+    rc, out, err = step(rr, "rr-mmap-keep")
+    m = re.search(r"(\d+) non-zero", out)
+    check(rc == 0 and m and int(m.group(1)) > 0,
+          "release_range: an unreleased range of data reads the same through mmap as through read()",
+          f"rc={rc} {out}{err}")
+    rc, out, err = step(rr, "rr-regions-json")
+    try:
+        j = json.loads(out)
+    except ValueError:
+        j = None
+    if check(rc == 0 and isinstance(j, dict), "release_range: regions --json after the release", f"rc={rc} {err}"):
+        check(j.get("released_bytes") == size and j.get("released_ranges") == 1,
+              "release_range: regions --json released_bytes == SIZE, released_ranges == 1",
+              f"{j.get('released_bytes')!r} {j.get('released_ranges')!r}")
+    text = read(os.path.join(rr, "fadump_region"), "")
+    m = re.search(r"^Released: (0x[0-9a-f]+|0) bytes in (\d+) ranges$", text, re.M)
+    check(m is not None and int(m.group(1), 16) == size and m.group(2) == "1",
+          "release_range: debugfs fadump_region says 'Released: SIZE bytes in 1 ranges'", text.strip()[-200:])
+    rc, j0, err = load_json(b2, "capture-regions-json")
+    if isinstance(j0, dict):
+        check(j0.get("released_bytes") == 0 and j0.get("released_ranges") == 0,
+              "release_range: regions --json before any release: 0 bytes in 0 ranges",
+              f"{j0.get('released_bytes')!r} {j0.get('released_ranges')!r}")
+    for name, what in (("rr-again", "the same range again (EBUSY)"),
+                       ("rr-boot", "a range in boot memory (ERANGE)"),
+                       ("rr-unaligned", "a range not page aligned (EINVAL)")):
+        rc, out, err = step(rr, name)
+        check(rc == 1 and err.strip().startswith("fadumpctl:"),
+              f"release_range: releasing {what} fails: exit 1 and a message", f"rc={rc} {err.strip()[:200]}")
+        if err.strip():
+            print(f"     {err.strip()[:160]}")
+    rc, out, err = step(rr, "rr-regions-after-json")
+    try:
+        j = json.loads(out)
+    except ValueError:
+        j = None
+    check(isinstance(j, dict) and j.get("released_bytes") == size and j.get("released_ranges") == 1,
+          "release_range: the refused releases released nothing", repr(j)[:200])
+    return env
+
+
+def check_saved_ranges(b2, env):
+    """The copy saved after the release: zeros where the range was released
+    before the save, the marked pages where it was not."""
+    path = os.path.join(b2, "vmcore")
+    if not env or not os.path.exists(path):
+        return
+    with open(path, "rb") as f:
+        f.seek(env["offset"])
+        rel = f.read(env["size"])
+        f.seek(env["keep_offset"])
+        keep = f.read(env["page"])
+    check(len(rel) == env["size"] and rel.count(0) == len(rel),
+          "saved vmcore: the range released before the save is zeros in the copy")
+    check(keep.startswith(b"E2E-FILL"), "saved vmcore: the unreleased marked pages are in the copy", repr(keep[:16]))
+
+
+def check_save_json(b2):
+    """`fadumpctl save --release=ranges --json` of the CI path."""
+    mode = (read(os.path.join(b2, "save-mode"), "") or "").strip()
+    if "--release=ranges" not in mode:
+        check(False, "capture boot: saved with --release=ranges", repr(mode))
+        return
+    rc, j, err = load_json(b2, "save")
+    if not check(rc == 0 and isinstance(j, dict), "save --release=ranges --json: exit 0, JSON", f"rc={rc} {err}"[:300]):
+        return
+    for key in ("source", "dest", "bytes_total", "bytes_written", "zero_bytes_skipped", "seconds", "mb_per_s",
+                "released", "release_mode", "bytes_released_early", "ranges_released", "syncs"):
+        check(key in j, f"save json: has '{key}'")
+    check(j.get("release_mode") == "ranges", "save json: release_mode == 'ranges'", repr(j.get("release_mode")))
+    check(j.get("released") is True, "save json: released", repr(j.get("released")))
+    early = j.get("bytes_released_early")
+    check(isinstance(early, int) and early > 0, "save json: bytes_released_early > 0", repr(early))
+    check(isinstance(early, int) and isinstance(j.get("bytes_total"), int) and early <= j["bytes_total"],
+          "save json: bytes_released_early <= bytes_total")
+    check(isinstance(j.get("ranges_released"), int) and j["ranges_released"] > 0, "save json: ranges_released > 0",
+          repr(j.get("ranges_released")))
+    print(f"     save: {j.get('bytes_total')} bytes, {j.get('bytes_written')} written, {j.get('seconds')} s, "
+          f"{early} released early in {j.get('ranges_released')} ranges, {j.get('syncs')} syncs")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--arch", default="le")
@@ -399,6 +543,13 @@ def main():
         check_status(b2, "capture-status-json", dict(common, dump_active=True), "capture boot")
         check_regions(b2, "capture-regions-json", "capture boot", dumped=True)
         check_devtree(b2, "capture-devtree-json", "capture boot")
+        rr_env = check_release_range(b2)
+        check_save_json(b2)
+        rc, j, err = load_json(b2, "released-regions-json")
+        if isinstance(j, dict):
+            check("released_bytes" in j and j["released_bytes"] is None,
+                  "after release: regions --json released_bytes null (no dump, no Released line)",
+                  repr(j.get("released_bytes")))
         check_status(b2, "released-status-json", dict(common, dump_active=False), "after release")
         check_status(b2, "reregistered-status-json", dict(common, dump_active=False, registered=True),
                      "after re-register")
@@ -454,6 +605,8 @@ def main():
                              os.path.join(a.dir, "console.log"))
 
     check_vmcore(b2, a.arch, osrelease)
+    if cli:
+        check_saved_ranges(b2, rr_env)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -19,6 +19,14 @@
 #   e2e.save=auto|cli|raw   how /proc/vmcore is saved: `fadumpctl save --release`
 #                           (cli), busybox cat (raw), or cli when `fadumpctl save
 #                           --help` works (auto, default).
+#   e2e.fill=MIB            the first boot writes MIB MiB of marked pages
+#                           (memfill) to a tmpfs before the crash (default 16):
+#                           the release_range checks release some of them
+#   e2e.proof=1             the release proof (run.sh --release-proof): the
+#                           capture boot prints "E2E-MARK ready", reads
+#                           "E2E-MODE ranges|end|auto" from the console, saves
+#                           with `fadumpctl save --release=MODE` while sampling
+#                           MemAvailable every 100 ms, and powers off.
 #
 # PID 1 must never exit (the kernel would panic, and a panic is a crash that fadump
 # would catch), so every path ends in `poweroff -f`.
@@ -136,6 +144,30 @@ collect_cli() {
     fi
 }
 
+# json_num FILE KEY: the first number KEY has in FILE (fadumpctl's JSON: one
+# key per line or not; run.sh parses the JSON properly), empty if none
+json_num() {
+    tr ',{}[]' '\n\n\n\n\n' <"$1" |
+        sed -n "s/^[[:space:]]*\"$2\"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\)[[:space:]]*\$/\1/p" | head -1
+}
+
+# json_segments FILE: "PADDR OFFSET FILESZ" per segment of `fadumpctl --json info`
+json_segments() {
+    tr ',{}[]' '\n\n\n\n\n' <"$1" | awk -F: '
+        { gsub(/[" \t]/, "") }
+        $1 == "paddr" { p = $2 }
+        $1 == "offset" { o = $2 }
+        $1 == "filesz" { if (p != "" && o != "") print p, o, $2; p = ""; o = "" }'
+}
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# nonzero_bytes OFFSET LENGTH PAGE: non-zero bytes read() gives in that part of
+# /proc/vmcore (busybox dd; OFFSET and LENGTH multiples of PAGE)
+nonzero_bytes() {
+    dd if=/proc/vmcore bs="$3" skip=$(($1 / $3)) count=$(($2 / $3)) 2>/dev/null | tr -d '\000' | wc -c
+}
+
 # ---------------------------------------------------------------- bring-up
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -147,10 +179,14 @@ echo 1 >/proc/sys/kernel/sysrq
 
 mode=require
 save_mode=auto
+fill_mib=16
+proof=0
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
         e2e.fadumpctl=*) mode=${arg#*=} ;;
         e2e.save=*) save_mode=${arg#*=} ;;
+        e2e.fill=*) fill_mib=${arg#*=} ;;
+        e2e.proof=*) proof=${arg#*=} ;;
     esac
 done
 
@@ -231,6 +267,15 @@ if [ "$boot" = first ]; then
     fi
     collect_raw raw
 
+    # marked pages in RAM when the kernel crashes (memfill: see its header)
+    if [ "$fill_mib" -gt 0 ] && command -v memfill >/dev/null 2>&1; then
+        mkdir -p /marked
+        mount -t tmpfs -o size=$((fill_mib + 8))m marked /marked
+        t0=$(uptime_s)
+        run memfill memfill fill /marked/pages "$fill_mib" || fail "memfill fill $fill_mib MiB failed"
+        echo "$fill_mib MiB in $(awk "BEGIN{print $(uptime_s) - $t0}") s" >>"$BOOTDIR/memfill.out"
+    fi
+
     if [ "$failures" != 0 ]; then
         finish FAIL "first boot checks failed"
     fi
@@ -247,10 +292,143 @@ if [ "$boot" = first ]; then
 fi
 
 # ---------------------------------------------------------------- capture boot
+
+# release_range for real (kernel/patches/0003, `fadumpctl release --range`):
+# release a range of marked pages above boot memory, then check what /proc/vmcore
+# shows there through read() and mmap(), the debugfs Released line, and the
+# refusals (again: EBUSY; boot memory: ERANGE; unaligned: EINVAL).  Results in
+# $BOOTDIR/rr/ (env: the numbers; *.rc/out/err per step); check.py re-checks
+# them and the saved copy.
+release_range_checks() {
+    rr=$BOOTDIR/rr
+    mkdir -p "$rr"
+    if ! fadumpctl --help 2>&1 | grep -q -- '--range'; then
+        echo "fadumpctl has no 'release --range'" >"$rr/skipped"
+        fail "fadumpctl has no 'release --range' (needed for the release_range checks)"
+        return
+    fi
+    for t in memfill mmap-zero; do
+        command -v $t >/dev/null 2>&1 || { fail "$t missing in the initramfs"; return; }
+    done
+    page=$(mmap-zero pagesize)
+    top=$(json_num "$BOOTDIR/capture-regions-json.out" reserved_above)
+    [ -n "$top" ] || { fail "regions --json has no reserved_above"; return; }
+    # the first PT_LOAD above boot memory; its first page-aligned address
+    # shellcheck disable=SC2046 # three numbers, split on purpose
+    set -- $(json_segments "$BOOTDIR/capture-info-json.out" | while read -r p o f; do
+        [ "$p" -ge "$top" ] && { echo "$p $o $f"; break; }
+    done)
+    [ $# = 3 ] || { fail "info --json has no PT_LOAD above boot memory ($top)"; return; }
+    seg_paddr=$1 seg_off=$2 seg_size=$3
+    a=$(( (seg_paddr + page - 1) / page * page ))
+    foff=$(( seg_off + a - seg_paddr ))
+    len=$(( seg_paddr + seg_size - a ))
+    [ $((foff % page)) = 0 ] || { fail "PT_LOAD at $seg_paddr: file offset $foff of a page-aligned address is not page aligned"; return; }
+    # two runs of 4 marked pages: one to release, one that stays
+    pages=4
+    runs=$(memfill find /proc/vmcore "$foff" "$len" $pages 2)
+    [ "$(echo "$runs" | wc -l)" = 2 ] || { pages=1; runs=$(memfill find /proc/vmcore "$foff" "$len" 1 2); }
+    set -- $runs
+    [ $# = 2 ] || { fail "memfill found no 2 runs of marked pages above boot memory (found: $runs)"; return; }
+    r_off=$(($1)) k_off=$(($2))
+    size=$((pages * page))
+    start=$((a + r_off - foff))
+    keep=$((a + k_off - foff))
+    {
+        echo "page=$page"
+        echo "boot_top=$top"
+        echo "seg_paddr=$seg_paddr seg_off=$seg_off seg_size=$seg_size"
+        echo "start=$start size=$size offset=$r_off"
+        echo "keep_start=$keep keep_offset=$k_off"
+    } >"$rr/env"
+    log "release_range: $size bytes at paddr $start (file offset $r_off), page size $page"
+
+    nonzero_bytes "$r_off" "$size" "$page" >"$rr/before.nonzero"
+    run rr-mmap-before mmap-zero zero /proc/vmcore "$r_off" "$size"
+    [ "$(cat "$rr/before.nonzero")" -gt 0 ] || fail "release_range: the marked range reads as zeros before its release"
+    run rr-release fadumpctl release --range "$start" "$size" || fail "fadumpctl release --range $start $size failed"
+    nonzero_bytes "$r_off" "$size" "$page" >"$rr/after.nonzero"
+    [ "$(cat "$rr/after.nonzero")" = 0 ] || fail "release_range: $(cat "$rr/after.nonzero") non-zero bytes read() from the released range"
+    run rr-mmap-after mmap-zero zero /proc/vmcore "$r_off" "$size" || fail "release_range: mmap of the released range is not all zeros"
+    run rr-mmap-keep mmap-zero same /proc/vmcore "$k_off" "$size" || fail "release_range: mmap and read() of an unreleased range differ"
+    run rr-regions-json fctl_json regions
+    cat "$REGION_FILE" >"$rr/fadump_region" 2>&1
+    run rr-again fadumpctl release --range "$start" "$size" && fail "releasing the same range twice succeeded"
+    run rr-boot fadumpctl release --range "$page" "$page" && fail "releasing a range in boot memory succeeded"
+    run rr-unaligned fadumpctl release --range "$((keep + 4096))" "$page" && fail "releasing an unaligned range succeeded"
+    run rr-regions-after-json fctl_json regions
+    [ "$(json_num "$BOOTDIR/rr-regions-after-json.out" released_bytes)" = "$size" ] ||
+        fail "regions --json released_bytes is not $size after the refused releases"
+    # move the step files into rr/ (run writes them to $BOOTDIR)
+    for f in "$BOOTDIR"/rr-*; do mv "$f" "$rr/"; done
+}
+
+# The release proof (run.sh --release-proof): wait for the host's answer, save
+# with that release mode while sampling memory, power off.  The host migrates
+# the VM to a file at "ready" and resumes it twice, so both saves see the same
+# crashed memory.
+sampler() {
+    while [ ! -e /tmp/sampler.stop ]; do
+        read -r up rest </proc/uptime
+        # shellcheck disable=SC2034 # u: the unit, read to keep it out of v
+        while read -r k v u; do
+            case $k in
+                MemFree:) free=$v ;;
+                MemAvailable:) avail=$v; break ;;
+            esac
+        done </proc/meminfo
+        echo "$up $avail $free"
+        usleep 100000
+    done >"$1"
+}
+
+proof_capture() {
+    P=$BOOTDIR/proof
+    mkdir -p "$P"
+    sync
+    mark "ready"
+    log "waiting for 'E2E-MODE ranges|end|auto' on the console"
+    pmode=
+    while read -r w m rest; do
+        [ "$w" = E2E-MODE ] && { pmode=$m; break; }
+    done
+    mark "mode $pmode"
+    echo "$pmode" >"$P/mode"
+    case "$pmode" in
+        ranges|end) opt=--release=$pmode ;;
+        auto) opt=--release ;;
+        *) fail "proof: bad mode '$pmode' from the console"; mark "done"; finish FAIL "proof mode" ;;
+    esac
+    collect_cli proof-before
+    rm -f /tmp/sampler.stop
+    sampler "$P/mem.txt" &
+    spid=$!
+    sleep 1
+    echo "save_start $(uptime_s)" >"$P/times"
+    mark save-start
+    run proof-save fadumpctl save $opt --json "$BOOTDIR" || fail "proof: fadumpctl save $opt failed"
+    echo "save_end $(uptime_s)" >>"$P/times"
+    mark save-end
+    sleep 1
+    touch /tmp/sampler.stop
+    wait $spid
+    echo "sampler_end $(uptime_s)" >>"$P/times"
+    collect_cli proof-after
+    collect_raw raw-proof-after
+    mark "done"
+    if [ "$failures" != 0 ]; then
+        finish FAIL "proof capture boot"
+    fi
+    finish PASS proof
+}
+
 collect_cli capture
 collect_raw raw-capture
 if have_fadumpctl; then
     json_true "$BOOTDIR/capture-status-json.out" dump_active || fail "status --json does not say dump_active"
+fi
+if [ "$proof" = 1 ]; then
+    proof_capture
 fi
 [ -e /proc/vmcore ] || fail "no /proc/vmcore in the capture boot"
 # added by kernel/patches (release_range, crash_info): present in the capture boot
@@ -279,6 +457,9 @@ fi
 if fctl_has dmesg; then
     run capture-dmesg fadumpctl dmesg || fail "fadumpctl dmesg /proc/vmcore failed"
 fi
+if [ "$mode" = require ] && [ -e "$FADUMP_SYSFS/release_range" ]; then
+    release_range_checks
+fi
 
 if [ "$save_mode" = auto ]; then
     if fctl_has save && fadumpctl save --help >/dev/null 2>&1; then
@@ -288,7 +469,11 @@ if [ "$save_mode" = auto ]; then
     fi
 fi
 save_release=
-if [ "$save_mode" = cli ] && fadumpctl save --help 2>&1 | grep -q -- '--release'; then
+if [ "$save_mode" = cli ] && fadumpctl --help 2>&1 | grep -q -- '--release\[=MODE\]'; then
+    # range-wise release while saving (the release_range checks above released
+    # one range already: the save must skip it, and copy zeros there)
+    save_release="--release=ranges --json"
+elif [ "$save_mode" = cli ] && fadumpctl save --help 2>&1 | grep -q -- '--release'; then
     save_release=--release
 fi
 log "saving /proc/vmcore ($save_mode $save_release)"
