@@ -21,27 +21,12 @@ import sys
 
 TARGET_RATIO = 0.6
 
-passed = 0
-failed = 0
+# The counters and helpers of the CI path's checker, shared.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check as base  # noqa: E402  (tests/e2e/check.py)
 
-
-def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {what}")
-    else:
-        failed += 1
-        print(f"FAIL {what}" + (f": {detail}" if detail else ""))
-    return ok
-
-
-def read(path, default=None):
-    try:
-        with open(path, "rb") as f:
-            return f.read(1 << 20).decode("utf-8", "replace")
-    except OSError:
-        return default
+check = base.check
+read = base.read
 
 
 def load_json(path):
@@ -158,8 +143,8 @@ def main():
             check(r.get("memavailable_after_kb", 0) > r.get("memavailable_before_kb", 1 << 60),
                   f"{label}: MemAvailable higher after release_mem than before the save",
                   f"{r.get('memavailable_before_kb')} -> {r.get('memavailable_after_kb')}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"{base.passed} passed, {base.failed} failed")
+    return 1 if base.failed else 0
 
 
 if __name__ == "__main__":

@@ -626,7 +626,7 @@ release_proof() {
 
     phase_begin "proof: host checks"
     echo "$migrated" >"$root$pd/migrated"
-    cp "$here/proof-check.py" "$root/e2e/proof-check.py"
+    cp "$here/check.py" "$here/proof-check.py" "$root/e2e/"
     mkdir -p "$root/e2e/bench-release"
     cp "$repo/bench/release/memcurve.py" "$root/e2e/bench-release/memcurve.py"
     set +e
