@@ -13,8 +13,14 @@
  *    caller sets to sizeof(the struct as the caller knows it). The library
  *    fills only what fits, so newer libraries work with older callers and
  *    the struct may grow at the end in later versions.
- *  - A context may be used by one thread at a time; distinct contexts are
- *    independent (the library has no global state).
+ *  - Thread safety: the library has no global state, so distinct contexts
+ *    are independent and may be used from different threads at once. A
+ *    context and every object made from it (reference counts are not
+ *    atomic, and the last error message lives in the context) must be used
+ *    by one thread at a time. The control lock (see the control
+ *    operations) orders state changes between processes, not threads.
+ *  - Functions that take a context clear its message first; a NULL
+ *    context gives -EINVAL without a message.
  */
 #ifndef FADUMP_H
 #define FADUMP_H
