@@ -123,7 +123,12 @@ int fadump_release_range_write(struct fadump_ctx *ctx, const char *abspath,
 {
 	char val[2 * 20 + 8];
 
-	snprintf(val, sizeof(val), "%#" PRIx64 " %#" PRIx64, start, size);
+	/*
+	 * "0x%" rather than "%#": %# prints zero as a bare "0", and a value
+	 * whose every number starts with "0x" reads back unambiguously from
+	 * a trace or from writes that arrived back to back.
+	 */
+	snprintf(val, sizeof(val), "0x%" PRIx64 " 0x%" PRIx64, start, size);
 	dbg(ctx, "writing %s to %s", val, abspath);
 	return fadump_write_attr(ctx, abspath, val);
 }

@@ -528,6 +528,10 @@ class ReleaseRangeRecorder:
     def __init__(self, root, dest, src, desc):
         self.fifo = str(root / 'sys/kernel/fadump/release_range')
         os.mkfifo(self.fifo, 0o600)
+        # Opened read-write and kept open: the pipe always has a reader,
+        # so no write is lost between two readers, and the library's
+        # open() never waits.
+        self.fd = os.open(self.fifo, os.O_RDWR)
         self.dest, self.src, self.desc = dest, src, desc
         self.ranges = []
         self.errors = []
@@ -537,8 +541,10 @@ class ReleaseRangeRecorder:
     def _serve(self):
         try:
             while True:
-                with open(self.fifo, 'rb') as f:    # waits for a writer
-                    data = f.read()
+                # Each write is a few bytes, far below PIPE_BUF, so it is
+                # in the pipe whole or not at all: a read returns whole
+                # writes, sometimes several of them.
+                data = os.read(self.fd, 65536)
                 stop = data.endswith(b'STOP')
                 self._record(data[:-4] if stop else data)
                 if stop:
@@ -547,12 +553,12 @@ class ReleaseRangeRecorder:
             self.errors.append(e)
 
     def _record(self, data):
-        # One open, one write, no newline -- but writes that follow each
-        # other closely arrive in one read. Numbers other than a start of
-        # 0 are written "0x...", so each one begins at a "0x".
+        # One open, one write ("0xSTART 0xSIZE", no newline) -- but writes
+        # that follow each other closely arrive in one read; every number
+        # begins with "0x", so that is where one starts.
         words = data.replace(b'0x', b' 0x').split()
-        if len(words) % 2:
-            self.errors.append('odd number of words: %r' % data)
+        if len(words) % 2 or not all(w.startswith(b'0x') for w in words):
+            self.errors.append('not "0xSTART 0xSIZE" pairs: %r' % data)
             return
         for start, size in zip(words[::2], words[1::2]):
             start, size = int(start, 0), int(size, 0)
@@ -577,28 +583,14 @@ class ReleaseRangeRecorder:
                                % (start, size))
 
     def stop(self):
-        deadline = time.monotonic() + 20
-        while self.thread.is_alive():
-            try:
-                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError as e:
-                if e.errno != errno.ENXIO or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.005)   # the reader is between two opens
-                continue
-            try:
-                os.write(fd, b'STOP')
-            except BrokenPipeError:
-                # the reader saw the last writer's EOF and closed after
-                # our open: it opens again, try again
-                if time.monotonic() > deadline:
-                    raise
-                continue
-            finally:
-                os.close(fd)
-            break
+        fd = os.open(self.fifo, os.O_WRONLY)
+        try:
+            os.write(fd, b'STOP')
+        finally:
+            os.close(fd)
         self.thread.join(20)
         assert not self.thread.is_alive()
+        os.close(self.fd)
 
 
 def whole_pages(desc, page):
