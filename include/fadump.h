@@ -831,7 +831,11 @@ typedef int (*fadump_vmcore_chunk_fn)(void *userdata,
 int fadump_vmcore_stream(struct fadump_vmcore *vm, size_t chunk_size,
 			 fadump_vmcore_chunk_fn fn, void *userdata);
 
-/* Called after each chunk: return non-zero to cancel (-ECANCELED). */
+/*
+ * Called after each chunk with the bytes copied so far (not a file
+ * offset: a range-wise release copies boot memory last) and the file's
+ * size: return non-zero to cancel (-ECANCELED).
+ */
 typedef int (*fadump_progress_fn)(void *userdata, uint64_t done,
 				  uint64_t total);
 

@@ -2,10 +2,11 @@
 /*
  * What memory the saver may give back, and when.
  *
- * The copy is written in file order. A PT_LOAD segment maps file bytes
- * [offset, offset + filesz) to physical [paddr, paddr + filesz), so once
- * the copy is durable up to some offset, each segment's durable prefix
- * names memory nobody needs any more. That prefix, rounded inward to the
+ * The copy is written in file order, but for the segments the kernel
+ * keeps, which the saver copies last and which are not asked again. A
+ * PT_LOAD segment maps file bytes [offset, offset + filesz) to physical
+ * [paddr, paddr + filesz), so once the copy is durable up to some offset,
+ * each other segment's durable prefix names memory nobody needs any more. That prefix, rounded inward to the
  * kernel's pages (a page is released only when all of it is on disk),
  * goes to release_range; the next call picks up where the last stopped.
  *
@@ -81,6 +82,27 @@ void early_release_end(struct early_release *er)
 	er->released_to = NULL;
 	er->skip = NULL;
 	er->abspath = NULL;
+}
+
+uint64_t early_release_probe_len(const struct early_release *er,
+				 unsigned int idx)
+{
+	const struct vmcore_segment *seg = &er->vm->segs[idx];
+	uint64_t mask = er->page - 1, first, end;
+
+	if (!er->abspath || er->skip[idx])
+		return 0;
+	first = (seg->paddr + mask) & ~mask;
+	if (first < seg->paddr || first - seg->paddr >= seg->filesz ||
+	    seg->filesz - (first - seg->paddr) < er->page)
+		return 0;		/* wraps, or no whole page inside */
+	end = first - seg->paddr + er->granule;
+	return end < seg->filesz ? end : seg->filesz;
+}
+
+bool early_release_kept(const struct early_release *er, unsigned int idx)
+{
+	return er->skip && er->skip[idx];
 }
 
 /* An error not about one range: the rest waits for release_mem. */

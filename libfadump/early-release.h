@@ -38,6 +38,18 @@ int early_release_start(struct early_release *er, struct fadump_vmcore *vm);
  */
 void early_release_durable(struct early_release *er, uint64_t durable);
 
+/*
+ * File bytes at the start of segment @idx to copy before asking the
+ * kernel for the first time: enough to hold one granule of whole pages
+ * (all of a smaller segment). 0 when early release has stopped or the
+ * segment holds no whole page, so there is nothing to ask.
+ */
+uint64_t early_release_probe_len(const struct early_release *er,
+				 unsigned int idx);
+
+/* The kernel keeps segment @idx until release_mem: it is not asked again. */
+bool early_release_kept(const struct early_release *er, unsigned int idx);
+
 void early_release_end(struct early_release *er);
 
 #endif /* FADUMP_EARLY_RELEASE_H */

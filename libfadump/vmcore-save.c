@@ -29,12 +29,15 @@
  * Any failure, or the progress callback asking to stop, removes the
  * temporary file; nothing is left behind.
  *
- * Range-wise release (early-release.c) changes one thing: memory given
+ * Range-wise release (early-release.c) changes three things. Memory given
  * back before the end exists only in the copy, so the copy needs a name
  * from the start, "<name>.partial" (its creation fsync()ed before the
  * first release), every release follows an fdatasync() of the bytes that
  * hold it, and a failed or killed save that released anything keeps the
- * file: its first N bytes (N = its size) are the dump's.
+ * file: its first N bytes (N = its size) are the dump's, but for the
+ * segments the kernel keeps until release_mem. Those (boot memory, first
+ * in the file) are copied last, so that memory starts coming back at
+ * once instead of after a copy of boot memory (see copy_kept_last()).
  *
  * While copying, writeback is started as soon as data is written (every
  * 8 MiB) and the page cache is dropped a few chunks behind: the capture
@@ -72,6 +75,11 @@ enum tmp_kind {
 #define WRITEBACK_KICK	(8u << 20)
 #define WRITEBACK_LAG	(32u << 20)
 
+/* File bytes [lo, hi) of a segment the kernel keeps until release_mem. */
+struct kept_range {
+	uint64_t lo, hi;
+};
+
 struct saver {
 	struct fadump_vmcore *vm;
 	struct fadump_ctx *ctx;
@@ -94,6 +102,10 @@ struct saver {
 	uint32_t syncs;
 	uint64_t kicked;		/* writeback started below this offset */
 	uint64_t dropped;		/* page cache dropped below this offset */
+	uint64_t streamed;		/* bytes of the source copied so far */
+	struct kept_range *later;	/* copied last, in this order */
+	unsigned int nlater;
+	bool late;			/* copying those: nothing to release */
 	fadump_progress_fn progress;
 	void *userdata;
 };
@@ -157,8 +169,10 @@ static int write_at(struct saver *s, const unsigned char *p, size_t len,
  * Neither call waits for the disk, so reading goes on while it writes;
  * pages still under writeback are simply not dropped.
  */
-static void pace_writeback(struct saver *s, uint64_t end)
+static void pace_writeback(struct saver *s, uint64_t start, uint64_t end)
 {
+	if (start < s->kicked)		/* a kept segment, copied last */
+		s->kicked = s->dropped = start;
 	if (end - s->kicked >= WRITEBACK_KICK) {
 		sync_file_range(s->fd, (off_t)s->kicked,
 				(off_t)(end - s->kicked), SYNC_FILE_RANGE_WRITE);
@@ -173,14 +187,14 @@ static void pace_writeback(struct saver *s, uint64_t end)
 }
 
 /*
- * Every batch, and at the end: make the copy durable up to @end, then
- * give back the memory it holds. The file is first extended to @end, so
- * that a kept .partial file's size says how much of the dump it holds
- * even where that ends in zeros never written.
+ * Every batch (or sooner, when @now): make the copy durable up to @end,
+ * then give back the memory it holds. The file is first extended to
+ * @end, so that a kept .partial file's size says how much of the dump it
+ * holds even where that ends in zeros never written.
  */
-static int sync_and_release(struct saver *s, uint64_t end, uint64_t total)
+static int sync_and_release(struct saver *s, uint64_t end, bool now)
 {
-	if (end - s->synced < s->batch && end < total)
+	if (end <= s->synced || (!now && end - s->synced < s->batch))
 		return 0;
 	if (end > s->file_end) {
 		if (ftruncate(s->fd, (off_t)end) < 0)
@@ -228,20 +242,102 @@ static int save_chunk(void *userdata, const struct fadump_vmcore_chunk *c)
 				return ret;
 		}
 	}
-	pace_writeback(s, c->offset + c->len);
-	if (s->early) {
-		ret = sync_and_release(s, c->offset + c->len, c->total);
+	pace_writeback(s, c->offset, c->offset + c->len);
+	if (s->early && !s->late) {
+		ret = sync_and_release(s, c->offset + c->len, false);
 		if (ret < 0)
 			return ret;
 	}
 
-	if (s->progress &&
-	    s->progress(s->userdata, c->offset + c->len, c->total))
+	s->streamed += c->len;
+	if (s->progress && s->progress(s->userdata, s->streamed, c->total))
 		return fadump_fail(s->ctx, -ECANCELED,
 			"saving to %s cancelled after %" PRIu64 " of %" PRIu64
 			" bytes; the partial copy is removed", s->dest,
-			c->offset + c->len, c->total);
+			s->streamed, c->total);
 	return 0;
+}
+
+static int copy_range(struct saver *s, size_t chunk, uint64_t lo, uint64_t hi)
+{
+	return vmcore_stream_range(s->vm, chunk, lo, hi, save_chunk, s);
+}
+
+/* As /proc/vmcore lays them out: each segment after the one before. */
+static bool segments_in_file_order(const struct fadump_vmcore *vm)
+{
+	uint64_t end = 0;
+
+	for (unsigned int i = 0; i < vm->nsegs; i++) {
+		const struct vmcore_segment *seg = &vm->segs[i];
+
+		if (seg->offset < end || seg->filesz > vm->file_size ||
+		    seg->offset > vm->file_size - seg->filesz)
+			return false;
+		end = seg->offset + seg->filesz;
+	}
+	return true;
+}
+
+/*
+ * The copy for range-wise release: file order, except the segments the
+ * kernel keeps until release_mem, which go last. Boot memory comes first
+ * in the file and is never released early (its contents are the
+ * firmware's copy in the reserved area), so in file order nothing would
+ * come back while it is copied: on a 8 GiB guest, the first 7% of the
+ * save. Only the kernel knows what it keeps, so each segment's first
+ * granule is copied, synced and offered alone; a segment refused from its
+ * first page (early-release.c marks it kept) is put off until the rest,
+ * synced and partly released, is done. Nothing is released while copying
+ * those: finish() syncs them with the rest.
+ */
+static int copy_kept_last(struct saver *s, size_t chunk)
+{
+	const struct fadump_vmcore *vm = s->vm;
+	uint64_t pos = 0;
+	int ret;
+
+	s->later = calloc(vm->nsegs ? vm->nsegs : 1, sizeof(*s->later));
+	if (!s->later)
+		return fadump_fail(s->ctx, -ENOMEM, "out of memory");
+	for (unsigned int i = 0; i < vm->nsegs; i++) {
+		const struct vmcore_segment *seg = &vm->segs[i];
+		uint64_t end = seg->offset + seg->filesz;
+		uint64_t probe = early_release_probe_len(&s->er, i);
+
+		ret = copy_range(s, chunk, pos, seg->offset + probe);
+		if (ret == 0 && probe)
+			ret = sync_and_release(s, seg->offset + probe, true);
+		if (ret < 0)
+			return ret;
+		pos = seg->offset + probe;
+		if (probe && early_release_kept(&s->er, i) && pos < end) {
+			info(s->ctx, "file bytes [%#" PRIx64 ", %#" PRIx64 ") are "
+			     "copied last: the kernel keeps their memory until "
+			     "release_mem", pos, end);
+			s->later[s->nlater++] = (struct kept_range){ pos, end };
+			pos = end;
+		}
+	}
+	ret = copy_range(s, chunk, pos, vm->file_size);
+	if (ret == 0)
+		ret = sync_and_release(s, vm->file_size, true);
+	s->late = true;
+	for (unsigned int i = 0; ret == 0 && i < s->nlater; i++)
+		ret = copy_range(s, chunk, s->later[i].lo, s->later[i].hi);
+	return ret;
+}
+
+static int copy_all(struct saver *s, size_t chunk)
+{
+	int ret;
+
+	if (s->early && segments_in_file_order(s->vm))
+		return copy_kept_last(s, chunk);
+	ret = copy_range(s, chunk, 0, s->vm->file_size);
+	if (ret == 0 && s->early)
+		ret = sync_and_release(s, s->vm->file_size, true);
+	return ret;
 }
 
 static int check_name(struct fadump_ctx *ctx, const char *name)
@@ -598,19 +694,26 @@ static void cleanup(struct saver *s, int failed)
 	if (s->fd >= 0)
 		close(s->fd);
 	if (failed && s->tmp[0] && s->er.ranges) {
-		char first[FADUMP_ERRMSG_MAX];
+		char first[FADUMP_ERRMSG_MAX], kept[160] = "";
 
 		snprintf(first, sizeof(first), "%s", s->ctx->errmsg);
+		if (s->nlater)
+			snprintf(kept, sizeof(kept), ", except file bytes [%#"
+				 PRIx64 ", %#" PRIx64 ")%s (memory the kernel "
+				 "keeps: /proc/vmcore still has it)",
+				 s->later[0].lo, s->later[0].hi,
+				 s->nlater > 1 ? " and the other ranges logged" : "");
 		fadump_fail(s->ctx, failed,
 			    "%s; %" PRIu64 " bytes of the dump's memory were "
 			    "already released, so %s/%s is kept: its first %"
-			    PRIu64 " bytes are the dump's", first,
-			    s->er.bytes, s->dest, s->tmp, s->synced);
+			    PRIu64 " bytes are the dump's%s", first,
+			    s->er.bytes, s->dest, s->tmp, s->synced, kept);
 	} else if (s->tmp[0] && unlinkat(s->dirfd, s->tmp, 0) < 0) {
 		err(s->ctx, "cannot remove %s/%s: %m", s->dest, s->tmp);
 	}
 	if (s->early)
 		early_release_end(&s->er);
+	free(s->later);
 	if (s->dirfd >= 0)
 		close(s->dirfd);
 }
@@ -732,7 +835,7 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 	if (ret == 0)
 		ret = create_tmp(&s);
 	if (ret == 0)
-		ret = vmcore_stream(vm, chunk, save_chunk, &s);
+		ret = copy_all(&s, chunk);
 	if (ret == 0)
 		ret = finish(&s);
 	cleanup(&s, ret);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Streaming the whole vmcore file in large chunks, in order, through one
+ * Streaming the vmcore file in large chunks, in order, through one
  * buffer: the saver's reading half, and the public iterator for bindings.
  *
  * Plain pread() into one page-aligned buffer. Measured against mmap()
@@ -58,8 +58,9 @@ static int read_chunk(struct fadump_vmcore *vm, unsigned char *buf,
 	return 0;
 }
 
-int vmcore_stream(struct fadump_vmcore *vm, size_t chunk,
-		  fadump_vmcore_chunk_fn fn, void *userdata)
+int vmcore_stream_range(struct fadump_vmcore *vm, size_t chunk,
+			uint64_t lo, uint64_t hi, fadump_vmcore_chunk_fn fn,
+			void *userdata)
 {
 	struct fadump_vmcore_chunk c = { .size = sizeof(c) };
 	void *buf;
@@ -68,18 +69,24 @@ int vmcore_stream(struct fadump_vmcore *vm, size_t chunk,
 	ret = vmcore_check_chunk(vm, chunk);
 	if (ret < 0)
 		return ret;
+	if (lo > hi || hi > vm->file_size)
+		return fadump_fail(vm->ctx, -EINVAL,
+				   "%s: [%#" PRIx64 ", %#" PRIx64 ") is not inside the "
+				   "file's %#" PRIx64 " bytes", vm->path, lo, hi,
+				   vm->file_size);
+	if (lo == hi)
+		return 0;
 	if (posix_memalign(&buf, 4096, chunk))
 		return fadump_fail(vm->ctx, -ENOMEM,
 				   "out of memory for a %zu-byte buffer", chunk);
 	/* Ignored by /proc/vmcore; for a file, larger read-ahead. */
-	posix_fadvise(vm->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	posix_fadvise(vm->fd, (off_t)lo, (off_t)(hi - lo), POSIX_FADV_SEQUENTIAL);
 
 	c.total = vm->file_size;
 	c.data = buf;
-	for (uint64_t off = 0; off < vm->file_size; off += c.len) {
+	for (uint64_t off = lo; off < hi; off += c.len) {
 		c.offset = off;
-		c.len = vm->file_size - off < chunk ?
-			(size_t)(vm->file_size - off) : chunk;
+		c.len = hi - off < chunk ? (size_t)(hi - off) : chunk;
 		ret = read_chunk(vm, buf, c.len, off);
 		if (ret < 0)
 			break;
@@ -100,6 +107,12 @@ int vmcore_stream(struct fadump_vmcore *vm, size_t chunk,
 	}
 	free(buf);
 	return ret;
+}
+
+int vmcore_stream(struct fadump_vmcore *vm, size_t chunk,
+		  fadump_vmcore_chunk_fn fn, void *userdata)
+{
+	return vmcore_stream_range(vm, chunk, 0, vm->file_size, fn, userdata);
 }
 
 FADUMP_EXPORT int fadump_vmcore_stream(struct fadump_vmcore *vm,

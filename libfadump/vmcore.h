@@ -125,6 +125,10 @@ void vmcore_free_vmcoreinfo(struct fadump_vmcore *vm);
  */
 int vmcore_stream(struct fadump_vmcore *vm, size_t chunk,
 		  fadump_vmcore_chunk_fn fn, void *userdata);
+/* The same for file bytes [@lo, @hi); chunks' offsets are the file's. */
+int vmcore_stream_range(struct fadump_vmcore *vm, size_t chunk,
+			uint64_t lo, uint64_t hi, fadump_vmcore_chunk_fn fn,
+			void *userdata);
 #define VMCORE_CHUNK_DEFAULT	(4u << 20)
 #define VMCORE_CHUNK_MAX	(64u << 20)
 

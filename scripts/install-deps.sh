@@ -2,8 +2,8 @@
 # Install the Debian packages libfadump needs to build and test.
 # Usage: scripts/install-deps.sh   (as root, or with sudo available)
 #
-# The end-to-end test (tests/e2e) needs only debootstrap from this
-# machine: QEMU, the cross compilers and the kernel source are installed
+# The end-to-end test (tests/e2e) needs only debootstrap and rsync from
+# this machine: QEMU, the cross compilers and the kernel source are installed
 # inside the trixie chroot it creates.
 set -eu
 
@@ -12,7 +12,7 @@ pkgs="gcc meson ninja-build pkg-config
       python3 python3-dev python3-pytest abigail-tools
       elfutils python3-libkdumpfile time
       clang libclang-rt-14-dev device-tree-compiler
-      debootstrap
+      debootstrap rsync
       valgrind strace scdoc systemd bash-completion man-db
       debhelper dh-python dpkg-dev fakeroot lintian rpm"
 

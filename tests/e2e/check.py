@@ -129,6 +129,13 @@ def readelf(args, path):
     return p.returncode, p.stdout + p.stderr
 
 
+def pt_loads(path):
+    """(offset, paddr, filesz) of each PT_LOAD, as readelf -l lists them."""
+    rc, ph = readelf(["-l"], path)
+    loads = re.findall(r"^\s+LOAD\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", ph, re.M)
+    return rc, ph, [(int(off, 16), int(pa, 16), int(fs, 16)) for off, _, pa, fs, _ in loads]
+
+
 def check_vmcore(d, arch, osrelease):
     path = os.path.join(d, "vmcore")
     if not check(os.path.exists(path), "vmcore saved"):
@@ -148,16 +155,15 @@ def check_vmcore(d, arch, osrelease):
     endian = "little endian" if arch == "le" else "big endian"
     check(endian in h, f"vmcore data is {endian}")
 
-    rc, ph = readelf(["-l"], path)
+    rc, ph, loads = pt_loads(path)
     check(rc == 0, "readelf -l", ph[:300])
     notes = len(re.findall(r"^\s+NOTE\s", ph, re.M))
-    loads = re.findall(r"^\s+LOAD\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", ph, re.M)
     check(notes == 1, "vmcore has one PT_NOTE", f"{notes}")
     check(len(loads) >= 2, "vmcore has >= 2 PT_LOAD (boot memory + the rest)", f"{len(loads)}")
     if loads:
-        first_paddr = int(loads[0][2], 16)
+        first_paddr = loads[0][1]
         check(first_paddr == 0, "first PT_LOAD starts at physical 0", f"{first_paddr:#x}")
-        end = max(int(off, 16) + int(fs, 16) for off, _, _, fs, _ in loads)
+        end = max(off + fs for off, _, fs in loads)
         check(end <= size, "every PT_LOAD lies inside the file", f"end {end:#x} size {size:#x}")
 
     rc, nt = readelf(["-n"], path)
@@ -492,6 +498,16 @@ def check_save_json(b2):
           repr(j.get("ranges_released")))
     print(f"     save: {j.get('bytes_total')} bytes, {j.get('bytes_written')} written, {j.get('seconds')} s, "
           f"{early} released early in {j.get('ranges_released')} ranges, {j.get('syncs')} syncs")
+    # Boot memory (the first PT_LOAD) is refused from its first page: all
+    # of it after its first MiB is copied once the rest is done.
+    kept = [(int(a, 16), int(b, 16)) for a, b in
+            re.findall(r"file bytes \[(0x[0-9a-f]+), (0x[0-9a-f]+)\) are copied last", err)]
+    rc, _, loads = pt_loads(os.path.join(b2, "vmcore"))
+    if loads:
+        off, _, filesz = loads[0]
+        check(kept == [(off + (1 << 20), off + filesz)],
+              "save: boot memory after its first MiB is copied last, and nothing else",
+              f"{[(hex(a), hex(b)) for a, b in kept]} vs boot memory [{off:#x}, {off + filesz:#x})")
 
 
 def main():

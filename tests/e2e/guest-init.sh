@@ -469,10 +469,13 @@ if [ "$save_mode" = auto ]; then
     fi
 fi
 save_release=
+save_log=
 if [ "$save_mode" = cli ] && fadumpctl --help 2>&1 | grep -q -- '--release\[=MODE\]'; then
     # range-wise release while saving (the release_range checks above released
-    # one range already: the save must skip it, and copy zeros there)
+    # one range already: the save must skip it, and copy zeros there); the
+    # info messages say which segments the kernel keeps and go last
     save_release="--release=ranges --json"
+    save_log=FADUMP_LOG=info
 elif [ "$save_mode" = cli ] && fadumpctl save --help 2>&1 | grep -q -- '--release'; then
     save_release=--release
 fi
@@ -483,7 +486,7 @@ mark "save-start"
 case "$save_mode" in
     cli)
         # fadumpctl save DEST writes DEST/vmcore
-        run save fadumpctl save $save_release "$BOOTDIR" && [ -n "$save_release" ] && released=1
+        run save env $save_log fadumpctl save $save_release "$BOOTDIR" && [ -n "$save_release" ] && released=1
         ;;
     *)
         run save sh -c "cat /proc/vmcore > '$BOOTDIR/vmcore' && sync" ;;

@@ -380,12 +380,15 @@ build_fadumpctl() {
         return 0
     fi
     [ -f "$repo/meson.build" ] || die "no meson.build in $repo"
-    # copy the working tree (not .git, not build folders); tar keeps mtimes, so the
-    # meson build folder in the chroot rebuilds only what changed
-    rm -rf "$root/e2e/src"
+    command -v rsync >/dev/null || die "rsync is needed to copy the tree into the chroot (scripts/install-deps.sh installs it)"
+    # copy the working tree (not .git, not build folders) by content: a file that
+    # changed gets the time of the copy, the others keep theirs, so the meson
+    # build folder in the chroot rebuilds exactly what changed, whichever checkout
+    # ran last (copying mtimes would let an older edit look older than objects
+    # built from another checkout)
     mkdir -p "$root/e2e/src"
-    tar -C "$repo" --exclude=./.git --exclude='./build*' --exclude='./subprojects/packagecache' -cf - . |
-        tar -C "$root/e2e/src" -xf -
+    rsync -r --links --checksum --delete --exclude=/.git --exclude='/build*' \
+        --exclude=/subprojects/packagecache "$repo/" "$root/e2e/src/"
     local b=/e2e/build-fadumpctl-$arch
     printf "[constants]\nsysroot = '%s'\n" "$sysroot_rel" >"$root/e2e/sysroot-$arch.ini"
     if [ ! -f "$root$b/build.ninja" ]; then
