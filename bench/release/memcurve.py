@@ -15,7 +15,9 @@ MemAvailable(after release_mem) - MemAvailable(t), where "after release_mem"
 is the median of the samples taken after the save returned; its integral over
 the save window [save_start, save_end] (trapezoids, interpolated at the window's
 edges) is the figure of merit: GiB x s of memory kept from the system.  The
-ratio ranges/end compares range-wise release with release at the end.
+ratio ranges/end compares range-wise release with release at the end.  Runs
+of one mode repeated as MODE_1, MODE_2, ... count by their median: the ratio
+is median(ranges_*) / median(end_*), and each pair's own ratio is listed.
 
 Writes DIR/LABEL.csv (seconds since save_start, MemAvailable and MemFree in
 kB; decimated to at most 400 rows), DIR/summary.json and DIR/summary.md, and
@@ -159,6 +161,12 @@ def analyse(label, rundir):
     }
 
 
+def mode_of(label):
+    """ranges_2 -> ranges: the mode a repeated run's label names."""
+    mode, sep, n = label.rpartition("_")
+    return mode if sep and n.isdigit() else label
+
+
 def write_csv(path, rows):
     step = max(1, -(-len(rows) // MAX_ROWS))
     keep = rows[::step]
@@ -186,15 +194,25 @@ def main():
     except InputError as e:
         print(f"memcurve.py: {e}", file=sys.stderr)
         return 1
-    by = {r["label"]: r for r in results}
     summary = {"runs": [{k: v for k, v in r.items() if not k.startswith("_")} for r in results]}
-    if "ranges" in by and "end" in by and by["end"]["held_gib_s"] > 0:
-        summary["held_ratio_ranges_over_end"] = round(by["ranges"]["held_gib_s"] / by["end"]["held_gib_s"], 3)
-        # the same, per second of save: insensitive to one run being slower
-        # than the other (TCG on a shared host), but blind to the cost of
-        # the extra syncs range-wise release makes
-        summary["mean_held_ratio_ranges_over_end"] = round(
-            by["ranges"]["mean_held_gib"] / by["end"]["mean_held_gib"], 3)
+    modes = {}
+    for r in results:
+        modes.setdefault(mode_of(r["label"]), []).append(r)
+    if "ranges" in modes and "end" in modes:
+        med = {m: {k: statistics.median(r[k] for r in modes[m]) for k in ("held_gib_s", "mean_held_gib",
+                                                                           "save_window_s")}
+               for m in ("ranges", "end")}
+        summary["medians"] = {m: {k: round(v, 4) for k, v in med[m].items()} | {"runs": len(modes[m])}
+                              for m in med}
+        if med["end"]["held_gib_s"] > 0:
+            summary["held_ratio_ranges_over_end"] = round(med["ranges"]["held_gib_s"] / med["end"]["held_gib_s"], 3)
+            # the same, per second of save: insensitive to one run being
+            # slower than the other (TCG on a shared host), but blind to the
+            # cost of the extra syncs range-wise release makes
+            summary["mean_held_ratio_ranges_over_end"] = round(
+                med["ranges"]["mean_held_gib"] / med["end"]["mean_held_gib"], 3)
+            summary["pair_ratios"] = [round(a["held_gib_s"] / b["held_gib_s"], 3)
+                                      for a, b in zip(modes["ranges"], modes["end"]) if b["held_gib_s"] > 0]
     for r in results:
         write_csv(os.path.join(a.out, r["label"] + ".csv"), r["_rows"])
     with open(os.path.join(a.out, "summary.json"), "w") as f:
@@ -207,9 +225,12 @@ def main():
     for r in summary["runs"]:
         md.append("| " + " | ".join(str(r.get(c)) for c in cols) + " |")
     if "held_ratio_ranges_over_end" in summary:
+        n = summary["medians"]["ranges"]["runs"], summary["medians"]["end"]["runs"]
         md.append("")
-        md.append(f"held memory ratio ranges/end: {summary['held_ratio_ranges_over_end']} "
-                  f"(per second of save: {summary['mean_held_ratio_ranges_over_end']})")
+        md.append(f"held memory ratio ranges/end (medians of {n[0]} and {n[1]} runs): "
+                  f"{summary['held_ratio_ranges_over_end']} "
+                  f"(per second of save: {summary['mean_held_ratio_ranges_over_end']}; "
+                  f"each pair: {', '.join(str(x) for x in summary['pair_ratios'])})")
     text = "\n".join(md) + "\n"
     with open(os.path.join(a.out, "summary.md"), "w") as f:
         f.write(text)

@@ -38,7 +38,10 @@ def main():
             for row in csv.DictReader(f):
                 t.append(float(row["seconds_since_save_start"]))
                 avail.append(int(row["memavailable_kb"]) / 1024)
-        color, name = STYLE.get(label, (None, label))
+        mode, sep, n = label.rpartition("_")
+        color, name = STYLE.get(mode if sep and n.isdigit() else label, (None, label))
+        if sep and n.isdigit():
+            name += f" #{n}"
         ax.plot(t, avail, color=color,
                 label=f"{name}: held {run['held_gib_s']} GiB·s over {run['save_window_s']} s")
         ax.axvline(run["save_window_s"], color=color, linestyle=":", linewidth=1)

@@ -23,6 +23,10 @@
 #                       runs `save --release` (must fall back to "end").  Then the
 #                       two saved dumps are compared and bench/release/memcurve.py
 #                       computes the memory-held integrals (see bench/release/).
+#   --repeat N          with --release-proof: resume the migrated capture boot N
+#                       times per mode (default 3), ranges and end alternating, so
+#                       that the ratio is of medians and a slow moment of the host
+#                       does not fall on one mode only (each repeat: ~3 min)
 #   --publish           with --release-proof: also copy the CSVs, summary and plot
 #                       to bench/release/ in the checkout
 #   --mem MIB           guest RAM in MiB (default 2048; 8192 with --release-proof:
@@ -59,6 +63,7 @@ keep_vmcore=1
 jobs=2
 proof=0
 publish=0
+repeat=3
 fill_mib=
 mem_mib=
 timeout_s=${FADUMP_E2E_TIMEOUT:-}
@@ -81,6 +86,8 @@ while [ $# -gt 0 ]; do
         --jobs=*) jobs=${1#*=}; shift ;;
         --release-proof) proof=1; shift ;;
         --publish) publish=1; shift ;;
+        --repeat) repeat=${2:?}; shift 2 ;;
+        --repeat=*) repeat=${1#*=}; shift ;;
         --fill) fill_mib=${2:?}; shift 2 ;;
         --mem) mem_mib=${2:?}; shift 2 ;;
         --mem=*) mem_mib=${1#*=}; shift ;;
@@ -104,6 +111,7 @@ case "$mem_mib" in ''|*[!0-9]*) die "--mem takes a number of MiB" ;; esac
 case "$fill_mib" in ''|*[!0-9]*) die "--fill takes a number of MiB" ;; esac
 [ "$fill_mib" -le $((mem_mib * 4 / 5)) ] || die "--fill $fill_mib: at most 80% of the guest's $mem_mib MiB"
 if [ "$proof" = 1 ] && [ "$fctl_mode" != require ]; then die "--release-proof needs fadumpctl"; fi
+case "$repeat" in [1-9]) ;; *) die "--repeat takes a number from 1 to 9" ;; esac
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap and chroot)"
 
 # One run at a time per cache: runs share the chroot, its copy of the
@@ -602,20 +610,32 @@ release_proof() {
     fi
     phase_end "proof: crash + migrate"
 
-    for label in ranges end; do
-        phase_begin "proof: save --release=$label"
-        if [ "$migrated" = 1 ]; then
-            in_chroot cp --sparse=always "$pd/disk.img" "$pd/disk-$label.img"
-            proof_qemu resume "$label" "$kdir_rel" "$pd/disk-$label.img" --state "$state" --mode "$label" ||
-                die "proof: the resumed run '$label' failed (console: $out/proof/console-$label.log)"
-        else
-            new_disk "$pd/disk-$label.img"
-            proof_qemu run "$label" "$kdir_rel" "$pd/disk-$label.img" --mode "$label" ||
-                die "proof: the crash cycle '$label' failed (console: $out/proof/console-$label.log)"
-        fi
-        extract_results "$pd/disk-$label.img" "$pd/$label"
-        rm -f "$root$pd/disk-$label.img"
-        phase_end "proof: save --release=$label"
+    # ranges_1 end_1 ranges_2 end_2 ...: each mode's runs spread over the
+    # whole proof, so that the host being slow for a while weighs on both
+    local i mode label labels=
+    for i in $(seq 1 "$repeat"); do
+        for mode in ranges end; do
+            label=${mode}_$i
+            labels="$labels $label"
+            phase_begin "proof: save --release=$label"
+            if [ "$migrated" = 1 ]; then
+                in_chroot cp --sparse=always "$pd/disk.img" "$pd/disk-$label.img"
+                proof_qemu resume "$label" "$kdir_rel" "$pd/disk-$label.img" --state "$state" --mode "$mode" ||
+                    die "proof: the resumed run '$label' failed (console: $out/proof/console-$label.log)"
+            else
+                new_disk "$pd/disk-$label.img"
+                proof_qemu run "$label" "$kdir_rel" "$pd/disk-$label.img" --mode "$mode" ||
+                    die "proof: the crash cycle '$label' failed (console: $out/proof/console-$label.log)"
+            fi
+            extract_results "$pd/disk-$label.img" "$pd/$label"
+            rm -f "$root$pd/disk-$label.img"
+            # 6 GB each: the first pair is kept for cmp, the others are
+            # compared by digest
+            if [ "$i" -gt 1 ] && [ -f "$root$pd/$label/boot2/vmcore" ]; then
+                in_chroot sh -c "cd $pd/$label/boot2 && sha256sum vmcore >vmcore.sha256 && stat -c %s vmcore >vmcore.size && rm vmcore"
+            fi
+            phase_end "proof: save --release=$label"
+        done
     done
     rm -f "$root$pd/disk.img" "$root$state"
 
@@ -634,10 +654,10 @@ release_proof() {
     cp "$repo/bench/release/memcurve.py" "$root/e2e/bench-release/memcurve.py"
     set +e
     in_chroot python3 /e2e/proof-check.py --migrated "$migrated" --memcurve /e2e/bench-release/memcurve.py \
-        --bench-out "$pd/bench" "$pd" | tee "$out/proof/check.log"
+        --repeat "$repeat" --bench-out "$pd/bench" "$pd" | tee "$out/proof/check.log"
     local check_rc=${PIPESTATUS[0]}
     set -e
-    for label in ranges end unpatched; do
+    for label in $labels unpatched; do
         mkdir -p "$out/proof/$label"
         mv "$root$pd/$label"/* "$out/proof/$label/" 2>/dev/null || true
     done
