@@ -162,10 +162,14 @@ static int set_registered(struct fadump_ctx *ctx, const char *abspath,
 	return verify_registered(ctx, abspath, want);
 }
 
-/* State, the registered attribute, and the checks register and re-register share. */
+/*
+ * State and the registered attribute, which every registration operation
+ * needs; with @writable, also refuse what register and re-register refuse
+ * first (unregister decides on the registration before that check).
+ */
 static int registration_prologue(struct fadump_ctx *ctx,
 				 struct fadump_status *st,
-				 const char **abspath)
+				 const char **abspath, bool writable)
 {
 	int ret;
 
@@ -176,7 +180,9 @@ static int registration_prologue(struct fadump_ctx *ctx,
 	if (ret == -ENOENT)
 		return fadump_fail(ctx, -ENODEV,
 				   "kernel has a fadump interface but no registered attribute (neither /sys/kernel/fadump/registered nor /sys/kernel/fadump_registered)");
-	return ret;
+	if (ret < 0 || !writable)
+		return ret;
+	return require_writable_state(ctx, st);
 }
 
 static int do_register(struct fadump_ctx *ctx, const void *arg)
@@ -185,10 +191,7 @@ static int do_register(struct fadump_ctx *ctx, const void *arg)
 	const char *abspath;
 	int ret;
 
-	ret = registration_prologue(ctx, &st, &abspath);
-	if (ret < 0)
-		return ret;
-	ret = require_writable_state(ctx, &st);
+	ret = registration_prologue(ctx, &st, &abspath, true);
 	if (ret < 0)
 		return ret;
 	/*
@@ -209,7 +212,7 @@ static int do_unregister(struct fadump_ctx *ctx, const void *arg)
 	const char *abspath;
 	int ret;
 
-	ret = registration_prologue(ctx, &st, &abspath);
+	ret = registration_prologue(ctx, &st, &abspath, false);
 	if (ret < 0)
 		return ret;
 	/* Also covers a capture boot: nothing is registered there. */
@@ -230,10 +233,7 @@ static int do_reregister(struct fadump_ctx *ctx, const void *arg)
 	const char *abspath;
 	int ret;
 
-	ret = registration_prologue(ctx, &st, &abspath);
-	if (ret < 0)
-		return ret;
-	ret = require_writable_state(ctx, &st);
+	ret = registration_prologue(ctx, &st, &abspath, true);
 	if (ret < 0)
 		return ret;
 	if (st.registered != FADUMP_YES)

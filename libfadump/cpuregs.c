@@ -88,7 +88,6 @@ FADUMP_EXPORT int fadump_cpuregs_get_cpu(const struct fadump_cpuregs *rs,
 {
 	const struct cpuregs_cpu *c;
 	struct fadump_cpu_state st;
-	size_t size;
 
 	if (!rs || !out || out->size < FADUMP_CPU_STATE_SIZE_V1)
 		return -EINVAL;
@@ -103,9 +102,7 @@ FADUMP_EXPORT int fadump_cpuregs_get_cpu(const struct fadump_cpuregs *rs,
 		.ignored = c->ignored,
 		.offset = c->offset,
 	};
-	size = out->size;
-	memcpy(out, &st, size < sizeof(st) ? size : sizeof(st));
-	out->size = size;
+	fadump_copy_out(out, &st, sizeof(st));
 	return 0;
 }
 
@@ -113,16 +110,11 @@ FADUMP_EXPORT int fadump_cpuregs_get_regs(const struct fadump_cpuregs *rs,
 					  unsigned int idx,
 					  struct fadump_ppc64_regs *out)
 {
-	size_t size;
-
 	if (!rs || !out || out->size < FADUMP_PPC64_REGS_SIZE_V1)
 		return -EINVAL;
 	if (idx >= rs->count)
 		return -ERANGE;
-	size = out->size;
-	memcpy(out, &rs->cpus[idx].regs,
-	       size < sizeof(*out) ? size : sizeof(*out));
-	out->size = size;
+	fadump_copy_out(out, &rs->cpus[idx].regs, sizeof(rs->cpus[idx].regs));
 	return 0;
 }
 
@@ -143,7 +135,6 @@ FADUMP_EXPORT int fadump_cpuregs_get_entry(const struct fadump_cpuregs *rs,
 {
 	const struct cpuregs_cpu *c;
 	struct fadump_reg_entry e = { .size = sizeof(e) };
-	size_t size;
 
 	if (!rs || !out || out->size < FADUMP_REG_ENTRY_SIZE_V1)
 		return -EINVAL;
@@ -157,8 +148,6 @@ FADUMP_EXPORT int fadump_cpuregs_get_entry(const struct fadump_cpuregs *rs,
 	else
 		hdat_describe_entry(rs->data + c->first_entry +
 				    (uint64_t)entry * c->entry_size, &e);
-	size = out->size;
-	memcpy(out, &e, size < sizeof(e) ? size : sizeof(e));
-	out->size = size;
+	fadump_copy_out(out, &e, sizeof(e));
 	return 0;
 }

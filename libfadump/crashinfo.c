@@ -329,26 +329,18 @@ FADUMP_EXPORT struct fadump_crashinfo *fadump_crashinfo_unref(struct fadump_cras
 FADUMP_EXPORT int fadump_crashinfo_get_info(const struct fadump_crashinfo *ci,
 					    struct fadump_crashinfo_info *out)
 {
-	size_t size;
-
 	if (!ci || !out || out->size < FADUMP_CRASHINFO_INFO_SIZE_V1)
 		return -EINVAL;
-	size = out->size;
-	memcpy(out, &ci->info, size < sizeof(*out) ? size : sizeof(*out));
-	out->size = size;
+	fadump_copy_out(out, &ci->info, sizeof(ci->info));
 	return 0;
 }
 
 FADUMP_EXPORT int fadump_crashinfo_get_regs(const struct fadump_crashinfo *ci,
 					    struct fadump_ppc64_regs *out)
 {
-	size_t size;
-
 	if (!ci || !out || out->size < FADUMP_PPC64_REGS_SIZE_V1)
 		return -EINVAL;
-	size = out->size;
-	memcpy(out, &ci->regs, size < sizeof(*out) ? size : sizeof(*out));
-	out->size = size;
+	fadump_copy_out(out, &ci->regs, sizeof(ci->regs));
 	return 0;
 }
 

@@ -354,6 +354,28 @@ static int dt_no_dir(struct fadump_ctx *ctx)
 			   proc, sys);
 }
 
+/* What both public readers check first. */
+static int dt_read_start(struct fadump_ctx *ctx, struct fadump_devtree **dtp)
+{
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	if (!dtp)
+		return fadump_fail(ctx, -EINVAL, "no place for the result");
+	*dtp = NULL;
+	return 0;
+}
+
+/* Load from the loader @ret says was opened, and close it either way. */
+static int dt_read_finish(struct dt_loader *l, int ret,
+			  struct fadump_devtree **dtp)
+{
+	if (ret == 0)
+		ret = dt_load(l, dtp);
+	dt_loader_close(l);
+	return ret;
+}
+
 FADUMP_EXPORT int fadump_devtree_read(struct fadump_ctx *ctx,
 				      enum fadump_dt_source source,
 				      struct fadump_devtree **dtp)
@@ -361,12 +383,9 @@ FADUMP_EXPORT int fadump_devtree_read(struct fadump_ctx *ctx,
 	struct dt_loader l = { .ctx = ctx };
 	int ret;
 
-	if (!ctx)
-		return -EINVAL;
-	fadump_clear_error(ctx);
-	if (!dtp)
-		return fadump_fail(ctx, -EINVAL, "no place for the result");
-	*dtp = NULL;
+	ret = dt_read_start(ctx, dtp);
+	if (ret < 0)
+		return ret;
 
 	switch (source) {
 	case FADUMP_DT_SOURCE_AUTO:
@@ -389,10 +408,7 @@ FADUMP_EXPORT int fadump_devtree_read(struct fadump_ctx *ctx,
 		return fadump_fail(ctx, -EINVAL, "unknown device-tree source %d",
 				   (int)source);
 	}
-	if (ret == 0)
-		ret = dt_load(&l, dtp);
-	dt_loader_close(&l);
-	return ret;
+	return dt_read_finish(&l, ret, dtp);
 }
 
 FADUMP_EXPORT int fadump_devtree_from_fdt(struct fadump_ctx *ctx,
@@ -402,20 +418,14 @@ FADUMP_EXPORT int fadump_devtree_from_fdt(struct fadump_ctx *ctx,
 	struct dt_loader l = { .ctx = ctx };
 	int ret;
 
-	if (!ctx)
-		return -EINVAL;
-	fadump_clear_error(ctx);
-	if (!dtp)
-		return fadump_fail(ctx, -EINVAL, "no place for the result");
-	*dtp = NULL;
+	ret = dt_read_start(ctx, dtp);
+	if (ret < 0)
+		return ret;
 	if (!blob)
 		return fadump_fail(ctx, -EINVAL, "no FDT blob");
 
 	ret = dt_fdt_open_blob(ctx, &l, blob, len);
-	if (ret == 0)
-		ret = dt_load(&l, dtp);
-	dt_loader_close(&l);
-	return ret;
+	return dt_read_finish(&l, ret, dtp);
 }
 
 FADUMP_EXPORT struct fadump_devtree *fadump_devtree_ref(struct fadump_devtree *dt)

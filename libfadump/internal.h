@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "fadump.h"
@@ -38,6 +39,24 @@ struct fadump_ctx {
  * operation's dry pass: no errno has this value.
  */
 #define FADUMP_WOULD_WRITE (-4095)
+
+/*
+ * Hand back a "size-first" struct: @src is the library's full version,
+ * @full bytes, and @out the caller's, whose first member, size_t size, the
+ * caller set to the size of the struct it was built against. The struct
+ * may grow in later versions, so a caller built against an older, shorter
+ * one gets the prefix that fits and a newer caller's extra fields stay as
+ * they were; either way @out's size is left as the caller set it. Callers
+ * check first that it is at least the struct's first version.
+ */
+static inline void fadump_copy_out(void *out, const void *src, size_t full)
+{
+	size_t size;
+
+	memcpy(&size, out, sizeof(size));
+	memcpy(out, src, size < full ? size : full);
+	memcpy(out, &size, sizeof(size));
+}
 
 /* ctx.c: logging and error reporting */
 void fadump_log(struct fadump_ctx *ctx, int priority, const char *file,

@@ -248,13 +248,9 @@ FADUMP_EXPORT struct fadump_opal_fdm *fadump_opal_fdm_unref(struct fadump_opal_f
 FADUMP_EXPORT int fadump_opal_fdm_get_info(const struct fadump_opal_fdm *fdm,
 					   struct fadump_opal_fdm_info *out)
 {
-	size_t size;
-
 	if (!fdm || !out || out->size < FADUMP_OPAL_FDM_INFO_SIZE_V1)
 		return -EINVAL;
-	size = out->size;
-	memcpy(out, &fdm->info, size < sizeof(*out) ? size : sizeof(*out));
-	out->size = size;
+	fadump_copy_out(out, &fdm->info, sizeof(fdm->info));
 	return 0;
 }
 
@@ -263,7 +259,6 @@ FADUMP_EXPORT int fadump_opal_fdm_get_region(const struct fadump_opal_fdm *fdm,
 					     struct fadump_opal_region *out)
 {
 	struct fadump_opal_region r;
-	size_t size;
 
 	if (!fdm || !out || out->size < FADUMP_OPAL_REGION_SIZE_V1)
 		return -EINVAL;
@@ -276,9 +271,7 @@ FADUMP_EXPORT int fadump_opal_fdm_get_region(const struct fadump_opal_fdm *fdm,
 		.length = fdm->rgn[idx].size,
 		.preserved = idx < fdm->info.registered_regions,
 	};
-	size = out->size;
-	memcpy(out, &r, size < sizeof(r) ? size : sizeof(r));
-	out->size = size;
+	fadump_copy_out(out, &r, sizeof(r));
 	return 0;
 }
 
@@ -295,7 +288,6 @@ FADUMP_EXPORT int fadump_opal_cpu_meta_parse(struct fadump_ctx *ctx,
 	const unsigned char *b = buf;
 	struct fadump_opal_cpu_meta m = { .size = sizeof(m) };
 	uint64_t need;
-	size_t size;
 
 	if (!ctx)
 		return -EINVAL;
@@ -338,8 +330,6 @@ FADUMP_EXPORT int fadump_opal_cpu_meta_parse(struct fadump_ctx *ctx,
 				   (unsigned long long)m.cpu_data_addr,
 				   (unsigned long long)m.cpu_data_len,
 				   m.cpu_data_size);
-	size = out->size;
-	memcpy(out, &m, size < sizeof(m) ? size : sizeof(m));
-	out->size = size;
+	fadump_copy_out(out, &m, sizeof(m));
 	return 0;
 }

@@ -461,22 +461,12 @@ FADUMP_EXPORT struct fadump_papr_dump *fadump_papr_dump_unref(struct fadump_papr
 	return NULL;
 }
 
-/* Copy @src (a full struct) into the caller's @out of out->size bytes. */
-static void copy_sized(void *out, const void *src, size_t full)
-{
-	size_t size;
-
-	memcpy(&size, out, sizeof(size));
-	memcpy(out, src, size < full ? size : full);
-	memcpy(out, &size, sizeof(size));
-}
-
 FADUMP_EXPORT int fadump_papr_dump_get_header(const struct fadump_papr_dump *pd,
 					      struct fadump_papr_dump_header *out)
 {
 	if (!pd || !out || out->size < FADUMP_PAPR_DUMP_HEADER_SIZE_V1)
 		return -EINVAL;
-	copy_sized(out, &pd->hdr, sizeof(pd->hdr));
+	fadump_copy_out(out, &pd->hdr, sizeof(pd->hdr));
 	return 0;
 }
 
@@ -493,7 +483,7 @@ FADUMP_EXPORT int fadump_papr_dump_get_section(const struct fadump_papr_dump *pd
 		return -EINVAL;
 	if (idx >= pd->nsec)
 		return -ERANGE;
-	copy_sized(out, &pd->sec[idx], sizeof(pd->sec[idx]));
+	fadump_copy_out(out, &pd->sec[idx], sizeof(pd->sec[idx]));
 	return 0;
 }
 
@@ -502,7 +492,7 @@ FADUMP_EXPORT int fadump_papr_dump_get_summary(const struct fadump_papr_dump *pd
 {
 	if (!pd || !out || out->size < FADUMP_PAPR_DUMP_SUMMARY_SIZE_V1)
 		return -EINVAL;
-	copy_sized(out, &pd->sum, sizeof(pd->sum));
+	fadump_copy_out(out, &pd->sum, sizeof(pd->sum));
 	return 0;
 }
 
@@ -555,6 +545,6 @@ FADUMP_EXPORT int fadump_papr_versions_parse(struct fadump_ctx *ctx,
 		v.min = lmin;
 		v.max = lmax;
 	}
-	copy_sized(out, &v, sizeof(v));
+	fadump_copy_out(out, &v, sizeof(v));
 	return 0;
 }

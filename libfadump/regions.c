@@ -617,19 +617,11 @@ FADUMP_EXPORT int fadump_regions_get(const struct fadump_regions *regs,
 				     unsigned int idx,
 				     struct fadump_region *out)
 {
-	size_t size;
-
 	if (!regs || !out || out->size < FADUMP_REGION_SIZE_V1)
 		return -EINVAL;
 	if (idx >= regs->count)
 		return -ERANGE;
-	/*
-	 * Fill what the caller's version of the struct has room for; its
-	 * size field stays as the caller set it.
-	 */
-	size = out->size;
-	memcpy(out, &regs->regions[idx], size < sizeof(*out) ? size : sizeof(*out));
-	out->size = size;
+	fadump_copy_out(out, &regs->regions[idx], sizeof(regs->regions[idx]));
 	return 0;
 }
 

@@ -413,7 +413,6 @@ FADUMP_EXPORT int fadump_status_read(struct fadump_ctx *ctx,
 				     struct fadump_status *st)
 {
 	struct fadump_status full;
-	size_t caller_size;
 	int ret;
 
 	if (!ctx)
@@ -429,14 +428,7 @@ FADUMP_EXPORT int fadump_status_read(struct fadump_ctx *ctx,
 	ret = fadump_status_collect(ctx, &full);
 	if (ret < 0)
 		return ret;
-
-	/*
-	 * Fill what both sides know: an older caller gets the prefix it
-	 * asked for, a newer caller's extra fields stay as they were.
-	 */
-	caller_size = st->size;
-	memcpy(st, &full, caller_size < sizeof(full) ? caller_size : sizeof(full));
-	st->size = caller_size;
+	fadump_copy_out(st, &full, sizeof(full));
 	return 0;
 }
 

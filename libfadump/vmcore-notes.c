@@ -171,7 +171,6 @@ FADUMP_EXPORT int fadump_vmcore_get_note(const struct fadump_vmcore *vm,
 {
 	struct fadump_vmcore_note full = { .size = sizeof(full) };
 	const struct vmcore_note *n;
-	size_t size;
 
 	if (!out || out->size < FADUMP_VMCORE_NOTE_SIZE_V1)
 		return -EINVAL;
@@ -183,9 +182,7 @@ FADUMP_EXPORT int fadump_vmcore_get_note(const struct fadump_vmcore *vm,
 	full.desc = n->desc;
 	full.descsz = n->descsz;
 	full.offset = n->offset;
-	size = out->size < sizeof(full) ? out->size : sizeof(full);
-	full.size = out->size;
-	memcpy(out, &full, size);
+	fadump_copy_out(out, &full, sizeof(full));
 	return 0;
 }
 
@@ -221,7 +218,6 @@ FADUMP_EXPORT int fadump_vmcore_get_prstatus(const struct fadump_vmcore *vm,
 {
 	struct fadump_prstatus full = { .size = sizeof(full) };
 	const struct vmcore_note *n;
-	size_t size;
 	int ret;
 
 	fadump_clear_error(vm->ctx);
@@ -239,9 +235,7 @@ FADUMP_EXPORT int fadump_vmcore_get_prstatus(const struct fadump_vmcore *vm,
 	full.sid = (int32_t)get_u32(n->desc + PRSTATUS_SID, vm->order);
 	full.pr_reg = n->desc + PRSTATUS_PR_REG;
 	full.pr_reg_size = n->descsz - PRSTATUS_PR_REG - PRSTATUS_TAIL;
-	size = out->size < sizeof(full) ? out->size : sizeof(full);
-	full.size = out->size;
-	memcpy(out, &full, size);
+	fadump_copy_out(out, &full, sizeof(full));
 	return 0;
 }
 
@@ -251,7 +245,6 @@ FADUMP_EXPORT int fadump_vmcore_get_ppc64_regs(const struct fadump_vmcore *vm,
 {
 	struct fadump_ppc64_regs full = { .size = sizeof(full) };
 	const struct vmcore_note *n;
-	size_t size;
 	int ret;
 
 	fadump_clear_error(vm->ctx);
@@ -266,9 +259,7 @@ FADUMP_EXPORT int fadump_vmcore_get_ppc64_regs(const struct fadump_vmcore *vm,
 		return ret;
 	/* 504 bytes checked: the 352 of user_pt_regs are there */
 	ppc64_regs_decode(n->desc + PRSTATUS_PR_REG, vm->order, &full);
-	size = regs->size < sizeof(full) ? regs->size : sizeof(full);
-	full.size = regs->size;
-	memcpy(regs, &full, size);
+	fadump_copy_out(regs, &full, sizeof(full));
 	return 0;
 }
 
@@ -286,7 +277,6 @@ FADUMP_EXPORT int fadump_vmcore_get_prpsinfo(const struct fadump_vmcore *vm,
 	const struct vmcore_note *n = NULL;
 	const unsigned char *d;
 	unsigned int idx;
-	size_t size;
 
 	fadump_clear_error(vm->ctx);
 	if (!out || out->size < FADUMP_PRPSINFO_SIZE_V1)
@@ -318,8 +308,6 @@ FADUMP_EXPORT int fadump_vmcore_get_prpsinfo(const struct fadump_vmcore *vm,
 	full.sid = (int32_t)get_u32(d + 36, vm->order);
 	copy_chars(full.fname, d + 40, 16);
 	copy_chars(full.psargs, d + 56, 80);
-	size = out->size < sizeof(full) ? out->size : sizeof(full);
-	full.size = out->size;
-	memcpy(out, &full, size);
+	fadump_copy_out(out, &full, sizeof(full));
 	return 0;
 }

@@ -741,8 +741,7 @@ static void fill_result(const struct saver *s, uint64_t start,
 			struct fadump_save_result *res, unsigned int mode,
 			bool released)
 {
-	struct fadump_save_result full = { .size = res->size };
-	size_t size = res->size < sizeof(full) ? res->size : sizeof(full);
+	struct fadump_save_result full = { .size = sizeof(full) };
 
 	full.bytes_total = s->vm->file_size;
 	full.bytes_written = s->written;
@@ -753,7 +752,7 @@ static void fill_result(const struct saver *s, uint64_t start,
 	full.ranges_released = s->er.ranges;
 	full.bytes_released_early = s->er.bytes;
 	full.syncs = s->syncs;
-	memcpy(res, &full, size);
+	fadump_copy_out(res, &full, sizeof(full));
 }
 
 #define SAVE_FLAGS_KNOWN \

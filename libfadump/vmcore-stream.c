@@ -16,7 +16,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "vmcore.h"
 
@@ -26,35 +25,6 @@ int vmcore_check_chunk(struct fadump_vmcore *vm, size_t chunk)
 		return fadump_fail(vm->ctx, -EINVAL,
 				   "chunk size %zu is not a multiple of 4096 "
 				   "between 4096 and %u", chunk, VMCORE_CHUNK_MAX);
-	return 0;
-}
-
-/* Read exactly @len bytes at @offset; -EIO with a message at early EOF. */
-static int read_chunk(struct fadump_vmcore *vm, unsigned char *buf,
-		      size_t len, uint64_t offset)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(vm->fd, buf + done, len - done,
-				  (off_t)(offset + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int ret = -errno;
-
-			return fadump_fail(vm->ctx, ret,
-					   "%s: read at offset %#" PRIx64 ": %s",
-					   vm->path, offset + done, strerror(-ret));
-		}
-		if (n == 0)
-			return fadump_fail(vm->ctx, -EIO,
-				"%s: file ends at offset %#" PRIx64 ", %#" PRIx64
-				" bytes before its size when opened", vm->path,
-				offset + done, vm->file_size - offset - done);
-		done += (size_t)n;
-	}
 	return 0;
 }
 
@@ -87,7 +57,7 @@ int vmcore_stream_range(struct fadump_vmcore *vm, size_t chunk,
 	for (uint64_t off = lo; off < hi; off += c.len) {
 		c.offset = off;
 		c.len = hi - off < chunk ? (size_t)(hi - off) : chunk;
-		ret = read_chunk(vm, buf, c.len, off);
+		ret = vmcore_pread(vm, buf, c.len, off);
 		if (ret < 0)
 			break;
 		ret = fn(userdata, &c);

@@ -464,11 +464,9 @@ FADUMP_EXPORT int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
 					 struct fadump_vmcore_info *info)
 {
 	struct fadump_vmcore_info full = { .size = sizeof(full) };
-	size_t size;
 
 	if (!info || info->size < FADUMP_VMCORE_INFO_SIZE_V1)
 		return -EINVAL;
-	size = info->size < sizeof(full) ? info->size : sizeof(full);
 	full.big_endian = vm->order == FADUMP_BYTE_ORDER_BIG;
 	full.machine = vm->machine;
 	full.file_size = vm->file_size;
@@ -484,8 +482,7 @@ FADUMP_EXPORT int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
 		else
 			full.memory_bytes += vm->segs[i].memsz;
 	}
-	full.size = info->size;
-	memcpy(info, &full, size);
+	fadump_copy_out(info, &full, sizeof(full));
 	return 0;
 }
 
@@ -501,7 +498,6 @@ FADUMP_EXPORT int fadump_vmcore_get_segment(const struct fadump_vmcore *vm,
 {
 	struct fadump_vmcore_segment full = { .size = sizeof(full) };
 	const struct vmcore_segment *s;
-	size_t size;
 
 	if (!out || out->size < FADUMP_VMCORE_SEGMENT_SIZE_V1)
 		return -EINVAL;
@@ -514,9 +510,7 @@ FADUMP_EXPORT int fadump_vmcore_get_segment(const struct fadump_vmcore *vm,
 	full.filesz = s->filesz;
 	full.memsz = s->memsz;
 	full.flags = s->flags;
-	size = out->size < sizeof(full) ? out->size : sizeof(full);
-	full.size = out->size;
-	memcpy(out, &full, size);
+	fadump_copy_out(out, &full, sizeof(full));
 	return 0;
 }
 
@@ -573,8 +567,8 @@ static int not_in_dump(struct fadump_vmcore *vm, uint64_t paddr)
 		before->paddr + before->memsz, after->paddr - 1);
 }
 
-static int pread_all(struct fadump_vmcore *vm, void *buf, size_t len,
-		     uint64_t offset)
+int vmcore_pread(struct fadump_vmcore *vm, void *buf, size_t len,
+		 uint64_t offset)
 {
 	unsigned char *p = buf;
 
@@ -631,7 +625,7 @@ int vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf, size_t len)
 			size_t from_file = s->filesz - in_seg < n ?
 					   (size_t)(s->filesz - in_seg) : n;
 
-			ret = pread_all(vm, p, from_file, s->offset + in_seg);
+			ret = vmcore_pread(vm, p, from_file, s->offset + in_seg);
 			if (ret < 0)
 				return ret;
 			/* ELF: memory past p_filesz up to p_memsz is zero */

@@ -112,6 +112,14 @@ void vmcore_free_notes(struct fadump_vmcore *vm);
 /* vmcore-info.c: parse the VMCOREINFO note (never fails the open). */
 int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm);
 
+/*
+ * Read exactly @len bytes of the file at @offset, retrying EINTR and
+ * short reads. A read error, or the file ending early (it shrank after
+ * the open), is recorded with the offset in the message.
+ */
+int vmcore_pread(struct fadump_vmcore *vm, void *buf, size_t len,
+		 uint64_t offset);
+
 /* Public calls minus fadump_clear_error(), for use inside the library. */
 int vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf, size_t len);
 int vmcore_info_find(const struct fadump_vmcore *vm, const char *key,

@@ -16,10 +16,9 @@ import subprocess
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-if not FADUMPCTL:
-    pytest.skip('FADUMPCTL must be set (run through meson test)',
-                allow_module_level=True)
+from conftest import FADUMPCTL, require_env
+
+require_env('FADUMPCTL')
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 SCRIPT = os.path.join(SOURCE_DIR, 'data', 'fadumpctl.bash')

@@ -17,22 +17,19 @@ import concurrent.futures
 import fcntl
 import os
 import random
-import shutil
 import stat
 import subprocess
 import time
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not DATA:
-    pytest.skip('FADUMPCTL and FADUMP_TEST_DATA must be set (run through '
-                'meson test)', allow_module_level=True)
+from conftest import (EXIT_ACCESS, EXIT_FAILED, EXIT_OK, FADUMPCTL,
+                      require_env, scratch)
+
+require_env('FADUMPCTL', 'FADUMP_TEST_DATA')
 SHIM = os.environ.get('FAULTSHIM') or os.path.join(
     os.path.dirname(os.path.dirname(FADUMPCTL)), 'tests', 'fault', 'faultshim.so')
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_ACCESS = range(5)
 WORKERS, ITERATIONS = 8, 50
 LOCK_WAIT = 10          # seconds, the library's bound
 
@@ -61,12 +58,6 @@ def run(root, *args, env=None, timeout=60):
     return subprocess.run([FADUMPCTL, '--root', str(root)] + list(args),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, timeout=timeout, env=env or clean_env())
-
-
-def copy_root(tmp_path, name):
-    root = tmp_path / name
-    shutil.copytree(os.path.join(DATA, 'roots', name), root, symlinks=True)
-    return root
 
 
 def sysfs_writes(trace, name):
@@ -104,7 +95,7 @@ def registered(root):
 
 @needs_shim
 def test_concurrent_register_unregister_with_the_lock(tmp_path):
-    root = copy_root(tmp_path, 'qemu-7.2-le-registered')
+    root = scratch(tmp_path, 'qemu-7.2-le-registered')
     trace = tmp_path / 'trace'
     env = shim_env(root, FADUMP_FAULT_TRACE=trace,
                    FADUMP_FAULT_SYSFS_DELAY_US=1000)
@@ -123,7 +114,7 @@ def test_concurrent_register_unregister_with_the_lock(tmp_path):
 def test_without_the_lock_the_same_load_fails(tmp_path):
     """The test above can fail: flock() made a no-op, operations interleave
     and a read-back sees another process's write."""
-    root = copy_root(tmp_path, 'qemu-7.2-le-registered')
+    root = scratch(tmp_path, 'qemu-7.2-le-registered')
     env = shim_env(root, FADUMP_FAULT_NOLOCK=1,
                    FADUMP_FAULT_SYSFS_DELAY_US=1000)
     results = hammer(root, env, ['register', 'unregister'], iterations=25)
@@ -142,7 +133,7 @@ def hold_lock(root):
 
 
 def test_operations_wait_for_the_lock(tmp_path):
-    root = copy_root(tmp_path, 'qemu-7.2-le-registered')
+    root = scratch(tmp_path, 'qemu-7.2-le-registered')
     fd = hold_lock(root)
     try:
         proc = subprocess.Popen([FADUMPCTL, '--root', str(root), 'unregister'],
@@ -163,7 +154,7 @@ def test_operations_wait_for_the_lock(tmp_path):
 
 
 def test_lock_held_too_long_is_ebusy(tmp_path):
-    root = copy_root(tmp_path, 'qemu-7.2-le-registered')
+    root = scratch(tmp_path, 'qemu-7.2-le-registered')
     fd = hold_lock(root)
     try:
         t0 = time.monotonic()
@@ -180,7 +171,7 @@ def test_lock_held_too_long_is_ebusy(tmp_path):
 
 
 def test_lock_file_and_run_directory_modes(tmp_path):
-    root = copy_root(tmp_path, 'qemu-7.2-le-registered')
+    root = scratch(tmp_path, 'qemu-7.2-le-registered')
     assert not (root / 'run').exists()
     old = os.umask(0)
     try:
@@ -194,7 +185,7 @@ def test_lock_file_and_run_directory_modes(tmp_path):
 
 
 def test_lock_file_symlink_not_followed(tmp_path):
-    root = copy_root(tmp_path, 'qemu-7.2-le-registered')
+    root = scratch(tmp_path, 'qemu-7.2-le-registered')
     (root / 'run').mkdir()
     victim = tmp_path / 'victim'
     victim.write_text('keep')
@@ -208,7 +199,7 @@ def test_lock_file_symlink_not_followed(tmp_path):
 
 @needs_shim
 def test_concurrent_release_exactly_one_wins(tmp_path):
-    root = copy_root(tmp_path, 'qemu-7.2-le-capture')
+    root = scratch(tmp_path, 'qemu-7.2-le-capture')
     trace = tmp_path / 'trace'
     (root / 'sys/kernel/fadump/release_mem').write_bytes(b'')
     env = shim_env(root, FADUMP_FAULT_TRACE=trace)
@@ -234,7 +225,7 @@ def test_concurrent_release_exactly_one_wins(tmp_path):
 # The attribute changes between the state read and the write
 
 def unregistered_copy(tmp_path):
-    root = copy_root(tmp_path, 'qemu-7.2-le-registered')
+    root = scratch(tmp_path, 'qemu-7.2-le-registered')
     (root / 'sys/kernel/fadump/registered').write_text('0\n')
     return root
 
@@ -244,7 +235,7 @@ def unregistered_copy(tmp_path):
 @pytest.mark.parametrize('op', ['register', 'unregister', 'reregister'])
 def test_attribute_changes_under_the_write(tmp_path, op, action):
     root = (unregistered_copy(tmp_path) if op == 'register'
-            else copy_root(tmp_path, 'qemu-7.2-le-registered'))
+            else scratch(tmp_path, 'qemu-7.2-le-registered'))
     attr = root / 'sys/kernel/fadump/registered'
     before = attr.read_text()
     p = run(root, op, env=shim_env(root, FADUMP_FAULT_ATTR='registered:' + action))
@@ -268,7 +259,7 @@ def test_attribute_changes_under_the_write(tmp_path, op, action):
 @needs_shim
 @pytest.mark.parametrize('action', ['EROFS', 'remove', 'dir'])
 def test_release_mem_changes_under_the_write(tmp_path, action):
-    root = copy_root(tmp_path, 'qemu-7.2-le-capture')
+    root = scratch(tmp_path, 'qemu-7.2-le-capture')
     attr = root / 'sys/kernel/fadump/release_mem'
     env = shim_env(root, FADUMP_FAULT_ATTR='release_mem:' + action)
     del env['FADUMP_FAKE_ROOT']         # the plain file, not the fake store

@@ -12,6 +12,7 @@ Environment (set by tests/meson.build): FADUMPCTL, MKVMCORE,
 FADUMP_TEST_DATA.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -21,16 +22,13 @@ import time
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-MKVMCORE = os.environ.get('MKVMCORE')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not MKVMCORE or not DATA:
-    pytest.skip('FADUMPCTL, MKVMCORE and FADUMP_TEST_DATA must be set '
-                '(run through meson test)', allow_module_level=True)
-CONFIGS = os.path.join(DATA, 'config')
-ROOTS = os.path.join(DATA, 'roots')
+import conftest
+from conftest import (DATA, EXIT_FAILED, EXIT_OK, EXIT_UNSUPPORTED,
+                      EXIT_USAGE, FADUMPCTL, MKVMCORE, ROOTS, clean_env,
+                      require_env)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_ACCESS = range(5)
+require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
+CONFIGS = os.path.join(DATA, 'config')
 
 # mkvmcore's default dump was taken at 2026-01-01 00:00:00 UTC
 # (tests/mkvmcore.h: CRASHTIME 1767225600).
@@ -38,26 +36,13 @@ CRASHTIME = 1767225600
 DUMP_DIR = time.strftime('%Y-%m-%d-%H:%M:%S', time.gmtime(CRASHTIME))
 
 
-def env():
-    e = dict(os.environ)
-    e.pop('FADUMP_ROOT', None)
-    e.pop('FADUMP_LOG', None)
-    e['LC_ALL'] = 'C'
-    return e
-
-
-def run(*args, root=None):
-    argv = [FADUMPCTL]
-    if root is not None:
-        argv += ['--root', str(root)]
-    return subprocess.run(argv + [str(a) for a in args], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, env=env(),
-                          timeout=120)
+# a run that takes 2 minutes has hung
+run = functools.partial(conftest.run, timeout=120)
 
 
 def has_config_option():
     p = subprocess.run([FADUMPCTL, '--help'], stdout=subprocess.PIPE,
-                       text=True, env=env())
+                       text=True, env=clean_env())
     return '--config' in p.stdout
 
 

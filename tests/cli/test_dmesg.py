@@ -13,27 +13,14 @@ import subprocess
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-MKVMCORE = os.environ.get('MKVMCORE')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not MKVMCORE or not DATA:
-    pytest.skip('FADUMPCTL, MKVMCORE and FADUMP_TEST_DATA must be set '
-                '(run through meson test)', allow_module_level=True)
+from conftest import DATA, MKVMCORE, require_env, run
+
+require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
 
 LOG = ('[    0.000000] Linux version 7.2.0-fadump-test\n'
        '[    0.536423] Run /init as init process\n'
        '[    3.161123] sysrq: Trigger a crash\n'
        '[    3.161458] Kernel panic - not syncing: sysrq triggered crash\n')
-
-
-def run(*args, root=None):
-    env = dict(os.environ, LC_ALL='C')
-    env.pop('FADUMP_ROOT', None)
-    env.pop('FADUMP_LOG', None)
-    argv = [FADUMPCTL] + (['--root', str(root)] if root else []) + \
-        [str(a) for a in args]
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, timeout=60, text=True)
 
 
 def gen(path, *args):

@@ -10,6 +10,7 @@ Expected values are written out here from what each fixture machine is
 copied from the command's output. Writes run on scratch copies.
 """
 
+import functools
 import json
 import os
 import re
@@ -18,51 +19,24 @@ import stat
 import subprocess
 import tempfile
 import threading
-import time
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not DATA:
-    pytest.skip('FADUMPCTL and FADUMP_TEST_DATA must be set (run through meson test)',
-                allow_module_level=True)
-ROOTS = os.path.join(DATA, 'roots')
+import conftest
+from conftest import (DATA, EXIT_ACCESS, EXIT_FAILED, EXIT_OK,
+                      EXIT_UNSUPPORTED, EXIT_USAGE, FADUMPCTL, ROOTS,
+                      FakeReleaseStore, assert_one_error_line, clean_env,
+                      read, require_env, root_path, scratch)
+
+require_env('FADUMPCTL', 'FADUMP_TEST_DATA')
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(DATA)))
 
 KiB = 1 << 10
 MiB = 1 << 20
 GiB = 1 << 30
 
-# Exit status table of fadumpctl --help.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_ACCESS = range(5)
-
-
-def clean_env(extra=None):
-    """The caller's environment (sanitizer options included) without the
-    variables fadumpctl and the library act on."""
-    e = dict(os.environ)
-    e.pop('FADUMP_ROOT', None)
-    e.pop('FADUMP_LOG', None)       # library logging would add stderr lines
-    e['LC_ALL'] = 'C'
-    if extra:
-        e.update(extra)
-    return e
-
-
-def run(*args, root=None, env=None, cwd=None, stdout=subprocess.PIPE):
-    """Run fadumpctl [--root ROOT] ARGS with a clean environment."""
-    e = clean_env(env)
-    argv = [FADUMPCTL]
-    if root is not None:
-        argv += ['--root', root]
-    argv += list(args)
-    return subprocess.run(argv, stdout=stdout, stderr=subprocess.PIPE,
-                          env=e, cwd=cwd, timeout=30, text=True)
-
-
-def root_path(name):
-    return os.path.join(ROOTS, name)
+# a run that takes 30 s has hung
+run = functools.partial(conftest.run, timeout=30)
 
 
 def ok_json(*args, root=None):
@@ -71,29 +45,6 @@ def ok_json(*args, root=None):
     assert p.stderr == ''
     assert p.stdout.endswith('\n')
     return json.loads(p.stdout)
-
-
-def assert_one_error_line(p, status, command, *words):
-    """Exit @status, nothing on stdout, one stderr line naming @command."""
-    assert p.returncode == status, (p.returncode, p.stderr)
-    assert p.stdout == ''
-    assert p.stderr.count('\n') == 1 and p.stderr.endswith('\n'), p.stderr
-    prefix = 'fadumpctl: %s: ' % command if command else 'fadumpctl: '
-    assert p.stderr.startswith(prefix), p.stderr
-    for w in words:
-        assert w in p.stderr, (w, p.stderr)
-
-
-def scratch(tmp_path, name):
-    """A writable copy of fixture root @name (symlinks stay symlinks)."""
-    dst = tmp_path / name
-    shutil.copytree(root_path(name), dst, symlinks=True)
-    return dst
-
-
-def read(path):
-    with open(path, 'rb') as f:
-        return f.read()
 
 
 # --------------------------------------------------------------------------
@@ -803,21 +754,6 @@ def test_release_on_static_copy_writes_1_then_sees_vmcore_remain(
     assert read(root / attr) == b'1'
 
 
-def writer_has_open(pid, path):
-    """True once process @pid holds @path open."""
-    fd_dir = '/proc/%d/fd' % pid
-    try:
-        for fd in os.listdir(fd_dir):
-            try:
-                if os.readlink(os.path.join(fd_dir, fd)) == str(path):
-                    return True
-            except OSError:
-                pass
-    except OSError:
-        pass
-    return False
-
-
 def test_release_success_with_a_fake_kernel_store(tmp_path):
     """release_mem as a FIFO that acts like the kernel's store.
 
@@ -828,43 +764,17 @@ def test_release_success_with_a_fake_kernel_store(tmp_path):
     complete. No sleeps decide the outcome.
     """
     root = scratch(tmp_path, 'pseries-7.2-capture')
-    fifo = root / 'sys/kernel/fadump/release_mem'
-    fifo.unlink()
-    os.mkfifo(fifo, 0o600)
-    rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-    wfd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-    filler = 0
-    for chunk in (4096, 1):
-        try:
-            while True:
-                filler += os.write(wfd, b'\0' * chunk)
-        except BlockingIOError:
-            pass
-    os.close(wfd)
-
+    store = FakeReleaseStore(root)
     proc = subprocess.Popen([FADUMPCTL, '--root', str(root), 'release'],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=clean_env())
-    got = bytearray()
     try:
-        deadline = time.monotonic() + 20
-        while not writer_has_open(proc.pid, fifo):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, 'fadumpctl never opened release_mem'
-            time.sleep(0.005)
-        (root / 'proc/vmcore').unlink()
-        os.set_blocking(rfd, True)
-        while True:
-            data = os.read(rfd, 65536)
-            if not data:
-                break
-            got += data
+        got = store.serve(proc.pid, lambda: proc.poll() is None, timeout=20)
     finally:
-        os.close(rfd)
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == EXIT_OK, err
     assert out == 'dump memory released to the system\n' and err == ''
-    assert bytes(got[filler:]) == b'1'
+    assert got == b'1'
 
 
 def test_bootargs_get():

@@ -14,6 +14,7 @@ Environment (set by tests/meson.build):
     FADUMP_TEST_DATA   tests/data
 """
 
+import functools
 import importlib.util
 import io
 import json
@@ -25,17 +26,14 @@ import tarfile
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not DATA:
-    pytest.skip('FADUMPCTL and FADUMP_TEST_DATA must be set (run through meson test)',
-                allow_module_level=True)
-ROOTS = os.path.join(DATA, 'roots')
+import conftest
+from conftest import DATA, EXIT_FAILED, EXIT_OK, ROOTS, require_env
+
+require_env('FADUMPCTL', 'FADUMP_TEST_DATA')
 GOLDEN = os.path.join(DATA, 'golden')
 CAPTURE_SCRIPT = os.path.join(ROOTS, 'capture-roots.py')
 DT = 'sys/firmware/devicetree/base'
 COMMANDS = ('status', 'regions', 'devtree', 'metadata', 'check')
-EXIT_OK, EXIT_FAILED = 0, 1
 
 CAPTURED = sorted(n for n in os.listdir(ROOTS)
                   if n.startswith('qemu-') and
@@ -56,14 +54,8 @@ def load_capture_roots():
     return mod
 
 
-def run(*args, root=None):
-    env = dict(os.environ)
-    env.pop('FADUMP_ROOT', None)
-    env.pop('FADUMP_LOG', None)
-    env['LC_ALL'] = 'C'
-    argv = [FADUMPCTL] + (['--root', root] if root else []) + list(args)
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, timeout=30, text=True)
+# a run that takes 30 s has hung
+run = functools.partial(conftest.run, timeout=30)
 
 
 def assert_same(got, want, where='$'):

@@ -17,22 +17,11 @@ import subprocess
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not DATA:
-    pytest.skip('FADUMPCTL and FADUMP_TEST_DATA must be set (run through meson test)',
-                allow_module_level=True)
+from conftest import DATA, require_env, run
+
+require_env('FADUMPCTL', 'FADUMP_TEST_DATA')
 
 LINEAR = 0xc000000000000000
-
-
-def run(*args, root=None):
-    env = dict(os.environ, LC_ALL='C')
-    env.pop('FADUMP_ROOT', None)
-    env.pop('FADUMP_LOG', None)
-    argv = [FADUMPCTL] + (['--root', str(root)] if root else []) + [str(a) for a in args]
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, timeout=60, text=True)
 
 
 def blob(name):

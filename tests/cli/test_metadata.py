@@ -7,41 +7,29 @@ generators pack (see their READMEs), written out by hand; variants are
 scratch copies with one thing changed.
 """
 
+import functools
 import json
 import os
 import shutil
 import struct
-import subprocess
 import tempfile
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not DATA:
-    pytest.skip('FADUMPCTL and FADUMP_TEST_DATA must be set (run through meson test)',
-                allow_module_level=True)
-ROOTS = os.path.join(DATA, 'roots')
+import conftest
+from conftest import (DATA, EXIT_FAILED, EXIT_OK, EXIT_UNSUPPORTED,
+                      EXIT_USAGE, require_env)
+from conftest import root_path as root
+
+require_env('FADUMPCTL', 'FADUMP_TEST_DATA')
 BLOBS = os.path.join(DATA, 'metadata')
 DT = 'sys/firmware/devicetree/base/'
 KDUMP = DT + 'rtas/ibm,kernel-dump'
 REGION = 'sys/kernel/debug/powerpc/fadump_region'
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSUPPORTED = range(4)
 
-
-def run(*args, root=None):
-    env = dict(os.environ)
-    env.pop('FADUMP_ROOT', None)
-    env.pop('FADUMP_LOG', None)
-    env['LC_ALL'] = 'C'
-    argv = [FADUMPCTL] + (['--root', root] if root else []) + list(args)
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, timeout=30, text=True)
-
-
-def root(name):
-    return os.path.join(ROOTS, name)
+# a run that takes 30 s has hung
+run = functools.partial(conftest.run, timeout=30)
 
 
 def blob(name):

@@ -20,16 +20,13 @@ import tempfile
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-MKVMCORE = os.environ.get('MKVMCORE')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not MKVMCORE or not DATA:
-    pytest.skip('FADUMPCTL, MKVMCORE and FADUMP_TEST_DATA must be set (run '
-                'through meson test)', allow_module_level=True)
+from conftest import (DATA, EXIT_ACCESS, EXIT_OK, FADUMPCTL, MKVMCORE, read,
+                      require_env)
+
+require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
 SHIM = os.environ.get('FAULTSHIM') or os.path.join(
     os.path.dirname(os.path.dirname(FADUMPCTL)), 'tests', 'fault', 'faultshim.so')
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_ACCESS = range(5)
 NOBODY = 65534
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0,
@@ -59,11 +56,6 @@ def run(*args, root=None, env=None, prefix=(), umask=None):
 def gen(path):
     subprocess.run([MKVMCORE, str(path)], check=True,
                    stdout=subprocess.DEVNULL)
-
-
-def read(path):
-    with open(path, 'rb') as f:
-        return f.read()
 
 
 @pytest.fixture

@@ -23,14 +23,11 @@ import time
 
 import pytest
 
-FADUMPCTL = os.environ.get('FADUMPCTL')
-MKVMCORE = os.environ.get('MKVMCORE')
-DATA = os.environ.get('FADUMP_TEST_DATA')
-if not FADUMPCTL or not MKVMCORE or not DATA:
-    pytest.skip('FADUMPCTL, MKVMCORE and FADUMP_TEST_DATA must be set '
-                '(run through meson test)', allow_module_level=True)
+from conftest import (DATA, EXIT_FAILED, EXIT_OK, EXIT_USAGE, FADUMPCTL,
+                      MKVMCORE, FakeReleaseStore, assert_one_error_line,
+                      clean_env, read, require_env, run)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_ACCESS = range(5)
+require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
 
 # What the generator's default dump is (tests/mkvmcore.h).
 OSRELEASE = '7.2.0-fadump-test'
@@ -45,35 +42,11 @@ INFO_KEYS = {'path', 'file_size', 'byte_order', 'machine', 'page_size',
              'vmcoreinfo', 'panic', 'crashing_cpu'}
 
 
-def clean_env():
-    e = dict(os.environ)
-    e.pop('FADUMP_ROOT', None)
-    e.pop('FADUMP_LOG', None)
-    e['LC_ALL'] = 'C'
-    return e
-
-
-def run(*args, root=None, timeout=60):
-    argv = [FADUMPCTL] + (['--root', str(root)] if root else []) + \
-        [str(a) for a in args]
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=clean_env(), timeout=timeout, text=True)
-
-
 def ok_json(*args, root=None):
     p = run(*args, '--json', root=root)
     assert p.returncode == EXIT_OK, p.stderr
     assert p.stderr == ''
     return json.loads(p.stdout)
-
-
-def assert_one_error_line(p, status, command, *words):
-    assert p.returncode == status, (p.returncode, p.stderr)
-    assert p.stdout == ''
-    assert p.stderr.count('\n') == 1 and p.stderr.endswith('\n'), p.stderr
-    assert p.stderr.startswith('fadumpctl: ' + (command + ': ' if command else ''))
-    for w in words:
-        assert w in p.stderr, (w, p.stderr)
 
 
 def gen(path, *args):
@@ -86,11 +59,6 @@ def gen(path, *args):
 
 def order_args(big):
     return ['--big'] if big else ['--little']
-
-
-def read(path):
-    with open(path, 'rb') as f:
-        return f.read()
 
 
 def expected_notes(desc, cpus=4):
@@ -321,20 +289,6 @@ def test_save_to_missing_directory(tmp_path):
     assert read(tmp_path / 'new' / 'vmcore') == read(tmp_path / 'vmcore')
 
 
-def writer_has_open(pid, path):
-    """True once process @pid holds @path open."""
-    try:
-        for fd in os.listdir('/proc/%d/fd' % pid):
-            try:
-                if os.readlink('/proc/%d/fd/%s' % (pid, fd)) == str(path):
-                    return True
-            except OSError:
-                pass
-    except OSError:
-        pass
-    return False
-
-
 def test_save_release_only_after_the_copy_is_in_place(tmp_path):
     """release_mem is a FIFO acting as the kernel's store.
 
@@ -347,47 +301,25 @@ def test_save_release_only_after_the_copy_is_in_place(tmp_path):
     src = read(root / 'proc/vmcore')
     dest = tmp_path / 'dest'
     dest.mkdir()
-    fifo = root / 'sys/kernel/fadump/release_mem'
-    fifo.unlink()
-    os.mkfifo(fifo, 0o600)
-    rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-    wfd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-    filler = 0
-    for chunk in (4096, 1):
-        try:
-            while True:
-                filler += os.write(wfd, b'\0' * chunk)
-        except BlockingIOError:
-            pass
-    os.close(wfd)
+    store = FakeReleaseStore(root)
+
+    def saved_in_place():
+        # the dump is saved, complete, before the release starts
+        assert os.listdir(dest) == ['vmcore']
+        assert read(dest / 'vmcore') == src
 
     proc = subprocess.Popen([FADUMPCTL, '--root', str(root), 'save', '--json',
                              '--release', str(dest)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=clean_env())
-    got = bytearray()
     try:
-        deadline = time.monotonic() + 30
-        while not writer_has_open(proc.pid, fifo):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, 'release_mem never opened'
-            time.sleep(0.002)
-        # the dump is saved, complete, before the release starts
-        assert os.listdir(dest) == ['vmcore']
-        assert read(dest / 'vmcore') == src
-        (root / 'proc/vmcore').unlink()
-        os.set_blocking(rfd, True)
-        while True:
-            data = os.read(rfd, 65536)
-            if not data:
-                break
-            got += data
+        got = store.serve(proc.pid, lambda: proc.poll() is None, timeout=30,
+                          before_release=saved_in_place)
     finally:
-        os.close(rfd)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == EXIT_OK, err
     assert err == ''
-    assert bytes(got[filler:]) == b'1'
+    assert got == b'1'
     summary = json.loads(out)
     assert summary['released'] is True
     assert summary['bytes_total'] == desc['file_size']

@@ -14,9 +14,12 @@ tests/cli/test_fadumpctl.py.
 
 import os
 import shutil
-import time
+import sys
 
 import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from fake_release_store import FakeReleaseStore  # noqa: E402,F401  (re-exported)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.environ.get('FADUMP_TEST_DATA') or os.path.join(HERE, '..', 'data')
@@ -57,63 +60,3 @@ def scratch(tmp_path):
         shutil.copytree(root_path(name), dst, symlinks=True)
         return dst
     return copy
-
-
-class FakeReleaseStore:
-    """release_mem as a FIFO that acts like the kernel's
-    release_mem_store(): /proc/vmcore disappears while the write of "1"
-    is in progress.
-
-    The pipe is filled first, so the library's write blocks until serve()
-    drains it. Once the library holds the FIFO open it has passed its own
-    checks; serve() then removes /proc/vmcore, as the kernel does before
-    returning, and lets the write complete. No sleep decides the outcome.
-    """
-
-    def __init__(self, root):
-        self.root = root
-        self.fifo = os.path.join(root, 'sys/kernel/fadump/release_mem')
-        os.unlink(self.fifo)
-        os.mkfifo(self.fifo, 0o600)
-        self.rfd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
-        wfd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
-        self.filler = 0
-        for chunk in (4096, 1):
-            try:
-                while True:
-                    self.filler += os.write(wfd, b'\0' * chunk)
-            except BlockingIOError:
-                pass
-        os.close(wfd)
-
-    def opened_elsewhere(self):
-        """Another descriptor of this process has the FIFO open."""
-        for fd in os.listdir('/proc/self/fd'):
-            try:
-                if int(fd) != self.rfd and \
-                        os.readlink('/proc/self/fd/' + fd) == self.fifo:
-                    return True
-            except OSError:
-                pass            # closed meanwhile
-        return False
-
-    def serve(self, alive, timeout=20):
-        """Wait for the writer (while @alive() holds), act like the
-        kernel, and return what was written."""
-        got = bytearray()
-        try:
-            deadline = time.monotonic() + timeout
-            while not self.opened_elsewhere():
-                if not alive() or time.monotonic() > deadline:
-                    return None
-                time.sleep(0.005)
-            os.unlink(os.path.join(self.root, 'proc/vmcore'))
-            os.set_blocking(self.rfd, True)
-            while True:
-                data = os.read(self.rfd, 65536)
-                if not data:
-                    break
-                got += data
-        finally:
-            os.close(self.rfd)
-        return bytes(got[self.filler:])

@@ -813,7 +813,7 @@ def test_release_blocks_without_the_gil(scratch):
     t = threading.Thread(target=release)
     t.start()
     try:
-        written = store.serve(t.is_alive)
+        written = store.serve(os.getpid(), t.is_alive, timeout=20)
     finally:
         t.join(20)
     assert outcome == ['ok']

@@ -470,7 +470,7 @@ def test_save_and_release(scratch, tmp_path):
     store = FakeReleaseStore(str(root))
     written = []
     t = threading.Thread(target=lambda: written.append(
-        store.serve(lambda: True)))
+        store.serve(os.getpid(), lambda: True, timeout=20)))
     t.start()
     try:
         with fadump.Vmcore(root=root) as vm:
@@ -609,7 +609,7 @@ def save_with_kernel(root, dest, **kw):
     store = FakeReleaseStore(str(root))
     written = []
     t = threading.Thread(target=lambda: written.append(
-        store.serve(lambda: True)))
+        store.serve(os.getpid(), lambda: True, timeout=20)))
     t.start()
     try:
         with fadump.Vmcore(root=root) as vm:

@@ -63,11 +63,41 @@ static struct fadump_ctx *temp_ctx(void)
 	return ctx;
 }
 
-static PyObject *fail(struct fadump_ctx *ctx, int ret)
+/*
+ * One decoder: parse @len bytes at @buf in @ctx, @arg being what the
+ * call's other arguments were parsed into (NULL if it has none), and on
+ * success set *@res to the result, NULL with a Python exception if
+ * building it failed. Returns what the library returned: a negative errno
+ * means failure, its message left in @ctx, and *@res untouched.
+ */
+typedef int decode_fn(struct fadump_ctx *ctx, const void *buf, size_t len,
+		      const void *arg, PyObject **res);
+
+/* Run @fn on @b in a context of its own; releases @b. */
+static PyObject *decode_buffer(Py_buffer *b, decode_fn *fn, const void *arg)
 {
-	pyfadump_raise_ctx(ret, ctx);
-	fadump_ctx_unref(ctx);
-	return NULL;
+	struct fadump_ctx *ctx = temp_ctx();
+	PyObject *res = NULL;
+	int ret;
+
+	if (ctx) {
+		ret = fn(ctx, b->buf, (size_t)b->len, arg, &res);
+		if (ret < 0)
+			pyfadump_raise_ctx(ret, ctx);
+		fadump_ctx_unref(ctx);
+	}
+	PyBuffer_Release(b);
+	return res;
+}
+
+/* The same for a call whose only argument is the buffer: @fmt is "y*:name". */
+static PyObject *decode(PyObject *args, const char *fmt, decode_fn *fn)
+{
+	Py_buffer b;
+
+	if (!PyArg_ParseTuple(args, fmt, &b))
+		return NULL;
+	return decode_buffer(&b, fn, NULL);
 }
 
 static PyObject *byte_order(enum fadump_byte_order order)
@@ -77,105 +107,76 @@ static PyObject *byte_order(enum fadump_byte_order order)
 
 /* ---- region report, device tree, ibm,kernel-dump ------------------- */
 
-static PyObject *py_parse_regions(PyObject *self, PyObject *args)
+static int regions_decoder(struct fadump_ctx *ctx, const void *buf, size_t len,
+			   const void *arg, PyObject **res)
 {
 	struct fadump_regions *regs;
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
-	Py_buffer b;
-	int ret;
+	int ret = fadump_regions_parse(ctx, buf, len, &regs);
 
-	if (!PyArg_ParseTuple(args, "y*:parse_regions", &b))
-		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_regions_parse(ctx, b.buf, (size_t)b.len, &regs);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = pyfadump_regions_dict(regs);
-			fadump_regions_unref(regs);
-			fadump_ctx_unref(ctx);
-		}
+	if (ret >= 0) {
+		*res = pyfadump_regions_dict(regs);
+		fadump_regions_unref(regs);
 	}
-	PyBuffer_Release(&b);
-	return res;
+	return ret;
+}
+
+static PyObject *py_parse_regions(PyObject *self, PyObject *args)
+{
+	return decode(args, "y*:parse_regions", regions_decoder);
+}
+
+static int fdt_decoder(struct fadump_ctx *ctx, const void *buf, size_t len,
+		       const void *arg, PyObject **res)
+{
+	struct fadump_devtree *dt;
+	int ret = fadump_devtree_from_fdt(ctx, buf, len, &dt);
+
+	if (ret >= 0) {
+		*res = pyfadump_devtree_dict(dt);
+		fadump_devtree_unref(dt);
+	}
+	return ret;
 }
 
 static PyObject *py_devtree_from_fdt(PyObject *self, PyObject *args)
 {
-	struct fadump_devtree *dt;
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
-	Py_buffer b;
-	int ret;
+	return decode(args, "y*:devtree_from_fdt", fdt_decoder);
+}
 
-	if (!PyArg_ParseTuple(args, "y*:devtree_from_fdt", &b))
-		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_devtree_from_fdt(ctx, b.buf, (size_t)b.len, &dt);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = pyfadump_devtree_dict(dt);
-			fadump_devtree_unref(dt);
-			fadump_ctx_unref(ctx);
-		}
+static int kernel_dump_decoder(struct fadump_ctx *ctx, const void *buf,
+			       size_t len, const void *arg, PyObject **res)
+{
+	struct fadump_papr_dump *pd;
+	int ret = fadump_papr_dump_parse(ctx, buf, len, &pd);
+
+	if (ret >= 0) {
+		*res = pyfadump_papr_dump_dict(pd);
+		fadump_papr_dump_unref(pd);
 	}
-	PyBuffer_Release(&b);
-	return res;
+	return ret;
 }
 
 static PyObject *py_decode_kernel_dump(PyObject *self, PyObject *args)
 {
-	struct fadump_papr_dump *pd;
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
-	Py_buffer b;
-	int ret;
+	return decode(args, "y*:decode_kernel_dump", kernel_dump_decoder);
+}
 
-	if (!PyArg_ParseTuple(args, "y*:decode_kernel_dump", &b))
-		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_papr_dump_parse(ctx, b.buf, (size_t)b.len, &pd);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = pyfadump_papr_dump_dict(pd);
-			fadump_papr_dump_unref(pd);
-			fadump_ctx_unref(ctx);
-		}
-	}
-	PyBuffer_Release(&b);
-	return res;
+static int versions_decoder(struct fadump_ctx *ctx, const void *buf, size_t len,
+			    const void *arg, PyObject **res)
+{
+	struct fadump_papr_versions v = { .size = sizeof(v) };
+	int ret = fadump_papr_versions_parse(ctx, buf, len, &v);
+
+	if (ret >= 0)
+		*res = Py_BuildValue("{s:I,s:I,s:N}", "min", (unsigned int)v.min,
+				     "max", (unsigned int)v.max, "byte_order",
+				     byte_order(v.byte_order));
+	return ret;
 }
 
 static PyObject *py_decode_dump_versions(PyObject *self, PyObject *args)
 {
-	struct fadump_papr_versions v = { .size = sizeof(v) };
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
-	Py_buffer b;
-	int ret;
-
-	if (!PyArg_ParseTuple(args, "y*:decode_dump_versions", &b))
-		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_papr_versions_parse(ctx, b.buf, (size_t)b.len, &v);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = Py_BuildValue("{s:I,s:I,s:N}", "min", (unsigned int)v.min,
-					    "max", (unsigned int)v.max, "byte_order",
-					    byte_order(v.byte_order));
-			fadump_ctx_unref(ctx);
-		}
-	}
-	PyBuffer_Release(&b);
-	return res;
+	return decode(args, "y*:decode_dump_versions", versions_decoder);
 }
 
 /* ---- register sets -------------------------------------------------- */
@@ -260,57 +261,39 @@ static PyObject *cpuregs_dict(const struct fadump_cpuregs *rs)
 			     "cpus", cpus);
 }
 
-static PyObject *py_decode_regsave(PyObject *self, PyObject *args)
+/* RTAS register save area, or HDAT thread data if @arg is a thread size. */
+static int cpuregs_decoder(struct fadump_ctx *ctx, const void *buf, size_t len,
+			   const void *arg, PyObject **res)
 {
+	const uint32_t *thread_size = arg;
 	struct fadump_cpuregs *rs;
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
-	Py_buffer b;
 	int ret;
 
-	if (!PyArg_ParseTuple(args, "y*:decode_regsave", &b))
-		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_cpuregs_parse_rtas(ctx, b.buf, (size_t)b.len, &rs);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = cpuregs_dict(rs);
-			fadump_cpuregs_unref(rs);
-			fadump_ctx_unref(ctx);
-		}
+	if (thread_size)
+		ret = fadump_cpuregs_parse_hdat(ctx, buf, len, *thread_size, &rs);
+	else
+		ret = fadump_cpuregs_parse_rtas(ctx, buf, len, &rs);
+	if (ret >= 0) {
+		*res = cpuregs_dict(rs);
+		fadump_cpuregs_unref(rs);
 	}
-	PyBuffer_Release(&b);
-	return res;
+	return ret;
+}
+
+static PyObject *py_decode_regsave(PyObject *self, PyObject *args)
+{
+	return decode(args, "y*:decode_regsave", cpuregs_decoder);
 }
 
 static PyObject *py_decode_hdat(PyObject *self, PyObject *args)
 {
-	struct fadump_cpuregs *rs;
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
 	uint32_t thread_size;
 	Py_buffer b;
-	int ret;
 
 	if (!PyArg_ParseTuple(args, "y*O&:decode_hdat", &b, pyfadump_u32_converter,
 			      &thread_size))
 		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_cpuregs_parse_hdat(ctx, b.buf, (size_t)b.len,
-						thread_size, &rs);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = cpuregs_dict(rs);
-			fadump_cpuregs_unref(rs);
-			fadump_ctx_unref(ctx);
-		}
-	}
-	PyBuffer_Release(&b);
-	return res;
+	return decode_buffer(&b, cpuregs_decoder, &thread_size);
 }
 
 /* ---- OPAL metadata -------------------------------------------------- */
@@ -374,61 +357,52 @@ static PyObject *opal_fdm_dict(const struct fadump_opal_fdm *fdm)
 			     "regions", regions, "problems", probs);
 }
 
+/* @arg is the byte order, an int */
+static int opal_fdm_decoder(struct fadump_ctx *ctx, const void *buf, size_t len,
+			    const void *arg, PyObject **res)
+{
+	enum fadump_byte_order order = (enum fadump_byte_order)*(const int *)arg;
+	struct fadump_opal_fdm *fdm;
+	int ret = fadump_opal_fdm_parse(ctx, buf, len, order, &fdm);
+
+	if (ret >= 0) {
+		*res = opal_fdm_dict(fdm);
+		fadump_opal_fdm_unref(fdm);
+	}
+	return ret;
+}
+
 static PyObject *py_decode_opal_fdm(PyObject *self, PyObject *args)
 {
-	struct fadump_opal_fdm *fdm;
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
-	int order = FADUMP_BYTE_ORDER_AUTO, ret;
+	int order = FADUMP_BYTE_ORDER_AUTO;
 	Py_buffer b;
 
 	if (!PyArg_ParseTuple(args, "y*|i:decode_opal_fdm", &b, &order))
 		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_opal_fdm_parse(ctx, b.buf, (size_t)b.len,
-					    (enum fadump_byte_order)order, &fdm);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = opal_fdm_dict(fdm);
-			fadump_opal_fdm_unref(fdm);
-			fadump_ctx_unref(ctx);
-		}
-	}
-	PyBuffer_Release(&b);
-	return res;
+	return decode_buffer(&b, opal_fdm_decoder, &order);
+}
+
+static int opal_cpu_meta_decoder(struct fadump_ctx *ctx, const void *buf,
+				 size_t len, const void *arg, PyObject **res)
+{
+	struct fadump_opal_cpu_meta m = { .size = sizeof(m) };
+	int ret = fadump_opal_cpu_meta_parse(ctx, buf, len, &m);
+
+	if (ret >= 0)
+		*res = Py_BuildValue("{s:I,s:I,s:I,s:I,s:I,s:K,s:K}",
+			"version", (unsigned int)m.version,
+			"crashing_pir", (unsigned int)m.crashing_pir,
+			"cpu_data_version", (unsigned int)m.cpu_data_version,
+			"cpu_data_size", (unsigned int)m.cpu_data_size,
+			"region_cnt", (unsigned int)m.region_cnt,
+			"cpu_data_addr", (unsigned long long)m.cpu_data_addr,
+			"cpu_data_len", (unsigned long long)m.cpu_data_len);
+	return ret;
 }
 
 static PyObject *py_decode_opal_cpu_meta(PyObject *self, PyObject *args)
 {
-	struct fadump_opal_cpu_meta m = { .size = sizeof(m) };
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
-	Py_buffer b;
-	int ret;
-
-	if (!PyArg_ParseTuple(args, "y*:decode_opal_cpu_meta", &b))
-		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_opal_cpu_meta_parse(ctx, b.buf, (size_t)b.len, &m);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = Py_BuildValue("{s:I,s:I,s:I,s:I,s:I,s:K,s:K}",
-				"version", (unsigned int)m.version,
-				"crashing_pir", (unsigned int)m.crashing_pir,
-				"cpu_data_version", (unsigned int)m.cpu_data_version,
-				"cpu_data_size", (unsigned int)m.cpu_data_size,
-				"region_cnt", (unsigned int)m.region_cnt,
-				"cpu_data_addr", (unsigned long long)m.cpu_data_addr,
-				"cpu_data_len", (unsigned long long)m.cpu_data_len);
-			fadump_ctx_unref(ctx);
-		}
-	}
-	PyBuffer_Release(&b);
-	return res;
+	return decode(args, "y*:decode_opal_cpu_meta", opal_cpu_meta_decoder);
 }
 
 /* ---- crash-info header ---------------------------------------------- */
@@ -496,32 +470,30 @@ static PyObject *crashinfo_dict(const struct fadump_crashinfo *ci)
 		"regs", regs, "cpu_mask", mask, "raw", rawobj);
 }
 
+/* @arg is the struct fadump_crashinfo_hint */
+static int crash_info_decoder(struct fadump_ctx *ctx, const void *buf,
+			      size_t len, const void *arg, PyObject **res)
+{
+	struct fadump_crashinfo *ci;
+	int ret = fadump_crashinfo_parse(ctx, buf, len, arg, &ci);
+
+	if (ret >= 0) {
+		*res = crashinfo_dict(ci);
+		fadump_crashinfo_unref(ci);
+	}
+	return ret;
+}
+
 static PyObject *py_decode_crash_info(PyObject *self, PyObject *args)
 {
 	struct fadump_crashinfo_hint hint = { .size = sizeof(hint) };
-	struct fadump_crashinfo *ci;
-	struct fadump_ctx *ctx;
-	PyObject *res = NULL;
 	Py_buffer b;
-	int ret;
 
 	if (!PyArg_ParseTuple(args, "y*|O&O&:decode_crash_info", &b,
 			      pyfadump_u64_converter, &hint.phys_addr,
 			      pyfadump_u32_converter, &hint.pt_regs_size))
 		return NULL;
-	ctx = temp_ctx();
-	if (ctx) {
-		ret = fadump_crashinfo_parse(ctx, b.buf, (size_t)b.len, &hint, &ci);
-		if (ret < 0) {
-			fail(ctx, ret);
-		} else {
-			res = crashinfo_dict(ci);
-			fadump_crashinfo_unref(ci);
-			fadump_ctx_unref(ctx);
-		}
-	}
-	PyBuffer_Release(&b);
-	return res;
+	return decode_buffer(&b, crash_info_decoder, &hint);
 }
 
 /* ---- names ---------------------------------------------------------- */

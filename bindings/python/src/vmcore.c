@@ -99,6 +99,14 @@ static PyObject *fail(VmcoreObject *self, int ret)
 	return leave(self, NULL);
 }
 
+/* A getter failed: -ENOENT is something this dump lacks, None. */
+static PyObject *absent_or_fail(VmcoreObject *self, int ret)
+{
+	if (ret == -ENOENT)
+		return leave(self, pyfadump_none());
+	return fail(self, ret);
+}
+
 static PyObject *vmcore_close(VmcoreObject *self, PyObject *unused)
 {
 	if (!self->lock.lock || !self->vm)
@@ -134,70 +142,72 @@ static PyObject *vmcore_info(VmcoreObject *self, PyObject *unused)
 		"data_bytes", (unsigned long long)in.data_bytes));
 }
 
-static PyObject *vmcore_segments(VmcoreObject *self, PyObject *unused)
+/*
+ * The list of item(self, 0) .. item(self, n - 1), each a new reference or
+ * NULL with an exception set. Called with the lock held.
+ */
+static PyObject *item_list(VmcoreObject *self, unsigned int n,
+			   PyObject *(*item)(VmcoreObject *self, unsigned int i))
 {
-	unsigned int n;
-	PyObject *list;
+	PyObject *list = PyList_New(n);
 
-	if (enter(self) < 0)
-		return NULL;
-	n = fadump_vmcore_segments_count(self->vm);
-	list = PyList_New(n);
 	for (unsigned int i = 0; list && i < n; i++) {
-		struct fadump_vmcore_segment s = { .size = sizeof(s) };
-		int ret = fadump_vmcore_get_segment(self->vm, i, &s);
-		PyObject *d;
+		PyObject *o = item(self, i);
 
-		if (ret < 0) {
-			Py_DECREF(list);
-			return fail(self, ret);
-		}
-		d = Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:I}",
-				  "paddr", (unsigned long long)s.paddr,
-				  "vaddr", (unsigned long long)s.vaddr,
-				  "offset", (unsigned long long)s.offset,
-				  "filesz", (unsigned long long)s.filesz,
-				  "memsz", (unsigned long long)s.memsz,
-				  "flags", (unsigned int)s.flags);
-		if (!d)
+		if (!o)
 			Py_CLEAR(list);
 		else
-			PyList_SET_ITEM(list, i, d);
+			PyList_SET_ITEM(list, i, o);
 	}
-	return leave(self, list);
+	return list;
+}
+
+static PyObject *segment_dict(VmcoreObject *self, unsigned int i)
+{
+	struct fadump_vmcore_segment s = { .size = sizeof(s) };
+	int ret = fadump_vmcore_get_segment(self->vm, i, &s);
+
+	if (ret < 0)
+		return pyfadump_raise_ctx(ret, self->ctx);
+	return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:I}",
+			     "paddr", (unsigned long long)s.paddr,
+			     "vaddr", (unsigned long long)s.vaddr,
+			     "offset", (unsigned long long)s.offset,
+			     "filesz", (unsigned long long)s.filesz,
+			     "memsz", (unsigned long long)s.memsz,
+			     "flags", (unsigned int)s.flags);
+}
+
+static PyObject *vmcore_segments(VmcoreObject *self, PyObject *unused)
+{
+	if (enter(self) < 0)
+		return NULL;
+	return leave(self, item_list(self, fadump_vmcore_segments_count(self->vm),
+				     segment_dict));
+}
+
+static PyObject *note_dict(VmcoreObject *self, unsigned int i)
+{
+	struct fadump_vmcore_note note = { .size = sizeof(note) };
+	int ret = fadump_vmcore_get_note(self->vm, i, &note);
+
+	if (ret < 0)
+		return pyfadump_raise_ctx(ret, self->ctx);
+	/* y# makes None of a NULL pointer: an empty desc is b"" */
+	return Py_BuildValue("{s:N,s:I,s:y#,s:K}",
+			     "name", pyfadump_data_cstr(note.name),
+			     "type", (unsigned int)note.type,
+			     "desc", note.desc ? (const char *)note.desc : "",
+			     (Py_ssize_t)note.descsz,
+			     "offset", (unsigned long long)note.offset);
 }
 
 static PyObject *vmcore_notes(VmcoreObject *self, PyObject *unused)
 {
-	unsigned int n;
-	PyObject *list;
-
 	if (enter(self) < 0)
 		return NULL;
-	n = fadump_vmcore_notes_count(self->vm);
-	list = PyList_New(n);
-	for (unsigned int i = 0; list && i < n; i++) {
-		struct fadump_vmcore_note note = { .size = sizeof(note) };
-		int ret = fadump_vmcore_get_note(self->vm, i, &note);
-		PyObject *d;
-
-		if (ret < 0) {
-			Py_DECREF(list);
-			return fail(self, ret);
-		}
-		/* y# makes None of a NULL pointer: an empty desc is b"" */
-		d = Py_BuildValue("{s:N,s:I,s:y#,s:K}",
-				  "name", pyfadump_data_cstr(note.name),
-				  "type", (unsigned int)note.type,
-				  "desc", note.desc ? (const char *)note.desc : "",
-				  (Py_ssize_t)note.descsz,
-				  "offset", (unsigned long long)note.offset);
-		if (!d)
-			Py_CLEAR(list);
-		else
-			PyList_SET_ITEM(list, i, d);
-	}
-	return leave(self, list);
+	return leave(self, item_list(self, fadump_vmcore_notes_count(self->vm),
+				     note_dict));
 }
 
 static PyObject *cpu_dict(VmcoreObject *self, unsigned int cpu)
@@ -230,7 +240,6 @@ static PyObject *cpu_dict(VmcoreObject *self, unsigned int cpu)
 static PyObject *vmcore_cpus(VmcoreObject *self, PyObject *unused)
 {
 	struct fadump_vmcore_info in = { .size = sizeof(in) };
-	PyObject *list;
 	int ret;
 
 	if (enter(self) < 0)
@@ -238,16 +247,7 @@ static PyObject *vmcore_cpus(VmcoreObject *self, PyObject *unused)
 	ret = fadump_vmcore_get_info(self->vm, &in);
 	if (ret < 0)
 		return fail(self, ret);
-	list = PyList_New(in.cpus);
-	for (unsigned int i = 0; list && i < in.cpus; i++) {
-		PyObject *c = cpu_dict(self, i);
-
-		if (!c)
-			Py_CLEAR(list);
-		else
-			PyList_SET_ITEM(list, i, c);
-	}
-	return leave(self, list);
+	return leave(self, item_list(self, in.cpus, cpu_dict));
 }
 
 static PyObject *vmcore_prpsinfo(VmcoreObject *self, PyObject *unused)
@@ -258,10 +258,8 @@ static PyObject *vmcore_prpsinfo(VmcoreObject *self, PyObject *unused)
 	if (enter(self) < 0)
 		return NULL;
 	ret = fadump_vmcore_get_prpsinfo(self->vm, &p);
-	if (ret == -ENOENT)
-		return leave(self, pyfadump_none());
 	if (ret < 0)
-		return fail(self, ret);
+		return absent_or_fail(self, ret);
 	p.fname[sizeof(p.fname) - 1] = '\0';
 	p.psargs[sizeof(p.psargs) - 1] = '\0';
 	return leave(self, Py_BuildValue(
@@ -277,37 +275,27 @@ static PyObject *vmcore_prpsinfo(VmcoreObject *self, PyObject *unused)
 		"psargs", pyfadump_data_cstr(p.psargs)));
 }
 
+static PyObject *vmcoreinfo_pair(VmcoreObject *self, unsigned int i)
+{
+	const char *key, *value;
+	int ret = fadump_vmcore_vmcoreinfo_get(self->vm, i, &key, &value);
+
+	if (ret < 0)
+		return pyfadump_raise_ctx(ret, self->ctx);
+	return Py_BuildValue("(NN)", pyfadump_data_cstr(key),
+			     pyfadump_data_cstr(value));
+}
+
 static PyObject *vmcore_vmcoreinfo(VmcoreObject *self, PyObject *unused)
 {
-	PyObject *list;
 	int n;
 
 	if (enter(self) < 0)
 		return NULL;
 	n = fadump_vmcore_vmcoreinfo_count(self->vm);
-	if (n == -ENOENT)
-		return leave(self, pyfadump_none());
 	if (n < 0)
-		return fail(self, n);
-	list = PyList_New(n);
-	for (int i = 0; list && i < n; i++) {
-		const char *key, *value;
-		int ret = fadump_vmcore_vmcoreinfo_get(self->vm, (unsigned int)i,
-						       &key, &value);
-		PyObject *t;
-
-		if (ret < 0) {
-			Py_DECREF(list);
-			return fail(self, ret);
-		}
-		t = Py_BuildValue("(NN)", pyfadump_data_cstr(key),
-				  pyfadump_data_cstr(value));
-		if (!t)
-			Py_CLEAR(list);
-		else
-			PyList_SET_ITEM(list, i, t);
-	}
-	return leave(self, list);
+		return absent_or_fail(self, n);
+	return leave(self, item_list(self, (unsigned int)n, vmcoreinfo_pair));
 }
 
 static PyObject *vmcore_page_size(VmcoreObject *self, PyObject *unused)
@@ -318,10 +306,8 @@ static PyObject *vmcore_page_size(VmcoreObject *self, PyObject *unused)
 	if (enter(self) < 0)
 		return NULL;
 	ret = fadump_vmcore_page_size(self->vm, &v);
-	if (ret == -ENOENT)
-		return leave(self, pyfadump_none());
 	if (ret < 0)
-		return fail(self, ret);
+		return absent_or_fail(self, ret);
 	return leave(self, pyfadump_u64(v));
 }
 
@@ -333,10 +319,8 @@ static PyObject *vmcore_crash_time(VmcoreObject *self, PyObject *unused)
 	if (enter(self) < 0)
 		return NULL;
 	ret = fadump_vmcore_crash_time(self->vm, &v);
-	if (ret == -ENOENT)
-		return leave(self, pyfadump_none());
 	if (ret < 0)
-		return fail(self, ret);
+		return absent_or_fail(self, ret);
 	return leave(self, PyLong_FromLongLong(v));
 }
 
