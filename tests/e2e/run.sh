@@ -15,13 +15,14 @@
 #   --no-vmcore         do not keep the 1.8 GB vmcore in the artifacts once checked
 #   --jobs N            make/ninja jobs (default 2)
 #   --release-proof     instead of the CI run: the memory-over-time proof of
-#                       range-wise release (not in CI: three QEMU runs of an 8 GiB
-#                       guest and a second kernel, ~10 min warm, ~30 GB of disk).  One crash cycle is migrated to a
-#                       file at the capture boot and resumed twice, saving with
-#                       --release=ranges and --release=end; a kernel without the
+#                       range-wise release (not in CI: an 8 GiB guest and a second
+#                       kernel, ~17 min warm with --repeat 3, ~30 GB of disk).  One
+#                       crash cycle is migrated to a file at the capture boot and
+#                       resumed 2 x --repeat times, saving with --release=ranges
+#                       and --release=end in turn; a kernel without the
 #                       release_range patches (kernel/build.sh --patches 0001,0002)
 #                       runs `save --release` (must fall back to "end").  Then the
-#                       two saved dumps are compared and bench/release/memcurve.py
+#                       saved dumps are compared and bench/release/memcurve.py
 #                       computes the memory-held integrals (see bench/release/).
 #   --repeat N          with --release-proof: resume the migrated capture boot N
 #                       times per mode (default 3), ranges and end alternating, so
