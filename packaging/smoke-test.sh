@@ -380,6 +380,34 @@ else
 		--transform "s,^src,libfadump-$version," src
 fi
 
+# --- Debian source package -----------------------------------------------
+
+# 3.0 (quilt): the meson dist tarball is the orig tarball (debian/README.source).
+if [ -f "$work/rpm/SOURCES/$tarball" ]; then
+	echo "# Debian source package (dpkg-buildpackage -S)"
+	mkdir "$work/dsc"
+	cp "$work/rpm/SOURCES/$tarball" "$work/dsc/libfadump_$version.orig.tar.xz"
+	if tar -x -C "$work/dsc" -f "$work/dsc/libfadump_$version.orig.tar.xz" &&
+	   (cd "$work/dsc/libfadump-$version" && dpkg-buildpackage -S -us -uc -d) \
+			>"$work/dsc.log" 2>&1 &&
+	   [ -f "$work/dsc/libfadump_$deb_version.dsc" ]; then
+		ok "dpkg-buildpackage -S: libfadump_$deb_version.dsc on the orig tarball"
+		lintian "$work/dsc/libfadump_${deb_version}_source.changes" \
+			>"$work/lintian-source.log" 2>&1
+		sed -i '/^running with root privileges is not recommended/d' \
+			"$work/lintian-source.log"
+		if grep -q '^[EW]: ' "$work/lintian-source.log"; then
+			not_ok "lintian on the source package: no errors, no warnings without an override"
+			grep '^[EW]: ' "$work/lintian-source.log" | sed 's/^/#   /'
+		else
+			ok "lintian on the source package: no errors, no warnings without an override"
+		fi
+	else
+		not_ok "dpkg-buildpackage -S on the orig tarball"
+		note "$work/dsc.log" 40
+	fi
+fi
+
 rpm_built=0
 if [ -f "$work/rpm/SOURCES/$tarball" ]; then
 	if [ "$with_tests" -eq 1 ]; then check_opt="--with check"; else check_opt="--without check"; fi
