@@ -15,8 +15,11 @@
  * area; RTAS and other firmware-reserved ranges; the parameter area), so
  * it asks: a piece refused with ERANGE or EBUSY is split in two and each
  * half asked again, down to a granule, and what is refused stays for
- * release_mem. A segment whose first piece is refused entirely is boot
- * memory and is not asked again.
+ * release_mem. A segment whose first piece is refused entirely with
+ * ERANGE is boot memory and is not asked again. EBUSY says only that part
+ * of the piece was released before (by `fadumpctl release --range`, or by
+ * a save that stopped half way): the rest of that segment is still held,
+ * so it is asked for as it is copied.
  *
  * Segments that are two views of the same memory (a kernel image inside
  * a RAM range, as x86_64 kdump lists it) would make a release under one
@@ -133,11 +136,14 @@ static int64_t release_piece(struct early_release *er, uint64_t start,
 	}
 	if (ret != -ERANGE && ret != -EBUSY)
 		return ret;
-	dbg(er->ctx, "kernel keeps [%#" PRIx64 ", +%#" PRIx64 "): %s", start,
+	dbg(er->ctx, "kernel refuses [%#" PRIx64 ", +%#" PRIx64 "): %s", start,
 	    size, strerror(-ret));
 	half = size / 2 & ~(er->page - 1);
-	if (size <= er->granule || depth >= SPLIT_DEPTH_MAX || half == 0)
+	if (size <= er->granule || depth >= SPLIT_DEPTH_MAX || half == 0) {
+		if (ret == -ERANGE)
+			er->kept_bytes += size;
 		return 0;
+	}
 	a = release_piece(er, start, half, depth + 1);
 	if (a < 0)
 		return a;
@@ -171,12 +177,13 @@ void early_release_durable(struct early_release *er, uint64_t durable)
 		hi = (seg->paddr + upto) & ~mask;
 		if (hi <= lo)
 			continue;
+		er->kept_bytes = 0;
 		took = release_piece(er, lo, hi - lo, 0);
 		if (took < 0) {
 			stop(er, (int)took, "writing to release_range");
 			break;
 		}
-		if (took == 0 && lo == ((seg->paddr + mask) & ~mask)) {
+		if (er->kept_bytes == hi - lo && lo == ((seg->paddr + mask) & ~mask)) {
 			info(er->ctx, "the kernel keeps [%#" PRIx64 ", +%#" PRIx64
 			     "] until release_mem (boot memory): not asked again",
 			     seg->paddr, seg->filesz);

@@ -18,6 +18,7 @@ struct early_release {
 	uint64_t *released_to;	/* per segment: paddr done up to */
 	bool *skip;		/* per segment: the kernel keeps all of it */
 	uint64_t bytes;		/* accepted so far */
+	uint64_t kept_bytes;	/* of the last request: refused with ERANGE */
 	uint32_t ranges;	/* accepted writes */
 };
 

@@ -457,6 +457,12 @@ def check_release_range(b2):
         j = None
     check(isinstance(j, dict) and j.get("released_bytes") == size and j.get("released_ranges") == 1,
           "release_range: the refused releases released nothing", repr(j)[:200])
+    first = env.get("first_start")
+    a = -(-env.get("seg_paddr", 0) // page) * page     # the segment's first whole page
+    rc, out, err = step(rr, "rr-first-page")
+    check(rc == 0 and first is not None and first % page == 0 and a <= first and first + page <= a + (1 << 20),
+          "release_range: a page in the segment's first MiB released before the save",
+          f"rc={rc} first={first!r} {err.strip()[:200]}")
     return env
 
 
@@ -471,8 +477,12 @@ def check_saved_ranges(b2, env):
         rel = f.read(env["size"])
         f.seek(env["keep_offset"])
         keep = f.read(env["page"])
+        f.seek(env.get("first_offset", 0))
+        first = f.read(env["page"]) if "first_offset" in env else b""
     check(len(rel) == env["size"] and rel.count(0) == len(rel),
           "saved vmcore: the range released before the save is zeros in the copy")
+    check(len(first) == env["page"] and first.count(0) == len(first),
+          "saved vmcore: the page released in the segment's first MiB is zeros in the copy")
     check(keep.startswith(b"E2E-FILL"), "saved vmcore: the unreleased marked pages are in the copy", repr(keep[:16]))
 
 
