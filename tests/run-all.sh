@@ -52,6 +52,18 @@ print(ok, bad)
 PY
 }
 
+# Seconds per phase, printed before the closing line (the README's cold and
+# warm figures come from here).
+timings=
+t_start=$(date +%s)
+t_phase=$t_start
+phase_done() {
+	now=$(date +%s)
+	timings="$timings$(printf '  %-12s %6d s' "$1" $((now - t_phase)))
+"
+	t_phase=$now
+}
+
 total_ok=0
 total_bad=0
 for variant in plain asan fuzz; do
@@ -69,6 +81,7 @@ for variant in plain asan fuzz; do
 	set -- $(count "$dir")
 	total_ok=$((total_ok + ${1:-0}))
 	total_bad=$((total_bad + ${2:-0}))
+	phase_done "$variant"
 done
 
 # Checks that are scripts rather than meson suites. Each prints a last
@@ -92,8 +105,10 @@ run_step() {
 
 # Memory checking of the C suites under valgrind (hardening).
 run_step valgrind tests/valgrind.sh build
+phase_done valgrind
 # Build, install and smoke-test the Debian and RPM packages (packaging).
 run_step packaging packaging/smoke-test.sh
+phase_done packaging
 
 if [ $e2e -eq 1 ]; then
 	# The vmcore is checked inside the run; keeping 1.8 GB of it is not.
@@ -108,7 +123,12 @@ if [ $e2e -eq 1 ]; then
 		total_ok=$((total_ok + $1))
 		total_bad=$((total_bad + $2))
 	fi
+	phase_done e2e
 fi
+
+echo "tests/run-all.sh: seconds per phase"
+printf '%s' "$timings"
+printf '  %-12s %6d s\n' total $(($(date +%s) - t_start))
 
 # A build failure counts as a failure even though no test log says so.
 [ $failed -ne 0 ] && [ $total_bad -eq 0 ] && total_bad=1

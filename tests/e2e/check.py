@@ -486,6 +486,67 @@ def check_saved_ranges(b2, env):
     check(keep.startswith(b"E2E-FILL"), "saved vmcore: the unreleased marked pages are in the copy", repr(keep[:16]))
 
 
+PPC64_PAGE_OFFSET = 0xC000000000000000   # arch/powerpc/include/asm/page.h
+PPC64_LINEAR_END = 0xC008000000000000    # radix: the linear map's end (pgtable.h)
+
+
+def kcore_view(b1):
+    """The first boot's (vaddr, bytes) read through /proc/kcore (kcore-peek)."""
+    out = []
+    for line in (read(os.path.join(b1, "kcore-view.txt")) or "").splitlines():
+        va, n, data = line.split()
+        out.append((int(va, 16), bytes.fromhex(data)))
+        assert len(out[-1][1]) == int(n)
+    return out
+
+
+def read_paddr(path, paddr, size):
+    """Bytes at a physical address of an ELF vmcore, through readelf's
+    program headers: the check's own reader, not the library's."""
+    rc, _, loads = pt_loads(path)
+    for off, pa, fs in loads:
+        if pa <= paddr and paddr + size <= pa + fs:
+            with open(path, "rb") as f:
+                f.seek(off + paddr - pa)
+                return f.read(size)
+    return None
+
+
+def check_kcore_view(b1, b2, osrelease):
+    """What the crashed kernel saw at its linear-map addresses (through
+    /proc/kcore, before the crash) is in the dump at vaddr - PAGE_OFFSET:
+    init_uts_ns's name, and the mem_section root near the top of RAM, which
+    firmware that clobbers the top of RAM in the capture boot (SLOF did)
+    would have overwritten."""
+    view = kcore_view(b1)
+    if not check(len(view) == 4, "first boot: kcore view of 4 kernel addresses recorded",
+                 (read(os.path.join(b1, "kcore-view.err")) or "")[:300]):
+        return view
+    uts = view[0][1]
+    check(osrelease is not None and uts[130:195].rstrip(b"\0").decode("ascii", "replace") == osrelease,
+          "kcore view: init_uts_ns.name.release is the kernel's uname -r", repr(uts[130:195]))
+    env = dict(kv.split("=") for kv in (read(os.path.join(b1, "kcore-view.env")) or "").split())
+    mem = int(env.get("mem_bytes", 0))
+    root = view[1][0] - PPC64_PAGE_OFFSET
+    check(mem > 0 and root >= mem * 3 // 4, "kcore view: the mem_section root lies in the top quarter of RAM",
+          f"{root:#x} of {mem:#x}")
+    path = os.path.join(b2, "vmcore")
+    if not os.path.exists(path):
+        return view
+    for va, data in view[:2]:
+        got = read_paddr(path, va - PPC64_PAGE_OFFSET, len(data))
+        check(got == data, f"saved vmcore: {len(data)} bytes at {va:#x} (linear map) equal the first boot's /proc/kcore",
+              first_difference(data, got))
+    return view
+
+
+def first_difference(want, got):
+    if got is None:
+        return "not in the dump"
+    i = next((i for i in range(min(len(want), len(got))) if want[i] != got[i]), min(len(want), len(got)))
+    return f"first difference at +{i}: {want[i:i + 16].hex()} != {got[i:i + 16].hex()}"
+
+
 def check_save_json(b2):
     """`fadumpctl save --release=ranges --json` of the CI path."""
     mode = (read(os.path.join(b2, "save-mode"), "") or "").strip()
@@ -633,6 +694,7 @@ def main():
     check_vmcore(b2, a.arch, osrelease)
     if cli:
         check_saved_ranges(b2, rr_env)
+    check_kcore_view(b1, b2, osrelease)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

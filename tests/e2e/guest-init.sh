@@ -168,6 +168,42 @@ nonzero_bytes() {
     dd if=/proc/vmcore bs="$3" skip=$(($1 / $3)) count=$(($2 / $3)) 2>/dev/null | tr -d '\000' | wc -c
 }
 
+# What the running kernel sees at a few of its own virtual addresses, read
+# through /proc/kcore (kcore-peek: no page-table walk of ours), for check.py
+# to compare with `fadumpctl read --virt` of the dump.  Chosen to hold still
+# until the crash and to need every kind of translation: init_uts_ns's name
+# (linear map, kernel data), the mem_section root (linear map, near the top
+# of RAM, where firmware clobbering would show), and the struct pages of
+# pfn 0 and of the page holding that root (vmemmap, walked through the page
+# tables on radix).  Lines "VADDR LEN HEX" in $BOOTDIR/kcore-view.txt.
+kcore_view() {
+    command -v kcore-peek >/dev/null 2>&1 || { fail "kcore-peek missing in the initramfs"; return; }
+    kv=$BOOTDIR/kcore-view.txt
+    kcore-peek vmcoreinfo >"$BOOTDIR/vmcoreinfo.txt" 2>"$BOOTDIR/kcore-view.err" ||
+        { fail "kcore-peek vmcoreinfo failed: $(cat "$BOOTDIR/kcore-view.err")"; return; }
+    vi() { sed -n "s/^$1=//p" "$BOOTDIR/vmcoreinfo.txt"; }
+    uts=$(vi 'SYMBOL(init_uts_ns)')
+    name_off=$(vi 'OFFSET(uts_namespace.name)')
+    root=$(vi 'SYMBOL(mem_section)')
+    vmemmap=$(vi 'SYMBOL(vmemmap)')
+    page_size=$(vi 'SIZE(page)')
+    psz=$(vi PAGESIZE)
+    if [ -z "$uts" ] || [ -z "$name_off" ] || [ -z "$root" ] || [ -z "$vmemmap" ] ||
+       [ -z "$page_size" ] || [ -z "$psz" ]; then
+        fail "kcore view: a VMCOREINFO line is missing (uts=$uts name=$name_off mem_section=$root vmemmap=$vmemmap page=$page_size pagesize=$psz)"
+        return
+    fi
+    root_pfn=$(( (0x$root - 0xc000000000000000) / psz ))
+    {
+        kcore-peek read $(( 0x$uts + name_off )) 390
+        kcore-peek read "0x$root" 256
+        kcore-peek read "0x$vmemmap" "$page_size"
+        kcore-peek read $(( 0x$vmemmap + root_pfn * page_size )) "$page_size"
+    } >"$kv" 2>>"$BOOTDIR/kcore-view.err" || fail "kcore-peek read failed: $(cat "$BOOTDIR/kcore-view.err")"
+    echo "root_pfn=$root_pfn mem_bytes=$(awk '/^MemTotal/ { print $2 * 1024 }' /proc/meminfo)" >"$BOOTDIR/kcore-view.env"
+    log "kcore view: $(wc -l <"$kv") ranges recorded"
+}
+
 # ---------------------------------------------------------------- bring-up
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -276,6 +312,8 @@ if [ "$boot" = first ]; then
         echo "$fill_mib MiB in $(awk "BEGIN{print $(uptime_s) - $t0}") s" >>"$BOOTDIR/memfill.out"
     fi
 
+    kcore_view
+
     if [ "$failures" != 0 ]; then
         finish FAIL "first boot checks failed"
     fi
@@ -292,6 +330,7 @@ if [ "$boot" = first ]; then
 fi
 
 # ---------------------------------------------------------------- capture boot
+
 
 # release_range for real (kernel/patches/0003, `fadumpctl release --range`):
 # release a range of marked pages above boot memory, then check what /proc/vmcore
@@ -472,6 +511,20 @@ if fctl_has crashinfo; then
 fi
 if fctl_has dmesg; then
     run capture-dmesg fadumpctl dmesg || fail "fadumpctl dmesg /proc/vmcore failed"
+fi
+# the peer: Debian's makedumpfile (ppc64el, run.sh puts it and its libraries
+# in the initramfs) writes kdump-compressed dumps of the same /proc/vmcore,
+# before anything is released, for the host to read with fadumpctl and
+# libkdumpfile
+if command -v makedumpfile >/dev/null 2>&1; then
+    makedumpfile -v >"$BOOTDIR/makedumpfile.version" 2>&1
+    for f in c l; do
+        t0=$(uptime_s)
+        run "makedumpfile-$f" makedumpfile -d 31 -$f /proc/vmcore "$BOOTDIR/dump-d31-$f.kdump" ||
+            fail "makedumpfile -d 31 -$f failed"
+        echo "$(awk "BEGIN{print $(uptime_s) - $t0}")" >"$BOOTDIR/makedumpfile-$f.seconds"
+    done
+    sync
 fi
 if [ "$mode" = require ] && [ -e "$FADUMP_SYSFS/release_range" ]; then
     release_range_checks

@@ -149,8 +149,8 @@ hostarch=$(dpkg --print-architecture 2>/dev/null) || die "dpkg not found: this s
 chroot_rev=1    # bump to force a fresh chroot when the recipe below changes
 qemu_pkgs="qemu-system-ppc libelf-dev"   # from backports: QEMU pulls libelf1t64 from there
 tool_pkgs="linux-source-7.2 gcc-powerpc64le-linux-gnu gcc-powerpc64-linux-gnu libc6-dev-ppc64el-cross libc6-dev-ppc64-cross gcc libc6-dev make bc bison flex libssl-dev xz-utils cpio gzip python3 meson ninja-build pkg-config e2fsprogs binutils patch file libfdt-dev libjson-c-dev"
-cross_pkgs="libfdt-dev libfdt1 libelf-dev libelf1t64 libjson-c-dev libjson-c5 zlib1g-dev zlib1g libzstd-dev libzstd1 busybox-static"
-chroot_key=$(printf '%s\n' "$chroot_rev" "$suite" "$hostarch" "$qemu_pkgs" "$tool_pkgs" "$cross_pkgs" | sha256sum | cut -c1-12)
+cross_pkgs="libfdt-dev libelf-dev libjson-c-dev zlib1g-dev libzstd-dev liblzo2-dev busybox-static"
+chroot_key=$(printf '%s\n' "$chroot_rev" "$suite" "$hostarch" "$qemu_pkgs" "$tool_pkgs" | sha256sum | cut -c1-12)
 root=$cache/chroot-$suite-$hostarch-$chroot_key
 mounted=()
 
@@ -278,25 +278,54 @@ check_qemu() {
     [ -n "$major" ] && [ "$major" -ge 11 ] || die "QEMU >= 11 is needed for pseries fadump (have: $v)"
 }
 
+# Suites the guest's packages may come from, in order of preference: the
+# chroot's own first (its cross compiler's glibc), then an older one (static
+# libraries built against an older glibc link with a newer one), then sid.
+# A mirror's index can run ahead of its pool (trixie's ppc64el did: zlib1g
+# 404), so no one suite is trusted: tests/e2e/fetch-debs.sh takes each
+# package from the first suite that really serves it, says when it fell
+# back, and records what it took (packages.txt, copied to versions.txt).
+guest_suites="trixie bookworm sid"
+
+# fetch_debs ARGS...: tests/e2e/fetch-debs.sh in the chroot, with the mirror
+# and the per-suite apt state kept in the cache
+fetch_debs() {
+    local mirror
+    mirror=$(awk '$1 == "deb" && $2 !~ /^\[/ { print $2; exit }' "$root/etc/apt/sources.list")
+    [ -n "$mirror" ] || die "cannot find the mirror in the chroot's sources.list"
+    cp "$here/fetch-debs.sh" "$root/e2e/fetch-debs.sh"
+    in_chroot /e2e/fetch-debs.sh --mirror "$mirror" --suites "$guest_suites" --state /e2e/apt-state "$@"
+}
+
+# show_fallbacks LOG: the packages fetch-debs.sh took from another suite than
+# the first, and its warnings (the full list is in the log and versions.txt)
+show_fallbacks() {
+    grep -E 'not served by|warning' "$1" | sed 's/^/e2e: /' || true
+}
+
 # ppc64el static libraries and busybox, unpacked (not installed) into a sysroot so
 # that the chroot's own amd64 packages (QEMU from backports) never conflict with
 # the foreign architecture's versions.
 setup_sysroot() {
     if [ "$arch" = be ]; then setup_sysroot_be; return; fi
-    sysroot_rel=/e2e/sysroot-$debarch
+    local key
+    key=$(cat "$here/fetch-debs.sh" - <<<"$guest_suites $cross_pkgs" | sha256sum | cut -c1-12)
+    sysroot_rel=/e2e/sysroot-$debarch-$key
     local s=$root$sysroot_rel
     [ -f "$s/.ready" ] && return
     rm -rf "$s" "$root/e2e/debs"
     mkdir -p "$s" "$root/e2e/debs"
+    say "downloading the $debarch packages of the guest ($guest_suites, in that order)"
     local p pkgs=
-    for p in $cross_pkgs; do pkgs="$pkgs $p:$debarch"; done
+    for p in $cross_pkgs; do pkgs="$pkgs $p"; done
     # shellcheck disable=SC2086
-    in_chroot sh -c "cd /e2e/debs && apt-get download $pkgs" >"$cache/sysroot.log" 2>&1 ||
-        { tail -20 "$cache/sysroot.log" >&2; die "cannot download the $debarch packages ($pkgs)"; }
+    fetch_debs --arch "$debarch" --out /e2e/debs $pkgs >"$cache/sysroot.log" 2>&1 ||
+        { tail -20 "$cache/sysroot.log" >&2; die "cannot download the $debarch packages (log: $cache/sysroot.log)"; }
+    show_fallbacks "$cache/sysroot.log"
     for p in "$root"/e2e/debs/*.deb; do
         dpkg-deb -x "$p" "$s" || die "cannot unpack $p"
-        dpkg-deb -f "$p" Package Architecture Version | paste -sd' ' >>"$s/packages.txt"
     done
+    cp "$root/e2e/debs/packages.txt" "$s/packages.txt"
     local libdir=$s/usr/lib/$triplet
     [ -f "$libdir/libfdt.a" ] && [ -f "$libdir/libelf.a" ] && [ -f "$libdir/libjson-c.a" ] ||
         die "static libraries missing in $s"
@@ -323,36 +352,86 @@ EOF
     touch "$s/.ready"
 }
 
+# The peer, Debian's makedumpfile for ppc64el, with the shared libraries it
+# needs, unpacked into a tree of its own that goes into the initramfs under
+# /peer (run through that tree's own loader: the guest has no /lib).  One
+# suite for the whole set, so that the libraries match the binary: sid
+# (makedumpfile 1.7.8, with zstd), else bookworm (1.7.2).  Every NEEDED
+# library of every binary must be in the tree: a missing one is an error
+# here, not a confusing failure in the guest.
+peer_sets=(
+    "sid:makedumpfile libc6 libdw1t64 libelf1t64 liblzo2-2 libzstd1 zlib1g libbz2-1.0 liblzma5"
+    "bookworm:makedumpfile libc6 libdw1 libelf1 liblzo2-2 libzstd1 zlib1g libbz2-1.0 liblzma5"
+)
+setup_peer() {
+    peer_rel=
+    [ "$arch" = le ] || return 0
+    local key
+    key=$(cat "$here/fetch-debs.sh" - <<<"${peer_sets[*]}" | sha256sum | cut -c1-12)
+    peer_rel=/e2e/peer-$debarch-$key
+    local t=$root$peer_rel set s pkgs p
+    [ -f "$t/.ready" ] && return 0
+    rm -rf "$t" "$root/e2e/peer-debs"
+    for set in "${peer_sets[@]}"; do
+        s=${set%%:*} pkgs=${set#*:}
+        rm -rf "$root/e2e/peer-debs"
+        # shellcheck disable=SC2086
+        if guest_suites=$s fetch_debs --arch "$debarch" --out /e2e/peer-debs $pkgs >>"$cache/peer.log" 2>&1; then
+            break
+        fi
+        say "the peer's packages are not all served by $s (log: $cache/peer.log)"
+        rm -rf "$root/e2e/peer-debs"
+    done
+    [ -f "$root/e2e/peer-debs/packages.txt" ] || die "no suite serves makedumpfile and its libraries for $debarch (log: $cache/peer.log)"
+    mkdir -p "$t"
+    for p in "$root"/e2e/peer-debs/*.deb; do
+        dpkg-deb -x "$p" "$t" || die "cannot unpack $p"
+    done
+    cp "$root/e2e/peer-debs/packages.txt" "$t/packages.txt"
+    rm -rf "$root/e2e/peer-debs"
+    local loader libs need missing=
+    loader=$(cd "$t" && find . -name 'ld64.so.2' -type f | head -1)
+    [ -n "$loader" ] || die "no ld64.so.2 in the peer's libc6"
+    libs=$(cd "$t" && find . -name '*.so*' \( -type f -o -type l \) -printf '%f\n' | sort -u)
+    local bin dyn
+    bin=$(cd "$t" && find . -path '*bin/makedumpfile' -type f | head -1)
+    [ -n "$bin" ] || die "no makedumpfile binary in the peer's package"
+    for p in "$bin" $(cd "$t" && find . -name '*.so*' -type f); do
+        dyn=$(in_chroot readelf -d "$peer_rel/$p") || die "readelf -d $p (peer) failed"
+        for need in $(sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' <<<"$dyn"); do
+            grep -qxF "$need" <<<"$libs" || missing="$missing $need($p)"
+        done
+    done
+    [ -z "$missing" ] || die "the peer's tree lacks libraries:$missing"
+    printf '%s\n' "${loader#./}" >"$t/loader"
+    printf '%s\n' "${bin#./}" >"$t/binary"
+    touch "$t/.ready"
+}
+
 # Big-endian: Debian's main archive has no ppc64 binaries; build the static
 # libraries and busybox from Debian's sources (tests/e2e/build-be-sysroot.sh).
 setup_sysroot_be() {
     local key
-    key=$(sha256sum <"$here/build-be-sysroot.sh" | cut -c1-12)
+    key=$(cat "$here/build-be-sysroot.sh" "$here/fetch-debs.sh" - <<<"$guest_suites" | sha256sum | cut -c1-12)
     sysroot_rel=/e2e/sysroot-$debarch-$key
     local s=$root$sysroot_rel
     [ -f "$s/.ready" ] && return
     say "building the big-endian sysroot from Debian sources (zlib, libfdt, json-c, libelf, busybox)"
-    local mirror
-    mirror=$(awk '$1 == "deb" && $2 !~ /^\[/ { print $2; exit }' "$root/etc/apt/sources.list")
-    [ -n "$mirror" ] || die "cannot find the mirror in the chroot's sources.list"
-    if [ ! -f "$root/etc/apt/sources.list.d/e2e-src.list" ]; then
-        echo "deb-src $mirror $suite main" >"$root/etc/apt/sources.list.d/e2e-src.list"
-        in_chroot apt-get update -q >>"$cache/apt.log" 2>&1 || die "apt-get update (deb-src) failed"
-    fi
     in_chroot apt-get install -y -q dpkg-dev cmake gawk m4 >>"$cache/apt.log" 2>&1 ||
         die "cannot install dpkg-dev cmake gawk m4 in the chroot"
     rm -rf "$root/e2e/be-src" "$s"
     mkdir -p "$root/e2e/be-src"
-    local p
-    for p in zlib device-tree-compiler json-c elfutils busybox; do
-        # only the upstream (orig) tarball is needed; a failing .debian.tar is ignored
-        in_chroot sh -c "cd /e2e/be-src && apt-get source --download-only $p" >>"$cache/be-src.log" 2>&1 || true
-        ls "$root/e2e/be-src/${p}_"*.orig.tar.* >/dev/null 2>&1 ||
-            { tail -5 "$cache/be-src.log" >&2; die "cannot download the source of $p"; }
-    done
+    # only the upstream (orig) tarballs are used; fetch-debs.sh takes each from
+    # the first suite that serves it (a .dsc or Debian tarball that 404s does
+    # not matter)
+    fetch_debs --source --out /e2e/be-src zlib device-tree-compiler json-c elfutils busybox \
+        >"$cache/be-src.log" 2>&1 ||
+        { tail -20 "$cache/be-src.log" >&2; die "cannot download the sources of the big-endian sysroot (log: $cache/be-src.log)"; }
+    show_fallbacks "$cache/be-src.log"
     cp "$here/build-be-sysroot.sh" "$root/e2e/build-be-sysroot.sh"
     in_chroot /e2e/build-be-sysroot.sh /e2e/be-src "$sysroot_rel" "$jobs" >"$cache/be-sysroot.log" 2>&1 ||
         { tail -30 "$cache/be-sysroot.log" >&2; die "building the big-endian sysroot failed (log: $cache/be-sysroot.log)"; }
+    sed 's/^/source: /' "$root/e2e/be-src/packages.txt" >>"$s/packages.txt"
     rm -rf "$root/e2e/be-src"
     touch "$s/.ready"
 }
@@ -453,7 +532,7 @@ EOF
 # memfill (marked pages in RAM before the crash, found again in /proc/vmcore)
 build_guest_tools() {
     local t
-    for t in mmap-zero memfill; do
+    for t in mmap-zero memfill kcore-peek; do
         cp "$here/$t.c" "$root/e2e/$t.c"
         in_chroot "$triplet-gcc" -static -O2 -Wall -Wextra -Werror -o "/e2e/$t-$arch" "/e2e/$t.c" \
             >"$cache/guest-tools.log" 2>&1 ||
@@ -490,9 +569,17 @@ build_initramfs() {
         in_chroot "$triplet-strip" "/e2e/initramfs-$arch/bin/fadumpctl" 2>/dev/null || true
     fi
     local t
-    for t in mmap-zero memfill; do
+    for t in mmap-zero memfill kcore-peek; do
         cp "$root/e2e/$t-$arch" "$st/bin/$t"
     done
+    if [ -n "$peer_rel" ]; then
+        cp -a "$root$peer_rel" "$st/peer"
+        local lp
+        lp=$(cd "$st/peer" && find . -name '*.so*' -printf '/peer/%h\n' | sed 's#/\./#/#' | sort -u | paste -sd:)
+        printf '#!/bin/sh\nexec /peer/%s --library-path %s /peer/%s "$@"\n' \
+            "$(cat "$st/peer/loader")" "$lp" "$(cat "$st/peer/binary")" >"$st/bin/makedumpfile"
+        chmod 755 "$st/bin/makedumpfile"
+    fi
     {
         echo '#!/bin/sh'
         echo '/bin/busybox --install -s /bin'
@@ -516,7 +603,7 @@ new_disk() {
 # qemu_cmd KDIR DISK EXTRA-APPEND: sets the array qemu and the string append
 qemu_cmd() {
     append="console=hvc0 fadump=on panic=10 panic_on_oops=1 e2e.fadumpctl=$fctl_mode e2e.save=$save_mode e2e.fill=$fill_mib${3:+ $3}"
-    qemu=(qemu-system-ppc64 -M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+    qemu=(qemu-system-ppc64 -M pseries,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
         -cpu power9 -smp 2 -m "${mem_mib}M" -nographic -monitor none -serial stdio -vga none
         -kernel "$1/vmlinux" -initrd "/e2e/initramfs-$arch.cpio.gz" -append "$append"
         -drive "file=$2,format=raw,if=none,id=out,cache=unsafe"
@@ -697,6 +784,7 @@ phase_begin setup
 setup_chroot
 check_qemu
 setup_sysroot
+setup_peer
 phase_end setup
 
 phase_begin "kernel build"
@@ -724,6 +812,7 @@ phase_end initramfs
     echo "kernel=$(cat "$root$kdir_rel/kernelrelease") ($kdir_rel)"
     in_chroot dpkg-query -W -f='${Package}=${Version}\n' qemu-system-ppc linux-source-7.2 "gcc-$triplet" meson
     sed 's/^/sysroot: /' "$root$sysroot_rel/packages.txt"
+    [ -z "$peer_rel" ] || sed 's/^/peer: /' "$root$peer_rel/packages.txt"
 } >"$out/versions.txt"
 cp "$root$kdir_rel/config" "$out/kernel.config"
 
