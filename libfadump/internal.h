@@ -30,15 +30,7 @@ struct fadump_ctx {
 	void *log_data;
 	int log_priority;
 	char errmsg[FADUMP_ERRMSG_MAX];
-	/* A control operation's first pass: see fadump_locked() */
-	bool control_dry;
 };
-
-/*
- * What fadump_write_attr() returns instead of writing during a control
- * operation's dry pass: no errno has this value.
- */
-#define FADUMP_WOULD_WRITE (-4095)
 
 /*
  * Hand back a "size-first" struct: @src is the library's full version,
