@@ -69,10 +69,17 @@ void fadump_log(struct fadump_ctx *ctx, int priority, const char *file,
 /*
  * Record @errnum (a positive or negative errno) with a message in the
  * context, log it at LOG_ERR, and return the negative errno so callers can
- * write "return fadump_fail(ctx, -EINVAL, "...", ...);".
+ * write "return fadump_fail(ctx, -EINVAL, "...", ...);". A macro, as
+ * fadump_log_cond() is: the log function is told where the failure was
+ * found, not where the message was stored.
  */
-int fadump_fail(struct fadump_ctx *ctx, int errnum, const char *format, ...)
-	FADUMP_PRINTF(3, 4);
+int fadump_fail_at(struct fadump_ctx *ctx, int errnum, const char *file,
+		   int line, const char *fn, const char *format, ...)
+	FADUMP_PRINTF(6, 7);
+
+#define fadump_fail(ctx, errnum, ...)                                          \
+	fadump_fail_at((ctx), (errnum), __FILE__, __LINE__, __func__,          \
+		       __VA_ARGS__)
 
 /* Clear the message at the start of every public entry point. */
 void fadump_clear_error(struct fadump_ctx *ctx);

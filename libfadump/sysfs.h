@@ -51,9 +51,16 @@ int fadump_status_collect(struct fadump_ctx *ctx, struct fadump_status *st);
 int fadump_attr_read(struct fadump_ctx *ctx, const char *abspath, size_t max,
 		     char **bufp, size_t *lenp);
 
-/* Record @err with a message that starts with the full path of @abspath. */
-int fadump_attr_fail(struct fadump_ctx *ctx, int err, const char *abspath,
-		     const char *format, ...) FADUMP_PRINTF(4, 5);
+/*
+ * Record @err with a message that starts with the full path of @abspath
+ * (logged with the caller's place, as fadump_fail() is).
+ */
+int fadump_attr_fail_at(struct fadump_ctx *ctx, int err, const char *abspath,
+			const char *file, int line, const char *fn,
+			const char *format, ...) FADUMP_PRINTF(7, 8);
+#define fadump_attr_fail(ctx, err, abspath, ...)                               \
+	fadump_attr_fail_at((ctx), (err), (abspath), __FILE__, __LINE__,       \
+			    __func__, __VA_ARGS__)
 
 /* Read a "%d\n" boolean attribute; FADUMP_UNKNOWN if it is absent. */
 int fadump_attr_read_bool(struct fadump_ctx *ctx, enum fadump_attr attr,
