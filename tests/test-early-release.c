@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "early-release.h"
 #include "fadump.h"
 #include "fake-kernel.h"
 #include "helpers.h"
@@ -370,6 +371,35 @@ static void test_stopped_before_a_release_removes_the_copy(void **state)
 	assert_int_equal(access(root_path(w, "proc/vmcore"), F_OK), 0);
 }
 
+/*
+ * A hostile dump's segment in the last page of the address space: its
+ * start rounded up to a page wraps past 2^64 to 0, which once made the
+ * saver ask the kernel for [0, 2^64 - page). Nothing may be asked for
+ * (the first write would be refused, stopping early release).
+ */
+static void test_no_range_wraps_past_the_top(void **state)
+{
+	struct world *w = *state;
+	struct vmcore_segment seg = {
+		.paddr = UINT64_MAX - 0x7ff, .offset = 0x10000,
+		.filesz = 0x800, .memsz = 0x800,
+	};
+	char name[] = "hostile";
+	struct fadump_vmcore vm = {
+		.ctx = w->ctx, .path = name, .segs = &seg, .nsegs = 1,
+		.nby_paddr = 1,
+	};
+	struct early_release er;
+
+	assert_int_equal(early_release_start(&er, &vm), 0);
+	assert_int_equal(early_release_probe_len(&er, 0), 0);
+	fake_kernel_next_write("sys/kernel/fadump/release_range", EPERM, NULL);
+	early_release_durable(&er, seg.offset + seg.filesz / 2);
+	early_release_durable(&er, seg.offset + seg.filesz);
+	early_release_end(&er);
+	assert_int_equal(fake_kernel_writes("sys/kernel/fadump/release_range"), 0);
+}
+
 static void test_kernel_stops_early_release(void **state)
 {
 	struct world *w = *state;
@@ -435,6 +465,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_save_keeps_the_partial_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_stops_early_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_range_wraps_past_the_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_release_range_falls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_needs_the_live_dump, setup, teardown),
 	};
