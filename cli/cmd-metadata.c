@@ -673,14 +673,18 @@ static int read_whole(const struct cli *cli, const char *path, void **bufp,
 		if (len == cap) {
 			unsigned char *nb;
 
-			if (cap >= DECODE_FILE_MAX) {
+			/* The byte past the limit was there: too large. */
+			if (len > DECODE_FILE_MAX) {
 				fclose(f);
 				free(buf);
 				fprintf(stderr, "fadumpctl: %s: %s: larger than %d bytes\n",
 					cli->cmd, path, DECODE_FILE_MAX);
 				return EXIT_FAILED;
 			}
+			/* Room for one byte more than allowed, to find out. */
 			cap = cap ? cap * 2 : 4096;
+			if (cap > DECODE_FILE_MAX)
+				cap = (size_t)DECODE_FILE_MAX + 1;
 			nb = realloc(buf, cap);
 			if (!nb)
 				cli_oom();
@@ -715,12 +719,23 @@ static int parse_number(const char *s, uint64_t *v)
 	return errno || *end ? -EINVAL : 0;
 }
 
-static int decode_kernel_dump(struct cli *cli, const void *buf, size_t len)
+/* For the structures that take no ARGS after FILE. */
+static int refuse_args(struct cli *cli, int argc, char **argv)
+{
+	return argc ? cli_usage_error(cli, "unexpected argument '%s'", argv[0]) :
+		      EXIT_OK;
+}
+
+static int decode_kernel_dump(struct cli *cli, const void *buf, size_t len,
+			      int argc, char **argv)
 {
 	struct fadump_papr_dump *pd;
 	struct json_object *o;
-	int ret = fadump_papr_dump_parse(cli->ctx, buf, len, &pd);
+	int ret = refuse_args(cli, argc, argv);
 
+	if (ret != EXIT_OK)
+		return ret;
+	ret = fadump_papr_dump_parse(cli->ctx, buf, len, &pd);
 	if (ret < 0)
 		return cli_fail(cli, ret);
 	if (cli->json) {
@@ -843,11 +858,15 @@ static int decode_opal_fdm(struct cli *cli, const void *buf, size_t len,
 	return EXIT_OK;
 }
 
-static int decode_opal_cpu(struct cli *cli, const void *buf, size_t len)
+static int decode_opal_cpu(struct cli *cli, const void *buf, size_t len,
+			   int argc, char **argv)
 {
 	struct fadump_opal_cpu_meta m = { .size = sizeof(m) };
-	int ret = fadump_opal_cpu_meta_parse(cli->ctx, buf, len, &m);
+	int ret = refuse_args(cli, argc, argv);
 
+	if (ret != EXIT_OK)
+		return ret;
+	ret = fadump_opal_cpu_meta_parse(cli->ctx, buf, len, &m);
 	if (ret < 0)
 		return cli_fail(cli, ret);
 	if (cli->json) {
@@ -902,50 +921,62 @@ static int decode_cpuregs(struct cli *cli, const void *buf, size_t len,
 	return ret;
 }
 
+static int decode_regsave(struct cli *cli, const void *buf, size_t len,
+			  int argc, char **argv)
+{
+	return decode_cpuregs(cli, buf, len, false, argc, argv);
+}
+
+static int decode_hdat(struct cli *cli, const void *buf, size_t len,
+		       int argc, char **argv)
+{
+	return decode_cpuregs(cli, buf, len, true, argc, argv);
+}
+
+/* decode's TYPEs: FILE's bytes and the ARGS after it go to @decode. */
+static const struct decoder {
+	const char *type;
+	int (*decode)(struct cli *cli, const void *buf, size_t len, int argc,
+		      char **argv);
+} decoders[] = {
+	{ "kernel-dump", decode_kernel_dump },
+	{ "regsave", decode_regsave },
+	{ "hdat", decode_hdat },
+	{ "crashinfo", decode_crashinfo },
+	{ "opal-fdm", decode_opal_fdm },
+	{ "opal-cpu", decode_opal_cpu },
+};
+
+static const struct decoder *find_decoder(const char *type)
+{
+	for (size_t i = 0; i < sizeof(decoders) / sizeof(decoders[0]); i++)
+		if (strcmp(type, decoders[i].type) == 0)
+			return &decoders[i];
+	return NULL;
+}
+
 int cmd_decode(struct cli *cli, int argc, char **argv)
 {
-	static const char *const types[] = {
-		"kernel-dump", "regsave", "hdat", "crashinfo", "opal-fdm",
-		"opal-cpu",
-	};
-	const char *type;
-	size_t len, t;
+	const struct decoder *d;
+	char types[128] = "";
+	size_t len;
 	void *buf;
 	int ret;
 
-	if (argc < 2)
-		return cli_usage_error(cli, "usage: decode TYPE FILE [ARGS] (TYPE: kernel-dump, regsave, hdat, crashinfo, opal-fdm, opal-cpu)");
-	type = argv[0];
-	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
-		if (strcmp(type, types[t]) == 0)
-			break;
-	if (t == sizeof(types) / sizeof(types[0]))
-		return cli_usage_error(cli, "unknown structure type '%s'", type);
+	if (argc < 2) {
+		for (size_t i = 0; i < sizeof(decoders) / sizeof(decoders[0]); i++)
+			snprintf(types + strlen(types), sizeof(types) - strlen(types),
+				 "%s%s", i ? ", " : "", decoders[i].type);
+		return cli_usage_error(cli, "usage: decode TYPE FILE [ARGS] (TYPE: %s)",
+				       types);
+	}
+	d = find_decoder(argv[0]);
+	if (!d)
+		return cli_usage_error(cli, "unknown structure type '%s'", argv[0]);
 	ret = read_whole(cli, argv[1], &buf, &len);
 	if (ret != EXIT_OK)
 		return ret;
-	argc -= 2;
-	argv += 2;
-	switch (t) {
-	case 0:
-		ret = argc ? cli_usage_error(cli, "unexpected argument '%s'", argv[0]) :
-			     decode_kernel_dump(cli, buf, len);
-		break;
-	case 1:
-	case 2:
-		ret = decode_cpuregs(cli, buf, len, t == 2, argc, argv);
-		break;
-	case 3:
-		ret = decode_crashinfo(cli, buf, len, argc, argv);
-		break;
-	case 4:
-		ret = decode_opal_fdm(cli, buf, len, argc, argv);
-		break;
-	default:
-		ret = argc ? cli_usage_error(cli, "unexpected argument '%s'", argv[0]) :
-			     decode_opal_cpu(cli, buf, len);
-		break;
-	}
+	ret = d->decode(cli, buf, len, argc - 2, argv + 2);
 	free(buf);
 	return ret;
 }

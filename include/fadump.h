@@ -62,7 +62,11 @@ unsigned int fadump_version_number(void);
 
 struct fadump_ctx;
 
-/* Log priorities are syslog's (LOG_ERR = 3 ... LOG_DEBUG = 7). */
+/*
+ * Log priorities are syslog's (LOG_ERR = 3 ... LOG_DEBUG = 7). @file,
+ * @line and @fn are the place in the library's source that logged the
+ * message; for an error, where the failure was found.
+ */
 typedef void (*fadump_log_fn)(void *userdata, int priority, const char *file,
 			      int line, const char *fn, const char *format,
 			      va_list args);

@@ -4,14 +4,15 @@
  * capture kernel's extra arguments (giving the dump's memory back is in
  * release.c).
  *
- * Every operation runs the same three steps:
- *  1. read the state and refuse up front what the kernel would refuse,
- *     so the caller learns why in words rather than as a bare EPERM;
- *  2. write the attribute once, as the sysfs store expects, and turn the
- *     kernel's errno into what it means for that store
+ * Every operation is a decision and an action (struct fadump_control_op):
+ *  1. decide: read the state and refuse up front what the kernel would
+ *     refuse, so the caller learns why in words rather than as a bare
+ *     EPERM, or find there is nothing to do;
+ *  2. apply: write the attribute once, as the sysfs store expects, and
+ *     turn the kernel's errno into what it means for that store
  *     (kernel-interface.md §1.3);
- *  3. read the state back. The kernel reports success for writes that
- *     changed nothing (an unregister whose firmware call failed, any
+ *  3. then read the state back. The kernel reports success for writes
+ *     that changed nothing (an unregister whose firmware call failed, any
  *     3.4-era registration), so success is what the read-back says.
  */
 #include <errno.h>
@@ -185,13 +186,12 @@ static int registration_prologue(struct fadump_ctx *ctx,
 	return require_writable_state(ctx, st);
 }
 
-static int do_register(struct fadump_ctx *ctx, const void *arg)
+static int register_decide(struct fadump_ctx *ctx, const void *arg,
+			   struct fadump_change *change)
 {
-	struct fadump_status st;
-	const char *abspath;
 	int ret;
 
-	ret = registration_prologue(ctx, &st, &abspath, true);
+	ret = registration_prologue(ctx, &change->st, &change->abspath, true);
 	if (ret < 0)
 		return ret;
 	/*
@@ -199,47 +199,70 @@ static int do_register(struct fadump_ctx *ctx, const void *arg)
 	 * anew (3.4-era kernels refuse it). Already registered is the
 	 * state the caller asked for.
 	 */
-	if (st.registered == FADUMP_YES) {
+	if (change->st.registered == FADUMP_YES) {
 		info(ctx, "already registered");
 		return 0;
 	}
-	return set_registered(ctx, abspath, true);
+	change->write = true;
+	return 0;
 }
 
-static int do_unregister(struct fadump_ctx *ctx, const void *arg)
+static int register_apply(struct fadump_ctx *ctx, const void *arg,
+			  const struct fadump_change *change)
 {
-	struct fadump_status st;
-	const char *abspath;
+	return set_registered(ctx, change->abspath, true);
+}
+
+static int unregister_decide(struct fadump_ctx *ctx, const void *arg,
+			     struct fadump_change *change)
+{
 	int ret;
 
-	ret = registration_prologue(ctx, &st, &abspath, false);
+	ret = registration_prologue(ctx, &change->st, &change->abspath, false);
 	if (ret < 0)
 		return ret;
 	/* Also covers a capture boot: nothing is registered there. */
-	if (st.registered != FADUMP_YES) {
+	if (change->st.registered != FADUMP_YES) {
 		info(ctx, "not registered");
 		return 0;
 	}
-	ret = require_writable_state(ctx, &st);
+	ret = require_writable_state(ctx, &change->st);
 	if (ret < 0)
 		return ret;
-	return set_registered(ctx, abspath, false);
+	change->write = true;
+	return 0;
 }
 
-static int do_reregister(struct fadump_ctx *ctx, const void *arg)
+static int unregister_apply(struct fadump_ctx *ctx, const void *arg,
+			    const struct fadump_change *change)
 {
-	struct fadump_status st;
-	enum fadump_tristate now;
-	const char *abspath;
+	return set_registered(ctx, change->abspath, false);
+}
+
+static int reregister_decide(struct fadump_ctx *ctx, const void *arg,
+			     struct fadump_change *change)
+{
 	int ret;
 
-	ret = registration_prologue(ctx, &st, &abspath, true);
+	ret = registration_prologue(ctx, &change->st, &change->abspath, true);
 	if (ret < 0)
 		return ret;
-	if (st.registered != FADUMP_YES)
+	change->write = true;
+	return 0;
+}
+
+static int reregister_apply(struct fadump_ctx *ctx, const void *arg,
+			    const struct fadump_change *change)
+{
+	const char *abspath = change->abspath;
+	enum fadump_tristate now;
+	int ret;
+
+	if (change->st.registered != FADUMP_YES)
 		return set_registered(ctx, abspath, true);
 
 	/* 4.x and later: "1" while registered unregisters and registers. */
+	dbg(ctx, "writing 1 to %s", abspath);
 	ret = fadump_write_attr(ctx, abspath, "1");
 	if (ret == 0)
 		return verify_registered(ctx, abspath, true);
@@ -340,7 +363,7 @@ static int bootargs_write_failed(struct fadump_ctx *ctx, const char *abspath,
 	}
 }
 
-static int bootargs_store(struct fadump_ctx *ctx, const void *arg);
+static const struct fadump_control_op bootargs_op;
 
 FADUMP_EXPORT int fadump_bootargs_append_set(struct fadump_ctx *ctx,
 					     const char *args)
@@ -369,38 +392,47 @@ FADUMP_EXPORT int fadump_bootargs_append_set(struct fadump_ctx *ctx,
 				   "capture kernel arguments are %zu bytes: the kernel takes fewer than %d (COMMAND_LINE_SIZE)",
 				   len, BOOTARGS_MAX);
 
-	return fadump_locked(ctx, bootargs_store, args);
+	return fadump_locked(ctx, &bootargs_op, args);
 }
 
-/* Validated @args into the attribute (see fadump_locked()). */
-static int bootargs_store(struct fadump_ctx *ctx, const void *arg)
+/* Validated @args go to the attribute when the state allows it. */
+static int bootargs_decide(struct fadump_ctx *ctx, const void *arg,
+			   struct fadump_change *change)
 {
-	const char *args = arg;
-	size_t len = strlen(args);
-	char shown[FADUMP_ESCAPE_BUF];
-	struct fadump_status st;
-	const char *abspath;
-	char *now;
 	int ret;
 
 	/*
 	 * State before the attribute: 7.2 creates no bootargs_append when
 	 * fadump is off, and "not enabled at boot" is the cause to report.
 	 */
-	ret = fadump_control_state(ctx, &st);
+	ret = fadump_control_state(ctx, &change->st);
 	if (ret < 0)
 		return ret;
-	ret = require_writable_state(ctx, &st);
+	ret = require_writable_state(ctx, &change->st);
 	if (ret < 0)
 		return ret;
-	ret = bootargs_locate(ctx, &abspath);
+	ret = bootargs_locate(ctx, &change->abspath);
 	if (ret < 0)
 		return ret;
+	change->write = true;
+	return 0;
+}
+
+static int bootargs_apply(struct fadump_ctx *ctx, const void *arg,
+			  const struct fadump_change *change)
+{
+	const char *args = arg, *abspath = change->abspath;
+	size_t len = strlen(args);
+	char shown[FADUMP_ESCAPE_BUF];
+	char *now;
+	int ret;
 
 	/*
 	 * sysfs never calls a store for a 0-byte write, so "" goes out as
 	 * "\n", which the store turns into the empty string.
 	 */
+	dbg(ctx, "writing %zu bytes of capture kernel arguments to %s", len,
+	    abspath);
 	ret = fadump_write_attr(ctx, abspath, len ? args : "\n");
 	if (ret < 0)
 		return bootargs_write_failed(ctx, abspath, len, ret);
@@ -418,51 +450,65 @@ static int bootargs_store(struct fadump_ctx *ctx, const void *arg)
 	return ret;
 }
 
+static const struct fadump_control_op bootargs_op = {
+	bootargs_decide, bootargs_apply,
+};
+
 /*
  * The public entry points: check the context, clear its message, and run
  * the operation under the control lock (lock.c).
  *
- * Twice: first without the lock and without writing (fadump_write_attr()
- * returns FADUMP_WOULD_WRITE), so an operation with nothing to do or
- * that is refused up front never creates or waits for the lock file (a
- * read-only saved root, a non-root caller asking for what is already
- * so); then, if it would write, again from the start under the lock,
- * deciding on the state it reads there.
+ * The decision is made twice. First without the lock, so an operation
+ * with nothing to do or that is refused up front never creates or waits
+ * for the lock file (a read-only saved root, a non-root caller asking
+ * for what is already so). Then, if it writes, again under the lock,
+ * on the state read there: another process may have changed it while
+ * this one waited.
  */
-int fadump_locked(struct fadump_ctx *ctx,
-		  int (*op)(struct fadump_ctx *ctx, const void *arg),
+int fadump_locked(struct fadump_ctx *ctx, const struct fadump_control_op *op,
 		  const void *arg)
 {
+	struct fadump_change change = { .write = false };
 	int lock, ret;
 
 	if (!ctx)
 		return -EINVAL;
 	fadump_clear_error(ctx);
-	ctx->control_dry = true;
-	ret = op(ctx, arg);
-	ctx->control_dry = false;
-	if (ret != FADUMP_WOULD_WRITE)
+	ret = op->decide(ctx, arg, &change);
+	if (ret < 0 || !change.write)
 		return ret;
-	fadump_clear_error(ctx);
 	lock = fadump_control_lock(ctx);
 	if (lock < 0)
 		return lock;
-	ret = op(ctx, arg);
+	change = (struct fadump_change){ .write = false };
+	ret = op->decide(ctx, arg, &change);
+	if (ret == 0 && change.write)
+		ret = op->apply(ctx, arg, &change);
 	fadump_control_unlock(lock);
 	return ret;
 }
 
+static const struct fadump_control_op register_op = {
+	register_decide, register_apply,
+};
+static const struct fadump_control_op unregister_op = {
+	unregister_decide, unregister_apply,
+};
+static const struct fadump_control_op reregister_op = {
+	reregister_decide, reregister_apply,
+};
+
 FADUMP_EXPORT int fadump_register(struct fadump_ctx *ctx)
 {
-	return fadump_locked(ctx, do_register, NULL);
+	return fadump_locked(ctx, &register_op, NULL);
 }
 
 FADUMP_EXPORT int fadump_unregister(struct fadump_ctx *ctx)
 {
-	return fadump_locked(ctx, do_unregister, NULL);
+	return fadump_locked(ctx, &unregister_op, NULL);
 }
 
 FADUMP_EXPORT int fadump_reregister(struct fadump_ctx *ctx)
 {
-	return fadump_locked(ctx, do_reregister, NULL);
+	return fadump_locked(ctx, &reregister_op, NULL);
 }

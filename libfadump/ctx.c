@@ -170,7 +170,8 @@ void fadump_clear_error(struct fadump_ctx *ctx)
 	ctx->errmsg[0] = '\0';
 }
 
-int fadump_fail(struct fadump_ctx *ctx, int errnum, const char *format, ...)
+int fadump_fail_at(struct fadump_ctx *ctx, int errnum, const char *file,
+		   int line, const char *fn, const char *format, ...)
 {
 	va_list args;
 
@@ -179,6 +180,7 @@ int fadump_fail(struct fadump_ctx *ctx, int errnum, const char *format, ...)
 	va_start(args, format);
 	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), format, args);
 	va_end(args);
-	err(ctx, "%s", ctx->errmsg);
+	if (ctx->log_priority >= LOG_ERR)
+		fadump_log(ctx, LOG_ERR, file, line, fn, "%s", ctx->errmsg);
 	return errnum;
 }

@@ -172,10 +172,16 @@ void early_release_durable(struct early_release *er, uint64_t durable)
 			continue;
 		upto = durable - seg->offset < seg->filesz ?
 		       durable - seg->offset : seg->filesz;
-		/* Whole pages only: round the start up, the end down. */
+		/*
+		 * Whole pages only: round the start up, the end down. A start
+		 * in the last page of the address space rounds up past 2^64
+		 * to 0, as in early_release_probe_len(): no whole page is
+		 * left. The end, at most 2^64 (checked at open), wraps only
+		 * to 0, so that top page stays for release_mem.
+		 */
 		lo = (er->released_to[i] + mask) & ~mask;
 		hi = (seg->paddr + upto) & ~mask;
-		if (hi <= lo)
+		if (lo < er->released_to[i] || hi <= lo)
 			continue;
 		er->kept_bytes = 0;
 		took = release_piece(er, lo, hi - lo, 0);

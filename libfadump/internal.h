@@ -30,15 +30,7 @@ struct fadump_ctx {
 	void *log_data;
 	int log_priority;
 	char errmsg[FADUMP_ERRMSG_MAX];
-	/* A control operation's first pass: see fadump_locked() */
-	bool control_dry;
 };
-
-/*
- * What fadump_write_attr() returns instead of writing during a control
- * operation's dry pass: no errno has this value.
- */
-#define FADUMP_WOULD_WRITE (-4095)
 
 /*
  * Hand back a "size-first" struct: @src is the library's full version,
@@ -77,10 +69,17 @@ void fadump_log(struct fadump_ctx *ctx, int priority, const char *file,
 /*
  * Record @errnum (a positive or negative errno) with a message in the
  * context, log it at LOG_ERR, and return the negative errno so callers can
- * write "return fadump_fail(ctx, -EINVAL, "...", ...);".
+ * write "return fadump_fail(ctx, -EINVAL, "...", ...);". A macro, as
+ * fadump_log_cond() is: the log function is told where the failure was
+ * found, not where the message was stored.
  */
-int fadump_fail(struct fadump_ctx *ctx, int errnum, const char *format, ...)
-	FADUMP_PRINTF(3, 4);
+int fadump_fail_at(struct fadump_ctx *ctx, int errnum, const char *file,
+		   int line, const char *fn, const char *format, ...)
+	FADUMP_PRINTF(6, 7);
+
+#define fadump_fail(ctx, errnum, ...)                                          \
+	fadump_fail_at((ctx), (errnum), __FILE__, __LINE__, __func__,          \
+		       __VA_ARGS__)
 
 /* Clear the message at the start of every public entry point. */
 void fadump_clear_error(struct fadump_ctx *ctx);

@@ -136,8 +136,6 @@ int fadump_write_attr(struct fadump_ctx *ctx, const char *abspath,
 	ssize_t n;
 	int fd, ret;
 
-	if (ctx->control_dry)
-		return FADUMP_WOULD_WRITE;
 	ret = fadump_path(ctx, path, sizeof(path), abspath);
 	if (ret < 0)
 		return ret;

@@ -16,16 +16,15 @@
 
 #include "sysfs.h"
 
-static int do_release(struct fadump_ctx *ctx, const void *arg)
+static int release_decide(struct fadump_ctx *ctx, const void *arg,
+			  struct fadump_change *change)
 {
-	struct fadump_status st;
-	const char *abspath;
 	int ret;
 
-	ret = fadump_control_state(ctx, &st);
+	ret = fadump_control_state(ctx, &change->st);
 	if (ret < 0)
 		return ret;
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_MEM, &abspath);
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_MEM, &change->abspath);
 	if (ret == -ENOENT)
 		return fadump_fail(ctx, -ENOENT,
 				   "no active dump: this boot has no release_mem attribute (the kernel creates it only in a capture boot)");
@@ -39,9 +38,18 @@ static int do_release(struct fadump_ctx *ctx, const void *arg)
 	 * capture boot without fadump=on would free memory it never
 	 * reserved.
 	 */
-	if (!st.vmcore_present)
+	if (!change->st.vmcore_present)
 		return fadump_fail(ctx, -EPERM,
 				   "the dump was already released: " FADUMP_VMCORE_PATH " is gone (released before, or discarded by the kernel at boot)");
+	change->write = true;
+	return 0;
+}
+
+static int release_apply(struct fadump_ctx *ctx, const void *arg,
+			 const struct fadump_change *change)
+{
+	const char *abspath = change->abspath;
+	int ret;
 
 	dbg(ctx, "writing 1 to %s", abspath);
 	ret = fadump_write_attr(ctx, abspath, "1");
@@ -62,20 +70,30 @@ static int do_release(struct fadump_ctx *ctx, const void *arg)
 	return 0;
 }
 
+static const struct fadump_control_op release_op = {
+	release_decide, release_apply,
+};
 
 FADUMP_EXPORT int fadump_release(struct fadump_ctx *ctx)
 {
-	return fadump_locked(ctx, do_release, NULL);
+	return fadump_locked(ctx, &release_op, NULL);
 }
 
+/*
+ * For the saver, whose copy is durable by now: straight to the lock (a
+ * live dump always has memory to give back), the message not cleared.
+ */
 int fadump_release_keep_error(struct fadump_ctx *ctx)
 {
+	struct fadump_change change = { .write = false };
 	int lock, ret;
 
 	lock = fadump_control_lock(ctx);
 	if (lock < 0)
 		return lock;
-	ret = do_release(ctx, NULL);
+	ret = release_decide(ctx, NULL, &change);
+	if (ret == 0 && change.write)
+		ret = release_apply(ctx, NULL, &change);
 	fadump_control_unlock(lock);
 	return ret;
 }
@@ -133,43 +151,53 @@ int fadump_release_range_write(struct fadump_ctx *ctx, const char *abspath,
 	return fadump_write_attr(ctx, abspath, val);
 }
 
-int fadump_release_range_locked(struct fadump_ctx *ctx, uint64_t start,
-				uint64_t size)
+struct range {
+	uint64_t start, size;
+};
+
+static int release_range_decide(struct fadump_ctx *ctx, const void *arg,
+				struct fadump_change *change)
 {
-	const char *abspath;
+	const struct range *r = arg;
 	int ret;
 
-	if (size == 0 || start > UINT64_MAX - (size - 1))
+	if (r->size == 0 || r->start > UINT64_MAX - (r->size - 1))
 		return fadump_fail(ctx, -EINVAL,
 				   "range of %#" PRIx64 " bytes at %#" PRIx64 " is empty or wraps around",
-				   size, start);
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_RANGE, &abspath);
+				   r->size, r->start);
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_RELEASE_RANGE,
+				 &change->abspath);
 	if (ret == -ENOENT)
 		return fadump_fail(ctx, -EOPNOTSUPP,
 				   "no /sys/kernel/fadump/release_range: it exists in the capture boot of a kernel with libfadump's release_range patch (kernel/patches/0003)");
 	if (ret < 0)
 		return ret;
-	ret = fadump_release_range_write(ctx, abspath, start, size);
-	if (ret < 0)
-		return release_range_failed(ctx, abspath, start, size, ret);
+	change->write = true;
 	return 0;
 }
 
-struct range {
-	uint64_t start, size;
-};
-
-static int do_release_range(struct fadump_ctx *ctx, const void *arg)
+static int release_range_apply(struct fadump_ctx *ctx, const void *arg,
+			       const struct fadump_change *change)
 {
 	const struct range *r = arg;
+	int ret;
 
-	return fadump_release_range_locked(ctx, r->start, r->size);
+	ret = fadump_release_range_write(ctx, change->abspath, r->start,
+					 r->size);
+	if (ret < 0)
+		return release_range_failed(ctx, change->abspath, r->start,
+					    r->size, ret);
+	return 0;
 }
+
+static const struct fadump_control_op release_range_op = {
+	release_range_decide, release_range_apply,
+};
 
 FADUMP_EXPORT int fadump_release_range(struct fadump_ctx *ctx, uint64_t start,
 				       uint64_t size)
 {
 	struct range r = { start, size };
 
-	return fadump_locked(ctx, do_release_range, &r);
+	return fadump_locked(ctx, &release_range_op, &r);
 }

@@ -100,8 +100,9 @@ const char *fadump_escape(char *buf, size_t size, const char *data,
 	return buf;
 }
 
-int fadump_attr_fail(struct fadump_ctx *ctx, int err, const char *abspath,
-		     const char *format, ...)
+int fadump_attr_fail_at(struct fadump_ctx *ctx, int err, const char *abspath,
+			const char *file, int line, const char *fn,
+			const char *format, ...)
 {
 	char path[PATH_MAX];
 	char msg[FADUMP_ERRMSG_MAX];
@@ -114,7 +115,7 @@ int fadump_attr_fail(struct fadump_ctx *ctx, int err, const char *abspath,
 	va_start(args, format);
 	vsnprintf(msg, sizeof(msg), format, args);
 	va_end(args);
-	return fadump_fail(ctx, err, "%s: %s", path, msg);
+	return fadump_fail_at(ctx, err, file, line, fn, "%s: %s", path, msg);
 }
 
 /* 0, -ENOENT/-ENOTDIR for "not there" (nothing recorded), else -errno. */

@@ -51,9 +51,16 @@ int fadump_status_collect(struct fadump_ctx *ctx, struct fadump_status *st);
 int fadump_attr_read(struct fadump_ctx *ctx, const char *abspath, size_t max,
 		     char **bufp, size_t *lenp);
 
-/* Record @err with a message that starts with the full path of @abspath. */
-int fadump_attr_fail(struct fadump_ctx *ctx, int err, const char *abspath,
-		     const char *format, ...) FADUMP_PRINTF(4, 5);
+/*
+ * Record @err with a message that starts with the full path of @abspath
+ * (logged with the caller's place, as fadump_fail() is).
+ */
+int fadump_attr_fail_at(struct fadump_ctx *ctx, int err, const char *abspath,
+			const char *file, int line, const char *fn,
+			const char *format, ...) FADUMP_PRINTF(7, 8);
+#define fadump_attr_fail(ctx, err, abspath, ...)                               \
+	fadump_attr_fail_at((ctx), (err), (abspath), __FILE__, __LINE__,       \
+			    __func__, __VA_ARGS__)
 
 /* Read a "%d\n" boolean attribute; FADUMP_UNKNOWN if it is absent. */
 int fadump_attr_read_bool(struct fadump_ctx *ctx, enum fadump_attr attr,
@@ -73,6 +80,26 @@ const char *fadump_escape(char *buf, size_t size, const char *data,
 #define FADUMP_ESCAPE_BUF (4 * FADUMP_ESCAPE_SHOWN + 4)
 
 /*
+ * A state change, in two steps so that deciding never writes.
+ * decide() reads the state, refuses (recorded) what the kernel would
+ * refuse, and sets @write when there is something to do, with the
+ * attribute and the state it decided on; apply() then writes and checks
+ * that the write took.
+ */
+struct fadump_change {
+	bool write;			/* apply() is needed */
+	const char *abspath;		/* the attribute to write */
+	struct fadump_status st;	/* the state decided on */
+};
+
+struct fadump_control_op {
+	int (*decide)(struct fadump_ctx *ctx, const void *arg,
+		      struct fadump_change *change);
+	int (*apply)(struct fadump_ctx *ctx, const void *arg,
+		     const struct fadump_change *change);
+};
+
+/*
  * Serialise state changes between processes: an exclusive flock() on
  * <root>/run/fadump.lock, waited for at most FADUMP_LOCK_WAIT_MS.
  * Returns the descriptor to pass to fadump_control_unlock(), or a
@@ -84,27 +111,22 @@ const char *fadump_escape(char *buf, size_t size, const char *data,
  * control operation starts from, -ENODEV (recorded) without a fadump
  * interface. fadump_write_failed(): the message for what any attribute
  * write can meet (EACCES: needs root, EPERM: why the kernel refused).
- * fadump_locked(): a public entry point's prologue, then @op under the
- * control lock.
+ * fadump_locked(): a public entry point's prologue, then @op decided
+ * and, if it writes, decided again and applied under the control lock.
  */
 int fadump_control_state(struct fadump_ctx *ctx, struct fadump_status *st);
 int fadump_write_failed(struct fadump_ctx *ctx, const char *abspath,
 			const char *val, int err);
-int fadump_locked(struct fadump_ctx *ctx,
-		  int (*op)(struct fadump_ctx *ctx, const void *arg),
+int fadump_locked(struct fadump_ctx *ctx, const struct fadump_control_op *op,
 		  const void *arg);
 
 /*
- * release.c. fadump_release_range_locked(): write one range to
- * release_range, the caller holding the control lock; errors recorded
- * with what the kernel's errno means. fadump_release_range_write(): the
- * bare write to the located attribute, its errno returned and nothing
- * recorded (the saver probes ranges the kernel may refuse).
+ * release.c. fadump_release_range_write(): the bare write of one range
+ * to the located release_range attribute, its errno returned and
+ * nothing recorded (the saver probes ranges the kernel may refuse).
  * fadump_release_keep_error(): fadump_release() for use inside the
  * library (the context's message is not cleared first).
  */
-int fadump_release_range_locked(struct fadump_ctx *ctx, uint64_t start,
-				uint64_t size);
 int fadump_release_range_write(struct fadump_ctx *ctx, const char *abspath,
 			       uint64_t start, uint64_t size);
 int fadump_release_keep_error(struct fadump_ctx *ctx);

@@ -112,6 +112,19 @@ struct saver {
 
 static int fail_errno(struct saver *s, const char *what);
 
+/*
+ * The copy as a message names it: its temporary name, or for an unnamed
+ * O_TMPFILE file, which has none, the name it is being made for.
+ */
+static const char *copy_path(const struct saver *s, char *buf, size_t size)
+{
+	if (s->tmp[0])
+		snprintf(buf, size, "%s/%s", s->dest, s->tmp);
+	else
+		snprintf(buf, size, "%s/%s (not yet linked)", s->dest, s->name);
+	return buf;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -144,12 +157,13 @@ static int write_at(struct saver *s, const unsigned char *p, size_t len,
 			continue;
 		if (n < 0) {
 			int ret = -errno;
+			char copy[PATH_MAX];
 
 			return fadump_fail(s->ctx, ret,
-				"%s/%s: write at offset %#" PRIx64 " failed: %s "
+				"%s: write at offset %#" PRIx64 " failed: %s "
 				"(copy stopped at %" PRIu64 " of %" PRIu64
-				" bytes; the partial copy is removed)", s->dest,
-				s->tmp, offset, strerror(-ret), offset,
+				" bytes)", copy_path(s, copy, sizeof(copy)),
+				offset, strerror(-ret), offset,
 				s->vm->file_size);
 		}
 		p += n;
@@ -253,8 +267,7 @@ static int save_chunk(void *userdata, const struct fadump_vmcore_chunk *c)
 	if (s->progress && s->progress(s->userdata, s->streamed, c->total))
 		return fadump_fail(s->ctx, -ECANCELED,
 			"saving to %s cancelled after %" PRIu64 " of %" PRIu64
-			" bytes; the partial copy is removed", s->dest,
-			s->streamed, c->total);
+			" bytes", s->dest, s->streamed, c->total);
 	return 0;
 }
 
@@ -588,9 +601,10 @@ static int create_tmp(struct saver *s)
 static int fail_errno(struct saver *s, const char *what)
 {
 	int ret = -errno;
+	char copy[PATH_MAX];
 
-	return fadump_fail(s->ctx, ret, "%s/%s: %s failed: %s", s->dest,
-			   s->tmp[0] ? s->tmp : "(new file)", what,
+	return fadump_fail(s->ctx, ret, "%s: %s failed: %s",
+			   copy_path(s, copy, sizeof(copy)), what,
 			   strerror(-ret));
 }
 
@@ -614,6 +628,7 @@ static int link_unnamed(struct saver *s)
 /* Rename into place, never over an existing file. */
 static int publish(struct saver *s)
 {
+	char copy[PATH_MAX];
 	int ret;
 
 	if (s->tmp_kind == TMP_UNNAMED) {
@@ -639,8 +654,12 @@ fail:
 	ret = -errno;
 	if (ret == -EEXIST)
 		return fadump_fail(s->ctx, ret,
-			"%s/%s appeared while saving: not overwritten, the copy "
-			"is removed", s->dest, s->name);
+			"%s/%s appeared while saving: not overwritten",
+			s->dest, s->name);
+	if (s->tmp_kind == TMP_UNNAMED)
+		return fadump_fail(s->ctx, ret, "cannot link %s into place: %s",
+				   copy_path(s, copy, sizeof(copy)),
+				   strerror(-ret));
 	return fadump_fail(s->ctx, ret, "cannot rename %s/%s to %s: %s",
 			   s->dest, s->tmp, s->name, strerror(-ret));
 }
@@ -686,17 +705,23 @@ static int finish(struct saver *s)
 }
 
 /*
- * After a failure: remove the copy, unless memory was already given back
- * on the strength of it. Then the message says what is kept and why.
+ * After @failed, what becomes of the copy, told once, at the end of the
+ * failure's message: it is removed, unless memory was already given back
+ * on the strength of it. Then it is the only copy of that memory and
+ * stays, and the message says so and how much of it is the dump's.
  */
 static void cleanup(struct saver *s, int failed)
 {
-	if (s->fd >= 0)
-		close(s->fd);
-	if (failed && s->tmp[0] && s->er.ranges) {
-		char first[FADUMP_ERRMSG_MAX], kept[160] = "";
+	char first[FADUMP_ERRMSG_MAX], kept[160] = "";
+	bool copy = s->tmp[0] || s->fd >= 0;
 
-		snprintf(first, sizeof(first), "%s", s->ctx->errmsg);
+	if (s->fd >= 0)
+		close(s->fd);	/* an unnamed copy goes with its descriptor */
+	snprintf(first, sizeof(first), "%s", *s->ctx->errmsg ?
+		 s->ctx->errmsg : strerror(-failed));
+	if (!failed || !copy) {
+		/* Saved, or failed before there was a copy: nothing to say. */
+	} else if (s->tmp[0] && s->er.ranges) {
 		if (s->nlater)
 			snprintf(kept, sizeof(kept), ", except file bytes [%#"
 				 PRIx64 ", %#" PRIx64 ")%s (memory the kernel "
@@ -709,7 +734,12 @@ static void cleanup(struct saver *s, int failed)
 			    PRIu64 " bytes are the dump's%s", first,
 			    s->er.bytes, s->dest, s->tmp, s->synced, kept);
 	} else if (s->tmp[0] && unlinkat(s->dirfd, s->tmp, 0) < 0) {
-		err(s->ctx, "cannot remove %s/%s: %m", s->dest, s->tmp);
+		fadump_fail(s->ctx, failed,
+			    "%s; the partial copy %s/%s could not be removed: %s",
+			    first, s->dest, s->tmp, strerror(errno));
+	} else {
+		fadump_fail(s->ctx, failed, "%s; the partial copy is removed",
+			    first);
 	}
 	if (s->early)
 		early_release_end(&s->er);

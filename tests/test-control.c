@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@
 #define DIR_RELEASE "sys/kernel/fadump/release_mem"
 #define LEGACY_RELEASE "sys/kernel/fadump_release_mem"
 #define BOOTARGS "sys/kernel/fadump/bootargs_append"
+#define RANGE_ATTR "sys/kernel/fadump/release_range"
 
 #define MSG_NO_FADUMP "kernel without fadump support (CONFIG_FA_DUMP off or firmware lacks ibm,configure-kernel-dump)"
 #define MSG_NOT_ENABLED "fadump not enabled at boot (fadump=on missing or reservation failed)"
@@ -214,6 +216,72 @@ static void test_plain_files(void **state)
 	assert_int_equal(fadump_register(s->ctx), 0);
 	assert_string_equal(scratch_read(s->dir, DIR_REG), "1\n");
 	close_root(s);
+}
+
+/* ---- what a successful operation logs ------------------------------ */
+
+/* Every message at LOG_DEBUG and above, as the log hook sees them. */
+struct log_record {
+	unsigned int serious;	/* LOG_WARNING or worse */
+	char first_serious[640];
+	unsigned int writing;	/* "writing ..." debug lines */
+};
+
+static void record_log(void *userdata, int priority, const char *file,
+		       int line, const char *fn, const char *format,
+		       va_list args)
+{
+	struct log_record *rec = userdata;
+	char msg[512];
+
+	(void)file;
+	(void)line;
+	vsnprintf(msg, sizeof(msg), format, args);
+	if (priority <= LOG_WARNING && rec->serious++ == 0)
+		snprintf(rec->first_serious, sizeof(rec->first_serious),
+			 "%s: %s", fn, msg);
+	if (strncmp(msg, "writing ", 8) == 0)
+		rec->writing++;
+}
+
+/*
+ * Success is not an error: register, unregister, re-register, bootargs,
+ * release_range and release each succeed with nothing logged at
+ * LOG_WARNING or worse, and a "writing" debug line for each write the
+ * kernel saw, no more.
+ */
+static void test_success_logs_no_error(void **state)
+{
+	struct log_record rec = { 0 };
+	struct scratch *s = open_modern("pseries-7.2-registered");
+
+	(void)state;
+	fadump_ctx_set_log_fn(s->ctx, record_log, &rec);
+	fadump_ctx_set_log_priority(s->ctx, LOG_DEBUG);
+	assert_int_equal(fadump_unregister(s->ctx), 0);
+	assert_int_equal(fadump_register(s->ctx), 0);
+	assert_int_equal(fadump_register(s->ctx), 0);	/* nothing to do */
+	assert_int_equal(fadump_reregister(s->ctx), 0);
+	assert_int_equal(fadump_bootargs_append_set(s->ctx, "nr_cpus=16"), 0);
+	assert_int_equal(fake_kernel_writes(DIR_REG), 3);
+	assert_int_equal(fake_kernel_writes(BOOTARGS), 1);
+	close_root(s);
+
+	s = open_modern("pseries-7.2-capture");
+	fadump_ctx_set_log_fn(s->ctx, record_log, &rec);
+	fadump_ctx_set_log_priority(s->ctx, LOG_DEBUG);
+	scratch_write(s->dir, RANGE_ATTR, "", 0);
+	assert_int_equal(fadump_release_range(s->ctx, 0x40000000, 0x10000), 0);
+	assert_int_equal(fadump_release(s->ctx), 0);
+	assert_int_equal(fake_kernel_writes(RANGE_ATTR), 1);
+	assert_int_equal(fake_kernel_writes(DIR_RELEASE), 1);
+	close_root(s);
+
+	if (rec.serious)
+		fail_msg("%u messages at LOG_WARNING or worse, the first: %s",
+			 rec.serious, rec.first_serious);
+	/* 3 registration and 1 bootargs writes, then 2 releases. */
+	assert_int_equal(rec.writing, 3 + 1 + 2);
 }
 
 /* ---- refused before writing ---------------------------------------- */
@@ -668,8 +736,6 @@ static void test_null_ctx(void **state)
 
 /* ---- release_range (kernel/patches/0003) and the control lock ------- */
 
-#define RANGE_ATTR "sys/kernel/fadump/release_range"
-
 static void test_release_range(void **state)
 {
 	struct scratch *s = open_modern("pseries-7.2-capture");
@@ -788,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_bootargs_set_kernel_errors),
 		cmocka_unit_test(test_bootargs_set_unsupported),
 		cmocka_unit_test(test_null_ctx),
+		cmocka_unit_test(test_success_logs_no_error),
 	};
 	const size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
 	struct CMUnitTest *tests;

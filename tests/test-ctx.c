@@ -85,6 +85,9 @@ struct captured_log {
 	int calls;
 	int last_priority;
 	char last[512];
+	char file[256];
+	int line;
+	char fn[64];
 };
 
 static void capture_log(void *userdata, int priority, const char *file,
@@ -93,17 +96,37 @@ static void capture_log(void *userdata, int priority, const char *file,
 {
 	struct captured_log *log = userdata;
 
-	(void)file;
-	(void)line;
-	(void)fn;
 	log->calls++;
 	log->last_priority = priority;
 	vsnprintf(log->last, sizeof(log->last), format, args);
+	snprintf(log->file, sizeof(log->file), "%s", file);
+	log->line = line;
+	snprintf(log->fn, sizeof(log->fn), "%s", fn);
+}
+
+/* Line @line of the library source @name (libfadump/@name), or "". */
+static const char *source_line(const char *name, int line)
+{
+	static char text[512];
+	char rel[64];
+	FILE *f;
+	int n = 0;
+
+	snprintf(rel, sizeof(rel), "../../libfadump/%s", name);
+	f = fopen(fixture_path(rel), "r");
+	assert_non_null(f);
+	text[0] = '\0';
+	while (fgets(text, sizeof(text), f) && ++n < line)
+		;
+	fclose(f);
+	return n == line ? text : "";
 }
 
 /*
  * A failing call leaves a message naming the file in the context and
- * passes the same message to the log hook at LOG_ERR.
+ * passes the same message to the log hook at LOG_ERR, with the place in
+ * the library where the failure was found: the missing region file is
+ * found by fadump_read_file() in path.c, on a line that records it.
  */
 static void test_error_message_and_log_hook(void **state)
 {
@@ -111,6 +134,7 @@ static void test_error_message_and_log_hook(void **state)
 	struct fadump_regions *regs = NULL;
 	struct fadump_ctx *ctx;
 	char *root = fixture_copy("roots/none");
+	const char *base;
 
 	(void)state;
 	assert_int_equal(fadump_ctx_new(root, &ctx), 0);
@@ -124,6 +148,12 @@ static void test_error_message_and_log_hook(void **state)
 	assert_int_equal(log.calls, 1);
 	assert_int_equal(log.last_priority, LOG_ERR);
 	assert_string_equal(log.last, fadump_ctx_get_error(ctx));
+	assert_string_equal(log.fn, "fadump_read_file");
+	base = "libfadump/path.c";
+	assert_true(strlen(log.file) >= strlen(base));
+	assert_string_equal(log.file + strlen(log.file) - strlen(base), base);
+	assert_non_null(strstr(source_line("path.c", log.line),
+			       "fadump_fail(ctx, ret, \"cannot open"));
 
 	/* Below LOG_ERR nothing is logged, but the message is still kept. */
 	fadump_ctx_set_log_priority(ctx, LOG_ERR - 1);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "early-release.h"
 #include "fadump.h"
 #include "fake-kernel.h"
 #include "helpers.h"
@@ -254,10 +255,21 @@ static void test_range_released_before_is_not_kept(void **state)
 	assert_true(res.released);
 }
 
+/* Progress that asks to stop once @limit bytes are copied. */
+struct stopper {
+	uint64_t limit;
+	uint64_t stopped_at;	/* what the saver had copied then */
+};
+
 static int stop_after(void *data, uint64_t done, uint64_t total)
 {
+	struct stopper *stop = data;
+
 	(void)total;
-	return done >= *(uint64_t *)data;
+	if (done < stop->limit)
+		return 0;
+	stop->stopped_at = done;
+	return 1;
 }
 
 static bool all_zero(const unsigned char *p, size_t len)
@@ -268,21 +280,28 @@ static bool all_zero(const unsigned char *p, size_t len)
 	return true;
 }
 
+/* The number after @label in @msg (0 if there is none). */
+static uint64_t number_after(const char *msg, const char *label)
+{
+	const char *at = strstr(msg, label);
+
+	return at ? strtoull(at + strlen(label), NULL, 10) : 0;
+}
+
 static void test_stopped_save_keeps_the_partial_copy(void **state)
 {
 	struct world *w = *state;
 	struct fadump_save_result res;
-	uint64_t stop_at = 40 * MiB, bytes, boot_lo, boot_hi;
-	char except[96];
+	struct stopper stop = { .limit = 40 * MiB };
+	uint64_t bytes, boot_lo, boot_hi, durable;
+	char want[1024];
 	struct stat st;
 	size_t len;
 	unsigned char *part;
 
 	fake_kernel_range_hook(check_copy_holds, w);
-	assert_int_equal(save(w, 4 * MiB, stop_after, &stop_at, &res), -ECANCELED);
+	assert_int_equal(save(w, 4 * MiB, stop_after, &stop, &res), -ECANCELED);
 	assert_true(fake_kernel_ranges(&bytes, NULL) > 0);
-	vt_error_has(w->ctx, "already released");
-	vt_error_has(w->ctx, "vmcore.partial is kept");
 
 	/*
 	 * Nothing under the final name; the partial copy is the dump's
@@ -291,26 +310,94 @@ static void test_stopped_save_keeps_the_partial_copy(void **state)
 	 */
 	boot_lo = w->layout.seg_offset[0] + GRANULE;
 	boot_hi = w->layout.seg_offset[0] + w->spec.segs[0].filesz;
-	snprintf(except, sizeof(except), "except file bytes [%#llx, %#llx)",
-		 (unsigned long long)boot_lo, (unsigned long long)boot_hi);
-	vt_error_has(w->ctx, except);
 	assert_int_equal(access(vt_path(w->dest, "vmcore"), F_OK), -1);
 	assert_int_equal(stat(vt_path(w->dest, "vmcore.partial"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	part = vt_slurp(vt_path(w->dest, "vmcore.partial"), &len);
-	/* Stopped within a chunk (1 MiB) of stop_at bytes copied. */
-	assert_true(len >= 32 * MiB && len < stop_at + MiB + (boot_hi - boot_lo));
+	/* Stopped within a chunk (1 MiB) of the limit. */
+	assert_true(len >= 32 * MiB &&
+		    len < stop.limit + MiB + (boot_hi - boot_lo));
 	assert_memory_equal(part, w->source, boot_lo);
 	assert_true(all_zero(part + boot_lo, boot_hi - boot_lo));
 	assert_false(all_zero(w->source + boot_lo, boot_hi - boot_lo));
 	assert_memory_equal(part + boot_hi, w->source + boot_hi, len - boot_hi);
 	free(part);
+
+	/*
+	 * One message, the cancel and then what became of the copy: kept,
+	 * because the kernel already took memory whose only copy it is. Of
+	 * its numbers, the durable prefix is the saver's own to say: at most
+	 * the file, less than a 4 MiB batch short of it.
+	 */
+	durable = number_after(fadump_ctx_get_error(w->ctx), "its first ");
+	assert_true(durable <= len && durable + 4 * MiB > len);
+	snprintf(want, sizeof(want),
+		 "saving to %s cancelled after %llu of %llu bytes; %llu bytes "
+		 "of the dump's memory were already released, so "
+		 "%s/vmcore.partial is kept: its first %llu bytes are the "
+		 "dump's, except file bytes [%#llx, %#llx) (memory the kernel "
+		 "keeps: /proc/vmcore still has it)",
+		 w->dest, (unsigned long long)stop.stopped_at,
+		 (unsigned long long)w->source_len, (unsigned long long)bytes,
+		 w->dest, (unsigned long long)durable,
+		 (unsigned long long)boot_lo, (unsigned long long)boot_hi);
+	assert_string_equal(fadump_ctx_get_error(w->ctx), want);
+
 	/* The dump was not released: it can be saved again elsewhere. */
 	assert_int_equal(access(root_path(w, "proc/vmcore"), F_OK), 0);
 
 	/* ...but not over the kept copy. */
 	assert_int_equal(save(w, 4 * MiB, NULL, NULL, &res), -EEXIST);
 	vt_error_has(w->ctx, "move it away first");
+}
+
+/* Stopped before the kernel took anything: the copy is simply removed. */
+static void test_stopped_before_a_release_removes_the_copy(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_result res;
+	struct stopper stop = { .limit = 1 };
+	char want[512];
+
+	assert_int_equal(save(w, 4 * MiB, stop_after, &stop, &res), -ECANCELED);
+	assert_int_equal(fake_kernel_ranges(NULL, NULL), 0);
+	snprintf(want, sizeof(want),
+		 "saving to %s cancelled after %llu of %llu bytes; the partial "
+		 "copy is removed", w->dest,
+		 (unsigned long long)stop.stopped_at,
+		 (unsigned long long)w->source_len);
+	assert_string_equal(fadump_ctx_get_error(w->ctx), want);
+	assert_int_equal(access(vt_path(w->dest, "vmcore.partial"), F_OK), -1);
+	assert_int_equal(access(root_path(w, "proc/vmcore"), F_OK), 0);
+}
+
+/*
+ * A hostile dump's segment in the last page of the address space: its
+ * start rounded up to a page wraps past 2^64 to 0, which once made the
+ * saver ask the kernel for [0, 2^64 - page). Nothing may be asked for
+ * (the first write would be refused, stopping early release).
+ */
+static void test_no_range_wraps_past_the_top(void **state)
+{
+	struct world *w = *state;
+	struct vmcore_segment seg = {
+		.paddr = UINT64_MAX - 0x7ff, .offset = 0x10000,
+		.filesz = 0x800, .memsz = 0x800,
+	};
+	char name[] = "hostile";
+	struct fadump_vmcore vm = {
+		.ctx = w->ctx, .path = name, .segs = &seg, .nsegs = 1,
+		.nby_paddr = 1,
+	};
+	struct early_release er;
+
+	assert_int_equal(early_release_start(&er, &vm), 0);
+	assert_int_equal(early_release_probe_len(&er, 0), 0);
+	fake_kernel_next_write("sys/kernel/fadump/release_range", EPERM, NULL);
+	early_release_durable(&er, seg.offset + seg.filesz / 2);
+	early_release_durable(&er, seg.offset + seg.filesz);
+	early_release_end(&er);
+	assert_int_equal(fake_kernel_writes("sys/kernel/fadump/release_range"), 0);
 }
 
 static void test_kernel_stops_early_release(void **state)
@@ -374,8 +461,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ranges_follow_the_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_range_released_before_is_not_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_before_a_release_removes_the_copy,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_save_keeps_the_partial_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_stops_early_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_range_wraps_past_the_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_release_range_falls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_needs_the_live_dump, setup, teardown),
 	};

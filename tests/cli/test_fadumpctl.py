@@ -777,6 +777,52 @@ def test_release_success_with_a_fake_kernel_store(tmp_path):
     assert got == b'1'
 
 
+def fake_release(root, *args, env=None):
+    """fadumpctl [ARGS] release against FakeReleaseStore: (exit, out, err)."""
+    store = FakeReleaseStore(root)
+    proc = subprocess.Popen([FADUMPCTL, '--root', str(root)] + list(args) +
+                            ['release'], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env=clean_env(env))
+    try:
+        got = store.serve(proc.pid, lambda: proc.poll() is None, timeout=20)
+    finally:
+        out, err = proc.communicate(timeout=20)
+    assert got == b'1', err
+    return proc.returncode, out, err
+
+
+# A successful operation says nothing at LOG_ERR (3) or LOG_WARNING (4).
+@pytest.mark.parametrize('level', ['err', '4'])
+def test_successful_control_logs_no_error(tmp_path, level):
+    env = {'FADUMP_LOG': level}
+    root = unregistered_copy(tmp_path, 'pseries-7.2-registered',
+                             'sys/kernel/fadump/registered')
+    # A plain file: room for "quiet" and the "\n" the kernel would add.
+    (root / 'sys/kernel/fadump/bootargs_append').write_bytes(b'\n' * 6)
+    for args in (['register'], ['reregister'], ['bootargs', 'set', 'quiet'],
+                 ['unregister']):
+        p = run(*args, root=str(root), env=env)
+        assert p.returncode == EXIT_OK and p.stderr == '', (args, p.stderr)
+    status, _, err = fake_release(scratch(tmp_path, 'pseries-7.2-capture'),
+                                  env=env)
+    assert status == EXIT_OK and err == ''
+
+
+# The debug log names each write the command makes, once, and no failure.
+def test_debug_log_of_a_release(tmp_path):
+    root = scratch(tmp_path, 'pseries-7.2-capture')
+    status, out, err = fake_release(root, '-vv', env={'FADUMP_LOG': 'debug'})
+    assert status == EXIT_OK
+    assert out == 'dump memory released to the system\n'
+    lines = err.splitlines()
+    assert lines and all(re.fullmatch(r'libfadump: \w+: .+', ln) for ln in lines), err
+    writes = [ln for ln in lines if ': writing ' in ln]
+    assert len(writes) == 1 and writes[0].endswith(
+        ': writing 1 to /sys/kernel/fadump/release_mem'), err
+    assert not [ln for ln in lines if re.search(r'fail|error|refus', ln, re.I)], err
+
+
 def test_bootargs_get():
     root = root_path('pseries-7.2-registered')
     for args in (['bootargs'], ['bootargs', 'get']):

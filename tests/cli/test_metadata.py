@@ -10,6 +10,7 @@ scratch copies with one thing changed.
 import functools
 import json
 import os
+import re
 import shutil
 import struct
 import tempfile
@@ -396,6 +397,55 @@ def test_decode_usage(args, status):
     assert p.returncode == status
     assert p.stdout == ''
     assert p.stderr.count('\n') == 1
+
+
+def test_decode_every_documented_type():
+    """The TYPEs the man page lists are the ones decode knows and names in
+    its usage line, and each goes to its own decoder (a key only that
+    decoder's JSON has, or regsave's and hdat's formats)."""
+    source_dir = os.path.dirname(os.path.dirname(os.path.abspath(DATA)))
+    with open(os.path.join(source_dir, 'man', 'fadumpctl.8.scd')) as f:
+        man = f.read()
+    section = man[man.index('*decode* _TYPE_'):man.index('*help*')]
+    documented = re.findall(r'^\t- \*([a-z-]+)\*', section, re.M)
+    p = run('decode')
+    usage = re.search(r'\(TYPE: ([a-z, -]+)\)', p.stderr)
+    assert usage and usage.group(1).split(', ') == documented, p.stderr
+    cases = {
+        'kernel-dump': (['papr-qemu-7.2.bin'], 'dd_num_blocks'),
+        'regsave': (['regsave-qemu.bin'], 'format'),
+        'hdat': (['hdat-threads.bin', '688'], 'format'),
+        'crashinfo': (['crashinfo-fadmpsig-be.bin'], 'pt_regs_size'),
+        'opal-fdm': (['opal-fdm-be.bin'], 'registered_regions'),
+        'opal-cpu': (['opal-cpu-meta.bin'], 'crashing_pir'),
+    }
+    assert sorted(cases) == sorted(documented)
+    formats = {}
+    for t, ((name, *args), key) in cases.items():
+        j = decode_json(t, blob(name), *args)
+        assert key in j, (t, sorted(j))
+        formats[t] = j.get('format')
+    assert formats['regsave'] != formats['hdat'], formats
+
+
+DECODE_FILE_MAX = 64 << 20      # fadumpctl(8): FILE of at most 64 MiB
+
+
+@pytest.mark.parametrize('extra', [0, 1])
+def test_decode_file_size_limit(tmp_path, extra):
+    """A file of exactly the limit is decoded; one byte more is refused."""
+    path = tmp_path / 'padded'
+    with open(blob('opal-cpu-meta.bin'), 'rb') as f:
+        path.write_bytes(f.read())
+    os.truncate(path, DECODE_FILE_MAX + extra)
+    p = run('--json', 'decode', 'opal-cpu', str(path))
+    if extra:
+        assert p.returncode == EXIT_FAILED and p.stdout == ''
+        assert p.stderr == 'fadumpctl: decode: %s: larger than %d bytes\n' % (
+            path, DECODE_FILE_MAX)
+    else:
+        assert p.returncode == EXIT_OK, p.stderr
+        assert json.loads(p.stdout)['crashing_pir'] == 0x21
 
 
 def test_decode_bad_blob(tmp_path):

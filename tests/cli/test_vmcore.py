@@ -15,6 +15,7 @@ things) and from the kernel's formats, never from fadumpctl itself.
 import json
 import os
 import pty
+import re
 import shutil
 import signal
 import stat
@@ -28,6 +29,8 @@ from conftest import (DATA, EXIT_FAILED, EXIT_OK, EXIT_USAGE, FADUMPCTL,
                       clean_env, read, require_env, run)
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
+SHIM = os.environ.get('FAULTSHIM') or os.path.join(
+    os.path.dirname(os.path.dirname(FADUMPCTL)), 'tests', 'fault', 'faultshim.so')
 
 # What the generator's default dump is (tests/mkvmcore.h).
 OSRELEASE = '7.2.0-fadump-test'
@@ -353,13 +356,90 @@ def tiny_fs(tmp_path):
 
 
 def test_save_full_disk_does_not_release(tmp_path, tiny_fs):
-    root, _ = make_root(tmp_path, ['--zero-percent', '0'])   # 1.75 MiB of data
+    root, desc = make_root(tmp_path, ['--zero-percent', '0'])   # 1.75 MiB of data
     p = run('save', '--release', tiny_fs, root=root)
-    assert_one_error_line(p, EXIT_FAILED, 'save', 'No space left on device',
-                          'partial copy is removed')
+    assert p.returncode == EXIT_FAILED and p.stdout == ''
+    # The copy is an unnamed O_TMPFILE file: named by what it was for.
+    m = re.fullmatch(r'fadumpctl: save: %s/vmcore \(not yet linked\): write at '
+                     r'offset (0x[0-9a-f]+) failed: No space left on device '
+                     r'\(copy stopped at (\d+) of %d bytes\); the partial copy '
+                     r'is removed\n' % (re.escape(str(tiny_fs)), desc['file_size']),
+                     p.stderr)
+    assert m, p.stderr
+    assert int(m.group(1), 16) == int(m.group(2)) < desc['file_size']
     assert os.listdir(tiny_fs) == []
     assert read(root / 'sys/kernel/fadump/release_mem') == b''
     assert (root / 'proc/vmcore').exists()
+
+
+def shim_trace(trace):
+    """The fault shim's trace, one list of fields per call."""
+    return [ln.split() for ln in read(trace).decode().splitlines()]
+
+
+@pytest.mark.skipif(not os.path.exists(SHIM), reason='fault shim not built')
+@pytest.mark.parametrize('fault', ['fsync', 'last pwrite'])
+def test_failed_range_save_keeps_the_copy_and_says_so_once(tmp_path, fault):
+    """Memory was released range by range, then the copy failed: the
+    partial file holds the only copy of that memory, it stays, and the
+    message says that and nothing else about it (it once also said the
+    partial copy was removed)."""
+    root, desc = make_root(tmp_path, ['--size', '8M'])
+    src = tmp_path / 'src.vmcore'
+    os.link(root / 'proc/vmcore', src)
+    dest = tmp_path / 'dest'
+    trace = tmp_path / 'trace'
+    asan = os.environ.get('ASAN_OPTIONS')
+
+    def save(fault_spec):
+        for name in ('release_mem', 'release_range'):
+            (root / 'sys/kernel/fadump' / name).write_bytes(b'')
+        if not (root / 'proc/vmcore').exists():
+            os.link(src, root / 'proc/vmcore')
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(0o700)
+        if trace.exists():
+            trace.unlink()
+        env = {'LD_PRELOAD': SHIM, 'FADUMP_FAKE_ROOT': str(root),
+               'FADUMP_FAULT_DIR': str(dest), 'FADUMP_FAULT_TRACE': str(trace),
+               'ASAN_OPTIONS': (asan + ':' if asan else '') +
+               'verify_asan_link_order=0'}
+        if fault_spec:
+            env['FADUMP_FAULT'] = fault_spec
+        return run('save', '--release=ranges', dest, root=root, env=env)
+
+    size = desc['file_size']
+    copy = '%s/vmcore.partial' % dest
+    if fault == 'fsync':
+        # fsync #1 is the directory's after creating the file, #2 the copy's
+        p = save('fsync:2:EIO')
+        fsyncs = [t for t in shim_trace(trace) if t[0] == 'fsync']
+        assert [t[6] for t in fsyncs[:2]] == ['d', 'f'], fsyncs
+        first = '%s: fsync failed: Input/output error' % copy
+    else:
+        assert save(None).returncode == EXIT_OK
+        writes = [t for t in shim_trace(trace) if t[0] == 'pwrite']
+        p = save('pwrite:%d:EIO' % len(writes))
+        offset = int(writes[-1][2])
+        first = ('%s: write at offset %#x failed: Input/output error (copy '
+                 'stopped at %d of %d bytes)' % (copy, offset, offset, size))
+    released = sum(int(t[2], 16) for t in shim_trace(trace)
+                   if t[0] == 'release_range' and int(t[-2]) >= 0)
+    assert released > 0
+    assert p.returncode == EXIT_FAILED and p.stdout == ''
+    m = re.fullmatch(r'fadumpctl: save: (.*); (\d+) bytes of the dump\'s memory '
+                     r'were already released, so (.*) is kept: its first '
+                     r'(\d+) bytes are the dump\'s\n', p.stderr)
+    assert m, p.stderr
+    assert m.group(1) == first and int(m.group(2)) == released, p.stderr
+    assert m.group(3) == copy
+    # What it says of the kept file holds.
+    assert os.listdir(dest) == ['vmcore.partial']
+    durable = int(m.group(4))
+    part = read(dest / 'vmcore.partial')
+    assert 0 < durable <= len(part) <= size
+    assert part[:durable] == read(src)[:durable]
+    assert read(root / 'sys/kernel/fadump/release_mem') == b''
 
 
 @pytest.fixture(scope='module')
@@ -426,7 +506,10 @@ def test_save_interrupted_by_signal_leaves_nothing(tmp_path, big_dump):
     finally:
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == EXIT_FAILED, err
-    assert 'cancelled' in err and 'partial copy is removed' in err
+    m = re.fullmatch(r'fadumpctl: save: saving to %s cancelled after (\d+) of '
+                     r'%d bytes; the partial copy is removed\n'
+                     % (re.escape(str(dest)), os.path.getsize(big_dump)), err)
+    assert m and 0 < int(m.group(1)) < os.path.getsize(big_dump), err
     assert out == ''
     assert os.listdir(dest) == []
 
