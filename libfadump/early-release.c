@@ -108,10 +108,14 @@ bool early_release_kept(const struct early_release *er, unsigned int idx)
 	return er->skip && er->skip[idx];
 }
 
-/* An error not about one range: the rest waits for release_mem. */
+/*
+ * An error not about one range: the rest waits for release_mem. A warning,
+ * not an error: the save goes on and loses nothing, it only gives the
+ * memory back later.
+ */
 static void stop(struct early_release *er, int error, const char *what)
 {
-	err(er->ctx, "%s failed (%s): no more memory is released before the copy ends",
+	warn(er->ctx, "%s failed (%s): no more memory is released before the copy ends",
 	    what, strerror(-error));
 	er->abspath = NULL;
 }

@@ -64,6 +64,7 @@ void fadump_log(struct fadump_ctx *ctx, int priority, const char *file,
 
 #define dbg(ctx, ...) fadump_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
 #define info(ctx, ...) fadump_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define warn(ctx, ...) fadump_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
 #define err(ctx, ...) fadump_log_cond(ctx, LOG_ERR, __VA_ARGS__)
 
 /*

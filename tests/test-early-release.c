@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -400,14 +401,38 @@ static void test_no_range_wraps_past_the_top(void **state)
 	assert_int_equal(fake_kernel_writes("sys/kernel/fadump/release_range"), 0);
 }
 
+/* The worst priority logged, and the message logged at it. */
+struct worst_log {
+	int priority;
+	char message[512];
+};
+
+static void record_worst(void *data, int priority, const char *file, int line,
+			 const char *fn, const char *format, va_list args)
+{
+	struct worst_log *worst = data;
+
+	(void)file, (void)line, (void)fn;
+	if (priority >= worst->priority)
+		return;
+	worst->priority = priority;
+	vsnprintf(worst->message, sizeof(worst->message), format, args);
+}
+
 static void test_kernel_stops_early_release(void **state)
 {
 	struct world *w = *state;
 	struct fadump_save_result res;
+	struct worst_log worst = { .priority = LOG_DEBUG + 1 };
 
 	/* The first release_range write finds no active dump. */
 	fake_kernel_next_write("sys/kernel/fadump/release_range", EPERM, NULL);
+	fadump_ctx_set_log_priority(w->ctx, LOG_DEBUG);
+	fadump_ctx_set_log_fn(w->ctx, record_worst, &worst);
 	assert_int_equal(save(w, 4 * MiB, NULL, NULL, &res), 0);
+	/* A save that succeeds logs no error: stopping early release is a warning. */
+	assert_int_equal(worst.priority, LOG_WARNING);
+	assert_non_null(strstr(worst.message, "no more memory is released before the copy ends"));
 	assert_int_equal(fake_kernel_ranges(NULL, NULL), 0);
 	assert_int_equal(fake_kernel_writes("sys/kernel/fadump/release_range"), 1);
 	/* The copy was made all the same and the memory released at the end. */
