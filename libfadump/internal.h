@@ -82,6 +82,13 @@ void fadump_log(struct fadump_ctx *ctx, int priority, const char *file,
 int fadump_fail(struct fadump_ctx *ctx, int errnum, const char *format, ...)
 	FADUMP_PRINTF(3, 4);
 
+/*
+ * A NULL where the function needs a pointer (fadump.h, "NULL arguments"):
+ * -EINVAL, with a message naming the function and the argument.
+ */
+#define fadump_fail_null(ctx, arg)                                             \
+	fadump_fail((ctx), -EINVAL, "%s: %s is NULL", __func__, (arg))
+
 /* Clear the message at the start of every public entry point. */
 void fadump_clear_error(struct fadump_ctx *ctx);
 

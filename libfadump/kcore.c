@@ -220,6 +220,8 @@ FADUMP_EXPORT int fadump_kcore_read(struct fadump_ctx *ctx, uint64_t paddr,
 	struct kcore k;
 	int ret;
 
+	if (!ctx)
+		return -EINVAL;
 	fadump_clear_error(ctx);
 	if (!buf && len)
 		return fadump_fail(ctx, -EINVAL, "fadump_kcore_read: buf is NULL");
@@ -269,6 +271,8 @@ FADUMP_EXPORT int fadump_crashinfo_read(struct fadump_ctx *ctx,
 	size_t len;
 	int ret;
 
+	if (!ctx)
+		return -EINVAL;
 	fadump_clear_error(ctx);
 	if (!cip)
 		return fadump_fail(ctx, -EINVAL, "fadump_crashinfo_read: cip is NULL");
@@ -320,6 +324,8 @@ FADUMP_EXPORT int fadump_cpuregs_read(struct fadump_ctx *ctx,
 	unsigned char *buf;
 	int ret;
 
+	if (!ctx)
+		return -EINVAL;
 	fadump_clear_error(ctx);
 	if (!rsp)
 		return fadump_fail(ctx, -EINVAL, "fadump_cpuregs_read: rsp is NULL");

@@ -630,11 +630,14 @@ FADUMP_EXPORT int fadump_vmcore_dmesg(struct fadump_vmcore *vm,
 				      struct fadump_dmesg_summary *sum)
 {
 	struct fadump_dmesg_summary local = { .size = sizeof(local) };
-	struct dmesg_reader r = { .vm = vm, .order = vm->order };
+	struct dmesg_reader r = { .vm = vm };
 	const char *value;
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
+	r.order = vm->order;
 	if (!fn || (sum && sum->size < FADUMP_DMESG_SUMMARY_SIZE_V1))
 		return fadump_fail(vm->ctx, -EINVAL,
 				   "fadump_vmcore_dmesg: bad arguments");
@@ -722,6 +725,8 @@ FADUMP_EXPORT int fadump_vmcore_dmesg_text(struct fadump_vmcore *vm,
 	struct text_buf t = { 0 };
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
 	if (!text)
 		return fadump_fail(vm->ctx, -EINVAL,
 				   "fadump_vmcore_dmesg_text: text is NULL");
