@@ -26,11 +26,11 @@
 #include <unistd.h>
 
 #include "byteorder.h"
+#include "ppc64-linear-map.h"
 #include "sysfs.h"
 
 #define KCORE_PATH		"/proc/kcore"
 #define KCORE_MAX_PHDRS		65536	/* kcore: one per RAM range, vmalloc, text */
-#define PPC64_PAGE_OFFSET	0xc000000000000000ULL
 
 /* The crash-info header of 6.10+ is at most 0x28 + 4096 + 8192 bytes. */
 #define CRASHINFO_READ_MAX	16384

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "byteorder.h"
+#include "ppc64-linear-map.h"
 #include "vmcore.h"
 
 /* Larger than any log_buf_len= the kernel accepts in practice (2 GiB is
@@ -53,11 +54,6 @@
 #define LPOS_DATALESS(lpos)	((lpos) & 1)
 #define FAILED_LPOS		1
 #define EMPTY_LINE_LPOS		3
-
-/* ppc64 linear map (arch/powerpc/include/asm/page.h: PAGE_OFFSET) and the
- * start of vmalloc space (NUMBER(VMALLOC_START) of 7.x) which ends it. */
-#define PPC64_PAGE_OFFSET	0xc000000000000000ULL
-#define PPC64_LINEAR_END	0xc008000000000000ULL
 
 struct dmesg_reader {
 	struct fadump_vmcore *vm;
