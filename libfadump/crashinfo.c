@@ -33,9 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attr.h"
 #include "byteorder.h"
 #include "metadata.h"
-#include "sysfs.h"
 
 #define CI_MAGIC_LEN		8
 #define CI_OLD_REGS_OFF		0x18	/* FADMPINF */

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sysfs.h"
+#include "attr.h"
+#include "control.h"
+#include "release.h"
 
 static int do_release(struct fadump_ctx *ctx, const void *arg)
 {
@@ -133,7 +135,11 @@ int fadump_release_range_write(struct fadump_ctx *ctx, const char *abspath,
 	return fadump_write_attr(ctx, abspath, val);
 }
 
-int fadump_release_range_locked(struct fadump_ctx *ctx, uint64_t start,
+/*
+ * Write one range to release_range, the caller holding the control lock;
+ * errors recorded with what the kernel's errno means.
+ */
+static int release_range_locked(struct fadump_ctx *ctx, uint64_t start,
 				uint64_t size)
 {
 	const char *abspath;
@@ -163,7 +169,7 @@ static int do_release_range(struct fadump_ctx *ctx, const void *arg)
 {
 	const struct range *r = arg;
 
-	return fadump_release_range_locked(ctx, r->start, r->size);
+	return release_range_locked(ctx, r->start, r->size);
 }
 
 FADUMP_EXPORT int fadump_release_range(struct fadump_ctx *ctx, uint64_t start,

@@ -58,7 +58,7 @@
 #include <unistd.h>
 
 #include "early-release.h"
-#include "sysfs.h"
+#include "release.h"
 
 #define TMP_PREFIX	".vmcore."
 #define TMP_NAME_LEN	(sizeof(TMP_PREFIX) - 1 + 6)
