@@ -420,10 +420,7 @@ FADUMP_EXPORT int fadump_crashinfo_read(struct fadump_ctx *ctx,
 	if (!cip)
 		return fadump_fail(ctx, -EINVAL, "fadump_crashinfo_read: cip is NULL");
 	*cip = NULL;
-	if (!pd)
-		return fadump_fail(ctx, -EINVAL, "no dump structure given");
-	s.size = sizeof(s);
-	ret = fadump_papr_dump_get_summary(pd, &s);
+	ret = papr_dump_summary(ctx, pd, &s);
 	if (ret < 0)
 		return ret;
 	/* This project's kernel series exports the header as found at boot. */

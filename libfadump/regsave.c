@@ -28,6 +28,7 @@
 
 #include "byteorder.h"
 #include "cpuregs.h"
+#include "metadata.h"
 
 /* Read from memory: ~1.3 KiB per CPU, NR_CPUS is at most 8192. */
 #define CPU_STATE_MAX		(16u << 20)
@@ -295,10 +296,7 @@ FADUMP_EXPORT int fadump_cpuregs_read(struct fadump_ctx *ctx,
 	if (!rsp)
 		return fadump_fail(ctx, -EINVAL, "fadump_cpuregs_read: rsp is NULL");
 	*rsp = NULL;
-	if (!pd)
-		return fadump_fail(ctx, -EINVAL, "no dump structure given");
-	s.size = sizeof(s);
-	ret = fadump_papr_dump_get_summary(pd, &s);
+	ret = papr_dump_summary(ctx, pd, &s);
 	if (ret < 0)
 		return ret;
 	if (!s.has_cpu_state)
