@@ -14,6 +14,7 @@
 #                 comparing (a release: docs/abi.md)
 #   --rev COMMIT  build COMMIT's tree (git archive) rather than the
 #                 working tree, e.g. the release a baseline stands for
+#   JOBS=N        compile jobs (default 2)
 #
 # Everything happens under ROOT/e2e-abi/, nothing else in ROOT is
 # touched. The target's libfdt and libelf are not needed: their headers
@@ -48,6 +49,7 @@ root=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$root/e2e-abi	# seen as /e2e-abi inside the chroot
 archs="ppc64le ppc64"
+jobs=${JOBS:-2}	# parallel compile jobs in the chroot
 passed=0 failed=0
 
 # A clean environment in the chroot: nothing of the caller's leaks in.
@@ -174,7 +176,7 @@ build() {
 		meson setup /e2e-abi/build-$arch --cross-file /e2e-abi/cross-$arch.ini \
 			-Db_lundef=false -Dcli=false -Dtests=false -Dpython=disabled \
 			-Dman=disabled -Dabi-check=disabled &&
-		ninja -C /e2e-abi/build-$arch"
+		ninja -j $jobs -C /e2e-abi/build-$arch"
 }
 
 for arch in $archs; do
