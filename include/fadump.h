@@ -19,8 +19,19 @@
  *    atomic, and the last error message lives in the context) must be used
  *    by one thread at a time. The control lock (see the control
  *    operations) orders state changes between processes, not threads.
- *  - Functions that take a context clear its message first; a NULL
- *    context gives -EINVAL without a message.
+ *  - NULL arguments, one rule for every function: a NULL context or
+ *    object makes a function return -EINVAL if it returns int, NULL if
+ *    it returns a pointer, 0 (false, the enum's 0 value) if it returns a
+ *    number, a flag or an enum, and do nothing if it returns void;
+ *    *_ref(NULL) and *_unref(NULL) return NULL. Any other pointer
+ *    argument may be NULL only where its description says "may be NULL"
+ *    (and a buffer whose length is 0; userdata is handed to the callback
+ *    untouched), and is otherwise refused the same way. No function
+ *    dereferences a NULL it is given. tests/abi/ calls every exported
+ *    function with each of its pointer arguments NULL, then all of them.
+ *  - Functions that take a context clear its message first. A NULL
+ *    context gives -EINVAL without a message; any other NULL they refuse
+ *    comes with a message naming the argument.
  */
 #ifndef FADUMP_H
 #define FADUMP_H
@@ -75,8 +86,8 @@ typedef void (*fadump_log_fn)(void *userdata, int priority, const char *file,
  * fadump_ctx_new - create a library context
  * @root: directory every absolute path the library reads or writes is
  *        resolved under ("/sys/kernel/fadump/registered" becomes
- *        "<root>/sys/kernel/fadump/registered"); NULL or "/" for the live
- *        system.
+ *        "<root>/sys/kernel/fadump/registered"); may be NULL, which is
+ *        the live system, as "/" is.
  * @ctxp: receives the new context (reference count 1)
  *
  * The environment variable FADUMP_LOG ("err", "info", "debug" or a number)
@@ -105,18 +116,25 @@ const char *fadump_ctx_get_root(const struct fadump_ctx *ctx);
  *
  * One line, no trailing newline, naming the file or value at fault where
  * there is one. Valid until the next call that takes @ctx. Empty string if
- * nothing failed yet. Since: 0.1
+ * nothing failed yet; NULL for a NULL @ctx (since 0.4; a crash before).
+ * Since: 0.1
  */
 const char *fadump_ctx_get_error(const struct fadump_ctx *ctx);
 
-/** fadump_ctx_set_log_fn - replace the log function (NULL: no logging). Since: 0.1 */
+/**
+ * fadump_ctx_set_log_fn - replace the log function
+ * @fn: may be NULL: no logging
+ * @userdata: handed to @fn
+ *
+ * Since: 0.1
+ */
 void fadump_ctx_set_log_fn(struct fadump_ctx *ctx, fadump_log_fn fn,
 			   void *userdata);
 
 /** fadump_ctx_set_log_priority - log messages of at most @priority. Since: 0.1 */
 void fadump_ctx_set_log_priority(struct fadump_ctx *ctx, int priority);
 
-/** fadump_ctx_get_log_priority - current log priority. Since: 0.1 */
+/** fadump_ctx_get_log_priority - current log priority (-EINVAL for a NULL @ctx). Since: 0.1 */
 int fadump_ctx_get_log_priority(const struct fadump_ctx *ctx);
 
 /* ------------------------------------------------------------------ */
@@ -204,8 +222,8 @@ enum fadump_dt_source fadump_devtree_source(const struct fadump_devtree *dt);
 
 /**
  * fadump_devtree_get_prop - raw bytes of a known property
- * @data: receives a pointer owned by @dt (may be NULL if only @len is wanted)
- * @len: receives the length in bytes
+ * @data: receives a pointer owned by @dt; may be NULL if only @len is wanted
+ * @len: receives the length in bytes; may be NULL
  *
  * Returns 0, -ENOENT if the property is absent, -EINVAL for an unknown
  * @prop. Since: 0.1
@@ -235,8 +253,9 @@ int fadump_devtree_dump_sizes_count(const struct fadump_devtree *dt);
 
 /**
  * fadump_devtree_dump_size - one {type, bytes} entry of the -sizes property
+ * @type: receives the section type (0x0001 CPU state, 0x0002 HPTE); may be NULL
+ * @bytes: receives its size; may be NULL
  *
- * @type: section type (0x0001 CPU state, 0x0002 HPTE)
  * Returns 0, -ERANGE if @idx is out of range. Since: 0.1
  */
 int fadump_devtree_dump_size(const struct fadump_devtree *dt, unsigned int idx,
@@ -465,6 +484,7 @@ int fadump_regions_get(const struct fadump_regions *regs, unsigned int idx,
 
 /**
  * fadump_regions_reserved_above - the "Memory above X is reserved" address
+ * @addr: receives X; may be NULL (to learn whether the line is there)
  *
  * Printed by 5.5+ kernels in the capture boot. Returns 0, -ENOENT if the
  * report has no such line. Since: 0.1
@@ -512,8 +532,8 @@ struct fadump_ppc64_regs;
 /**
  * fadump_vmcore_open - open and validate a vmcore
  * @path: a file to open as given (relative to the working directory, NOT
- *        under the context's root: it is the user's file), or NULL for
- *        <root>/proc/vmcore
+ *        under the context's root: it is the user's file); may be NULL,
+ *        which is <root>/proc/vmcore
  * @vmp: receives the new object
  *
  * The object keeps the file open and holds a reference on @ctx.
@@ -717,6 +737,7 @@ int fadump_vmcore_vmcoreinfo_get(const struct fadump_vmcore *vm,
 
 /**
  * fadump_vmcore_vmcoreinfo_lookup - value of the first line with @key
+ * @value: receives the value, owned by @vm; may be NULL
  *
  * Keys are compared exactly: "OSRELEASE", "SYMBOL(init_uts_ns)".
  * Returns 0, -ENOENT if there is no such key. Since: 0.2
@@ -800,6 +821,7 @@ int fadump_vmcore_dmesg(struct fadump_vmcore *vm, fadump_dmesg_fn fn,
  *        "[%5lu.%06lu] text" lines, bytes other than printable ASCII,
  *        tab and newline written as \xNN
  * @len: may be NULL; receives strlen(*text)
+ * @sum: as for fadump_vmcore_dmesg(); may be NULL
  *
  * Returns what fadump_vmcore_dmesg() returns. Since: 0.2
  */
@@ -1193,7 +1215,12 @@ int fadump_papr_dump_get_summary(const struct fadump_papr_dump *pd,
 const char *fadump_papr_dump_problem(const struct fadump_papr_dump *pd,
 				     unsigned int idx);
 
-/** fadump_papr_dump_raw - the property bytes as given. Since: 0.1 */
+/**
+ * fadump_papr_dump_raw - the property bytes as given
+ * @data, @len: receive the bytes, owned by @pd, and their count; either may be NULL
+ *
+ * Since: 0.1
+ */
 int fadump_papr_dump_raw(const struct fadump_papr_dump *pd, const void **data,
 			 size_t *len);
 
@@ -1506,7 +1533,7 @@ struct fadump_crashinfo;
 /**
  * fadump_crashinfo_parse - decode a crash-info header from any buffer
  * @buf: at least the header (copied); longer buffers are fine
- * @hint: NULL, or what the caller knows, see struct fadump_crashinfo_hint
+ * @hint: what the caller knows, see struct fadump_crashinfo_hint; may be NULL
  *
  * The byte order is the one in which the magic reads as FADMPINF or
  * FADMPSIG (the bytes of a little-endian kernel's header read "FNIPMDAF").
@@ -1568,7 +1595,12 @@ int fadump_crashinfo_get_regs(const struct fadump_crashinfo *ci,
 int fadump_crashinfo_cpu_in_mask(const struct fadump_crashinfo *ci,
 				 unsigned int cpu);
 
-/** fadump_crashinfo_raw - the header's bytes (header_size, or all given if unknown). Since: 0.1 */
+/**
+ * fadump_crashinfo_raw - the header's bytes (header_size, or all given if unknown)
+ * @data, @len: receive the bytes, owned by @ci, and their count; either may be NULL
+ *
+ * Since: 0.1
+ */
 int fadump_crashinfo_raw(const struct fadump_crashinfo *ci, const void **data,
 			 size_t *len);
 

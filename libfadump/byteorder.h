@@ -6,7 +6,9 @@
  * in whatever order it ran in, and none of them is aligned for the host
  * (QEMU's register save area starts its entries at offset 20). So every
  * field is memcpy()ed out and converted; nothing is ever cast in place.
- * Callers check bounds first: these helpers trust @p.
+ * Callers check bounds first: these helpers trust @p, a pointer into
+ * the buffer of whatever byte type it has. Every such field the library
+ * reads goes through them.
  */
 #ifndef FADUMP_BYTEORDER_H
 #define FADUMP_BYTEORDER_H
@@ -17,7 +19,7 @@
 
 #include "fadump.h"
 
-static inline uint16_t get_be16(const unsigned char *p)
+static inline uint16_t get_be16(const void *p)
 {
 	uint16_t v;
 
@@ -25,7 +27,7 @@ static inline uint16_t get_be16(const unsigned char *p)
 	return be16toh(v);
 }
 
-static inline uint32_t get_be32(const unsigned char *p)
+static inline uint32_t get_be32(const void *p)
 {
 	uint32_t v;
 
@@ -33,7 +35,7 @@ static inline uint32_t get_be32(const unsigned char *p)
 	return be32toh(v);
 }
 
-static inline uint64_t get_be64(const unsigned char *p)
+static inline uint64_t get_be64(const void *p)
 {
 	uint64_t v;
 
@@ -42,7 +44,7 @@ static inline uint64_t get_be64(const unsigned char *p)
 }
 
 /* @order is BIG or LITTLE; anything else reads big-endian. */
-static inline uint16_t get_u16(const unsigned char *p,
+static inline uint16_t get_u16(const void *p,
 			       enum fadump_byte_order order)
 {
 	uint16_t v;
@@ -51,7 +53,7 @@ static inline uint16_t get_u16(const unsigned char *p,
 	return order == FADUMP_BYTE_ORDER_LITTLE ? le16toh(v) : be16toh(v);
 }
 
-static inline uint32_t get_u32(const unsigned char *p,
+static inline uint32_t get_u32(const void *p,
 			       enum fadump_byte_order order)
 {
 	uint32_t v;
@@ -60,7 +62,7 @@ static inline uint32_t get_u32(const unsigned char *p,
 	return order == FADUMP_BYTE_ORDER_LITTLE ? le32toh(v) : be32toh(v);
 }
 
-static inline uint64_t get_u64(const unsigned char *p,
+static inline uint64_t get_u64(const void *p,
 			       enum fadump_byte_order order)
 {
 	uint64_t v;

@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sysfs.h"
+#include "attr.h"
+#include "control.h"
 
 /* COMMAND_LINE_SIZE on powerpc: the param area and the cmdline limit. */
 #define BOOTARGS_MAX 2048

@@ -24,11 +24,16 @@
  * sizeof(struct pt_regs) grew over time (352 bytes of user_pt_regs in
  * 3.x, then 368 and 384 with ppr, kuap and friends) but always starts
  * with the same 44 doublewords, so those are decoded for every layout.
+ *
+ * fadump_crashinfo_read() fetches the waiting dump's header for the
+ * decoder: the crash_info attribute of this project's kernel series, else
+ * the header's address through /proc/kcore (kcore.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attr.h"
 #include "byteorder.h"
 #include "metadata.h"
 
@@ -41,6 +46,8 @@
 #define CI_CPU_MASK_MIN		8
 #define CI_CPU_MASK_MAX		8192
 /* Bytes kept of a header whose size is not known. */
+/* Read from memory or crash_info: a 6.10+ header is at most 0x28 + 4096 + 8192 bytes. */
+#define CRASHINFO_READ_MAX	16384
 #define CI_KEEP_MAX		(CI_OLD_REGS_OFF + CI_PT_REGS_MAX + CI_CPU_MASK_MAX)
 
 /* sizeof(struct pt_regs) of ppc64 kernels that wrote FADMPINF headers. */
@@ -376,4 +383,78 @@ FADUMP_EXPORT int fadump_crashinfo_raw(const struct fadump_crashinfo *ci,
 	if (len)
 		*len = ci->len;
 	return 0;
+}
+
+/* Bytes of a 6.10+ header from its fixed part, or 0 if it is not one. */
+static size_t fadmpsig_size(const unsigned char *h)
+{
+	for (int o = FADUMP_BYTE_ORDER_BIG; o <= FADUMP_BYTE_ORDER_LITTLE; o++) {
+		uint64_t pt, mask;
+
+		if (get_u64(h, o) != FADUMP_CRASHINFO_MAGIC)
+			continue;
+		pt = get_u32(h + 0x20, o);
+		mask = get_u32(h + 0x24, o);
+		/* nonsense is the parser's to report; read what is allowed */
+		if (CI_V1_REGS_OFF + pt + mask > CRASHINFO_READ_MAX)
+			return CRASHINFO_READ_MAX;
+		return (size_t)(CI_V1_REGS_OFF + pt + mask);
+	}
+	return 0;
+}
+
+FADUMP_EXPORT int fadump_crashinfo_read(struct fadump_ctx *ctx,
+					const struct fadump_papr_dump *pd,
+					struct fadump_crashinfo **cip)
+{
+	struct fadump_crashinfo_hint hint = { .size = sizeof(hint) };
+	struct fadump_papr_dump_summary s;
+	const char *abspath;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	if (!cip)
+		return fadump_fail(ctx, -EINVAL, "fadump_crashinfo_read: cip is NULL");
+	*cip = NULL;
+	ret = papr_dump_summary(ctx, pd, &s);
+	if (ret < 0)
+		return ret;
+	/* This project's kernel series exports the header as found at boot. */
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_CRASH_INFO, &abspath);
+	if (ret == 0) {
+		ret = fadump_attr_read(ctx, abspath, CRASHINFO_READ_MAX,
+				       (char **)&buf, &len);
+		if (ret < 0)
+			return ret;
+		hint.phys_addr = s.has_crashinfo_addr ? s.crashinfo_addr : 0;
+		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
+		free(buf);
+		return ret;
+	}
+	if (ret != -ENOENT)
+		return ret;
+	if (!s.has_crashinfo_addr)
+		return fadump_fail(ctx, -ENOENT,
+			"ibm,kernel-dump: no boot-memory section copies address 0, so there is no crash-info header address");
+	buf = calloc(1, CRASHINFO_READ_MAX);
+	if (!buf)
+		return fadump_fail(ctx, -ENOMEM, "out of memory");
+	/* the fixed part first: it says how long the rest is */
+	ret = fadump_kcore_read(ctx, s.crashinfo_addr, buf, CI_V1_REGS_OFF);
+	if (ret == 0) {
+		len = fadmpsig_size(buf);
+		if (!len)	/* FADMPINF (sized by the hint) or garbage */
+			len = CRASHINFO_READ_MAX;
+		ret = fadump_kcore_read(ctx, s.crashinfo_addr, buf, len);
+	}
+	if (ret == 0) {
+		hint.phys_addr = s.crashinfo_addr;
+		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
+	}
+	free(buf);
+	return ret;
 }

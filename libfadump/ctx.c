@@ -127,17 +127,19 @@ FADUMP_EXPORT struct fadump_ctx *fadump_ctx_unref(struct fadump_ctx *ctx)
 
 FADUMP_EXPORT const char *fadump_ctx_get_root(const struct fadump_ctx *ctx)
 {
-	return ctx->root;
+	return ctx ? ctx->root : NULL;
 }
 
 FADUMP_EXPORT const char *fadump_ctx_get_error(const struct fadump_ctx *ctx)
 {
-	return ctx->errmsg;
+	return ctx ? ctx->errmsg : NULL;
 }
 
 FADUMP_EXPORT void fadump_ctx_set_log_fn(struct fadump_ctx *ctx,
 					 fadump_log_fn fn, void *userdata)
 {
+	if (!ctx)
+		return;
 	ctx->log_fn = fn;
 	ctx->log_data = userdata;
 }
@@ -145,12 +147,13 @@ FADUMP_EXPORT void fadump_ctx_set_log_fn(struct fadump_ctx *ctx,
 FADUMP_EXPORT void fadump_ctx_set_log_priority(struct fadump_ctx *ctx,
 					       int priority)
 {
-	ctx->log_priority = priority;
+	if (ctx)
+		ctx->log_priority = priority;
 }
 
 FADUMP_EXPORT int fadump_ctx_get_log_priority(const struct fadump_ctx *ctx)
 {
-	return ctx->log_priority;
+	return ctx ? ctx->log_priority : -EINVAL;
 }
 
 void fadump_log(struct fadump_ctx *ctx, int priority, const char *file,

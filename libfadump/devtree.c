@@ -14,12 +14,12 @@
  * knows and keeps no reference to the context (its accessors cannot fail
  * in ways that need a message), so it may outlive the context.
  */
-#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "byteorder.h"
 #include "devtree.h"
 
 /*
@@ -96,22 +96,6 @@ struct fadump_devtree {
 	bool dump_present;
 	struct dt_prop props[DT_PROP_ALL];
 };
-
-static uint32_t get_be32(const char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be32toh(v);
-}
-
-static uint64_t get_be64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be64toh(v);
-}
 
 /* Refuse bytes that cannot be what firmware writes there. */
 static int dt_check_shape(struct dt_loader *l, const struct dt_prop_desc *d,

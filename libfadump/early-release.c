@@ -32,8 +32,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attr.h"
+#include "control.h"
 #include "early-release.h"
-#include "sysfs.h"
+#include "release.h"
 
 /* Refused pieces are split down to this (or the page size if larger). */
 #define GRANULE_MIN	(1u << 20)

@@ -82,6 +82,13 @@ int fadump_fail_at(struct fadump_ctx *ctx, int errnum, const char *file,
 	fadump_fail_at((ctx), (errnum), __FILE__, __LINE__, __func__,          \
 		       __VA_ARGS__)
 
+/*
+ * A NULL where the function needs a pointer (fadump.h, "NULL arguments"):
+ * -EINVAL, with a message naming the function and the argument.
+ */
+#define fadump_fail_null(ctx, arg)                                             \
+	fadump_fail((ctx), -EINVAL, "%s: %s is NULL", __func__, (arg))
+
 /* Clear the message at the start of every public entry point. */
 void fadump_clear_error(struct fadump_ctx *ctx);
 

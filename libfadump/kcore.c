@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Physical memory of the running kernel through /proc/kcore, and the two
- * crash structures the capture boot finds only there.
+ * Physical memory of the running kernel through /proc/kcore, where the
+ * capture boot finds the crash structures that fadump_crashinfo_read()
+ * (crashinfo.c) and fadump_cpuregs_read() (regsave.c) decode.
  *
  * In the capture boot the firmware's copy of the crashed kernel's boot
  * memory, the register save area and the crash-info header all sit in
@@ -26,16 +27,11 @@
 #include <unistd.h>
 
 #include "byteorder.h"
-#include "sysfs.h"
+#include "ppc64-linear-map.h"
+#include "internal.h"
 
 #define KCORE_PATH		"/proc/kcore"
 #define KCORE_MAX_PHDRS		65536	/* kcore: one per RAM range, vmalloc, text */
-#define PPC64_PAGE_OFFSET	0xc000000000000000ULL
-
-/* The crash-info header of 6.10+ is at most 0x28 + 4096 + 8192 bytes. */
-#define CRASHINFO_READ_MAX	16384
-/* The register save area: ~1.3 KiB per CPU, NR_CPUS is at most 8192. */
-#define CPU_STATE_MAX		(16u << 20)
 
 struct kcore {
 	struct fadump_ctx *ctx;
@@ -220,6 +216,8 @@ FADUMP_EXPORT int fadump_kcore_read(struct fadump_ctx *ctx, uint64_t paddr,
 	struct kcore k;
 	int ret;
 
+	if (!ctx)
+		return -EINVAL;
 	fadump_clear_error(ctx);
 	if (!buf && len)
 		return fadump_fail(ctx, -EINVAL, "fadump_kcore_read: buf is NULL");
@@ -227,121 +225,5 @@ FADUMP_EXPORT int fadump_kcore_read(struct fadump_ctx *ctx, uint64_t paddr,
 	if (ret == 0)
 		ret = kcore_read(&k, paddr, buf, len);
 	kcore_close(&k);
-	return ret;
-}
-
-static int papr_summary(struct fadump_ctx *ctx,
-			const struct fadump_papr_dump *pd,
-			struct fadump_papr_dump_summary *s)
-{
-	s->size = sizeof(*s);
-	if (!pd)
-		return fadump_fail(ctx, -EINVAL, "no dump structure given");
-	return fadump_papr_dump_get_summary(pd, s);
-}
-
-/* Bytes of a 6.10+ header from its first 0x28, or 0 if it is not one. */
-static size_t fadmpsig_size(const unsigned char *h)
-{
-	for (int o = FADUMP_BYTE_ORDER_BIG; o <= FADUMP_BYTE_ORDER_LITTLE; o++) {
-		uint64_t pt, mask;
-
-		if (get_u64(h, o) != FADUMP_CRASHINFO_MAGIC)
-			continue;
-		pt = get_u32(h + 0x20, o);
-		mask = get_u32(h + 0x24, o);
-		/* nonsense is the parser's to report; read what is allowed */
-		if (0x28 + pt + mask > CRASHINFO_READ_MAX)
-			return CRASHINFO_READ_MAX;
-		return (size_t)(0x28 + pt + mask);
-	}
-	return 0;
-}
-
-FADUMP_EXPORT int fadump_crashinfo_read(struct fadump_ctx *ctx,
-					const struct fadump_papr_dump *pd,
-					struct fadump_crashinfo **cip)
-{
-	struct fadump_crashinfo_hint hint = { .size = sizeof(hint) };
-	struct fadump_papr_dump_summary s;
-	const char *abspath;
-	unsigned char *buf;
-	size_t len;
-	int ret;
-
-	fadump_clear_error(ctx);
-	if (!cip)
-		return fadump_fail(ctx, -EINVAL, "fadump_crashinfo_read: cip is NULL");
-	*cip = NULL;
-	ret = papr_summary(ctx, pd, &s);
-	if (ret < 0)
-		return ret;
-	/* This project's kernel series exports the header as found at boot. */
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_CRASH_INFO, &abspath);
-	if (ret == 0) {
-		ret = fadump_attr_read(ctx, abspath, CRASHINFO_READ_MAX,
-				       (char **)&buf, &len);
-		if (ret < 0)
-			return ret;
-		hint.phys_addr = s.has_crashinfo_addr ? s.crashinfo_addr : 0;
-		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
-		free(buf);
-		return ret;
-	}
-	if (ret != -ENOENT)
-		return ret;
-	if (!s.has_crashinfo_addr)
-		return fadump_fail(ctx, -ENOENT,
-			"ibm,kernel-dump: no boot-memory section copies address 0, so there is no crash-info header address");
-	buf = calloc(1, CRASHINFO_READ_MAX);
-	if (!buf)
-		return fadump_fail(ctx, -ENOMEM, "out of memory");
-	/* the fixed part first: it says how long the rest is */
-	ret = fadump_kcore_read(ctx, s.crashinfo_addr, buf, 0x28);
-	if (ret == 0) {
-		len = fadmpsig_size(buf);
-		if (!len)	/* FADMPINF (sized by the hint) or garbage */
-			len = CRASHINFO_READ_MAX;
-		ret = fadump_kcore_read(ctx, s.crashinfo_addr, buf, len);
-	}
-	if (ret == 0) {
-		hint.phys_addr = s.crashinfo_addr;
-		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
-	}
-	free(buf);
-	return ret;
-}
-
-FADUMP_EXPORT int fadump_cpuregs_read(struct fadump_ctx *ctx,
-				      const struct fadump_papr_dump *pd,
-				      struct fadump_cpuregs **rsp)
-{
-	struct fadump_papr_dump_summary s;
-	unsigned char *buf;
-	int ret;
-
-	fadump_clear_error(ctx);
-	if (!rsp)
-		return fadump_fail(ctx, -EINVAL, "fadump_cpuregs_read: rsp is NULL");
-	*rsp = NULL;
-	ret = papr_summary(ctx, pd, &s);
-	if (ret < 0)
-		return ret;
-	if (!s.has_cpu_state)
-		return fadump_fail(ctx, -ENOENT,
-			"ibm,kernel-dump: no CPU state section");
-	if (s.cpu_state_len == 0 || s.cpu_state_len > CPU_STATE_MAX)
-		return fadump_fail(ctx, -EBADMSG,
-			"ibm,kernel-dump: CPU state section of %" PRIu64
-			" bytes (expected 1 .. %u)", s.cpu_state_len, CPU_STATE_MAX);
-	buf = malloc((size_t)s.cpu_state_len);
-	if (!buf)
-		return fadump_fail(ctx, -ENOMEM, "out of memory");
-	ret = fadump_kcore_read(ctx, s.cpu_state_addr, buf,
-				(size_t)s.cpu_state_len);
-	if (ret == 0)
-		ret = fadump_cpuregs_parse_rtas(ctx, buf, (size_t)s.cpu_state_len,
-						rsp);
-	free(buf);
 	return ret;
 }

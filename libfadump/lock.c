@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sysfs.h"
+#include "control.h"
 
 /* Poll interval while another process holds the lock. */
 #define LOCK_POLL_MS 20

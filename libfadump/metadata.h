@@ -49,6 +49,13 @@ int boot_mem_add(struct fadump_ctx *ctx, struct boot_mem *bm, uint64_t base,
 		 uint64_t size, const char *what);
 
 /*
+ * papr-dump.c: @pd's summary in @s (its size set here), for the readers of
+ * the waiting dump's structures; -EINVAL recorded for a NULL @pd.
+ */
+int papr_dump_summary(struct fadump_ctx *ctx, const struct fadump_papr_dump *pd,
+		      struct fadump_papr_dump_summary *s);
+
+/*
  * Decode the 44 doublewords a struct pt_regs starts with in every
  * generation (user_pt_regs: gpr[32], nip, msr, orig_gpr3, ctr, link,
  * xer, ccr, softe, trap, dar, dsisr, result) from @p in @order. The

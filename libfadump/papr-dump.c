@@ -496,6 +496,15 @@ FADUMP_EXPORT int fadump_papr_dump_get_summary(const struct fadump_papr_dump *pd
 	return 0;
 }
 
+int papr_dump_summary(struct fadump_ctx *ctx, const struct fadump_papr_dump *pd,
+		      struct fadump_papr_dump_summary *s)
+{
+	s->size = sizeof(*s);
+	if (!pd)
+		return fadump_fail(ctx, -EINVAL, "no dump structure given");
+	return fadump_papr_dump_get_summary(pd, s);
+}
+
 FADUMP_EXPORT const char *fadump_papr_dump_problem(const struct fadump_papr_dump *pd,
 						   unsigned int idx)
 {

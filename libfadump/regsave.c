@@ -17,13 +17,21 @@
  * firmware completely: it walks to CPUEND without a bound. Here every
  * step is checked against the buffer, and a block that runs into the next
  * CPUSTRT or off the end is an error naming the CPU and the offset.
+ *
+ * fadump_cpuregs_read() fetches the waiting dump's area for the decoder,
+ * through /proc/kcore (kcore.c) at the CPU state section's destination.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "byteorder.h"
 #include "cpuregs.h"
+#include "metadata.h"
 
+/* Read from memory: ~1.3 KiB per CPU, NR_CPUS is at most 8192. */
+#define CPU_STATE_MAX		(16u << 20)
 #define REGSAVE_HEADER_LEN	16
 #define REGSAVE_ENTRY_LEN	16
 /* RTAS_FADUMP_CPU_ID_MASK: the id is the low 32 bits of CPUSTRT's value. */
@@ -271,5 +279,41 @@ FADUMP_EXPORT int fadump_cpuregs_parse_rtas(struct fadump_ctx *ctx,
 
 fail:
 	cpuregs_free(rs);
+	return ret;
+}
+
+FADUMP_EXPORT int fadump_cpuregs_read(struct fadump_ctx *ctx,
+				      const struct fadump_papr_dump *pd,
+				      struct fadump_cpuregs **rsp)
+{
+	struct fadump_papr_dump_summary s;
+	unsigned char *buf;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	if (!rsp)
+		return fadump_fail(ctx, -EINVAL, "fadump_cpuregs_read: rsp is NULL");
+	*rsp = NULL;
+	ret = papr_dump_summary(ctx, pd, &s);
+	if (ret < 0)
+		return ret;
+	if (!s.has_cpu_state)
+		return fadump_fail(ctx, -ENOENT,
+			"ibm,kernel-dump: no CPU state section");
+	if (s.cpu_state_len == 0 || s.cpu_state_len > CPU_STATE_MAX)
+		return fadump_fail(ctx, -EBADMSG,
+			"ibm,kernel-dump: CPU state section of %" PRIu64
+			" bytes (expected 1 .. %u)", s.cpu_state_len, CPU_STATE_MAX);
+	buf = malloc((size_t)s.cpu_state_len);
+	if (!buf)
+		return fadump_fail(ctx, -ENOMEM, "out of memory");
+	ret = fadump_kcore_read(ctx, s.cpu_state_addr, buf,
+				(size_t)s.cpu_state_len);
+	if (ret == 0)
+		ret = fadump_cpuregs_parse_rtas(ctx, buf, (size_t)s.cpu_state_len,
+						rsp);
+	free(buf);
 	return ret;
 }

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sysfs.h"
+#include "attr.h"
+#include "control.h"
+#include "release.h"
 
 static int release_decide(struct fadump_ctx *ctx, const void *arg,
 			  struct fadump_change *change)

@@ -21,7 +21,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sysfs.h"
+#include "attr.h"
+#include "control.h"
 
 static const struct {
 	const char *name;	/* /sys/kernel/fadump/ (5.7+) */

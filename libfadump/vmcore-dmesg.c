@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "byteorder.h"
+#include "ppc64-linear-map.h"
 #include "vmcore.h"
 
 /* Larger than any log_buf_len= the kernel accepts in practice (2 GiB is
@@ -53,11 +54,6 @@
 #define LPOS_DATALESS(lpos)	((lpos) & 1)
 #define FAILED_LPOS		1
 #define EMPTY_LINE_LPOS		3
-
-/* ppc64 linear map (arch/powerpc/include/asm/page.h: PAGE_OFFSET) and the
- * start of vmalloc space (NUMBER(VMALLOC_START) of 7.x) which ends it. */
-#define PPC64_PAGE_OFFSET	0xc000000000000000ULL
-#define PPC64_LINEAR_END	0xc008000000000000ULL
 
 struct dmesg_reader {
 	struct fadump_vmcore *vm;
@@ -630,11 +626,14 @@ FADUMP_EXPORT int fadump_vmcore_dmesg(struct fadump_vmcore *vm,
 				      struct fadump_dmesg_summary *sum)
 {
 	struct fadump_dmesg_summary local = { .size = sizeof(local) };
-	struct dmesg_reader r = { .vm = vm, .order = vm->order };
+	struct dmesg_reader r = { .vm = vm };
 	const char *value;
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
+	r.order = vm->order;
 	if (!fn || (sum && sum->size < FADUMP_DMESG_SUMMARY_SIZE_V1))
 		return fadump_fail(vm->ctx, -EINVAL,
 				   "fadump_vmcore_dmesg: bad arguments");
@@ -722,6 +721,8 @@ FADUMP_EXPORT int fadump_vmcore_dmesg_text(struct fadump_vmcore *vm,
 	struct text_buf t = { 0 };
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
 	if (!text)
 		return fadump_fail(vm->ctx, -EINVAL,
 				   "fadump_vmcore_dmesg_text: text is NULL");

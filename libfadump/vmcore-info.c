@@ -147,6 +147,8 @@ static int info_error(const struct fadump_vmcore *vm)
 
 FADUMP_EXPORT int fadump_vmcore_vmcoreinfo_count(const struct fadump_vmcore *vm)
 {
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
 	if (vm->info_err)
 		return info_error(vm);
@@ -158,6 +160,8 @@ FADUMP_EXPORT int fadump_vmcore_vmcoreinfo_get(const struct fadump_vmcore *vm,
 					       const char **key,
 					       const char **value)
 {
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
 	if (vm->info_err)
 		return info_error(vm);
@@ -194,7 +198,11 @@ FADUMP_EXPORT int fadump_vmcore_vmcoreinfo_lookup(const struct fadump_vmcore *vm
 {
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
+	if (!key)
+		return fadump_fail_null(vm->ctx, "key");
 	ret = vmcore_info_find(vm, key, value);
 	if (ret == -ENOENT)
 		return fadump_fail(vm->ctx, -ENOENT, "%s: VMCOREINFO has no %s",
@@ -209,6 +217,10 @@ FADUMP_EXPORT int fadump_vmcore_page_size(const struct fadump_vmcore *vm,
 	uint64_t v;
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
+	if (!out)
+		return fadump_fail_null(vm->ctx, "out");
 	ret = fadump_vmcore_vmcoreinfo_lookup(vm, "PAGESIZE", &s);
 	if (ret < 0)
 		return ret;
@@ -229,6 +241,10 @@ FADUMP_EXPORT int fadump_vmcore_crash_time(const struct fadump_vmcore *vm,
 	uint64_t v;
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
+	if (!out)
+		return fadump_fail_null(vm->ctx, "out");
 	ret = fadump_vmcore_vmcoreinfo_lookup(vm, "CRASHTIME", &s);
 	if (ret < 0)
 		return ret;

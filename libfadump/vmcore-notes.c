@@ -162,7 +162,7 @@ void vmcore_free_notes(struct fadump_vmcore *vm)
 
 FADUMP_EXPORT unsigned int fadump_vmcore_notes_count(const struct fadump_vmcore *vm)
 {
-	return vm->nnotes;
+	return vm ? vm->nnotes : 0;
 }
 
 FADUMP_EXPORT int fadump_vmcore_get_note(const struct fadump_vmcore *vm,
@@ -172,7 +172,7 @@ FADUMP_EXPORT int fadump_vmcore_get_note(const struct fadump_vmcore *vm,
 	struct fadump_vmcore_note full = { .size = sizeof(full) };
 	const struct vmcore_note *n;
 
-	if (!out || out->size < FADUMP_VMCORE_NOTE_SIZE_V1)
+	if (!vm || !out || out->size < FADUMP_VMCORE_NOTE_SIZE_V1)
 		return -EINVAL;
 	if (idx >= vm->nnotes)
 		return -ERANGE;
@@ -220,6 +220,8 @@ FADUMP_EXPORT int fadump_vmcore_get_prstatus(const struct fadump_vmcore *vm,
 	const struct vmcore_note *n;
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
 	if (!out || out->size < FADUMP_PRSTATUS_SIZE_V1)
 		return -EINVAL;
@@ -247,6 +249,8 @@ FADUMP_EXPORT int fadump_vmcore_get_ppc64_regs(const struct fadump_vmcore *vm,
 	const struct vmcore_note *n;
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
 	if (!regs || regs->size < FADUMP_PPC64_REGS_SIZE_V1)
 		return -EINVAL;
@@ -278,6 +282,8 @@ FADUMP_EXPORT int fadump_vmcore_get_prpsinfo(const struct fadump_vmcore *vm,
 	const unsigned char *d;
 	unsigned int idx;
 
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
 	if (!out || out->size < FADUMP_PRPSINFO_SIZE_V1)
 		return -EINVAL;

@@ -58,7 +58,7 @@
 #include <unistd.h>
 
 #include "early-release.h"
-#include "sysfs.h"
+#include "release.h"
 
 #define TMP_PREFIX	".vmcore."
 #define TMP_NAME_LEN	(sizeof(TMP_PREFIX) - 1 + 6)
@@ -819,7 +819,7 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 				     const struct fadump_save_opts *opts,
 				     struct fadump_save_result *res)
 {
-	struct saver s = { .vm = vm, .ctx = vm->ctx, .dirfd = -1, .fd = -1,
+	struct saver s = { .vm = vm, .dirfd = -1, .fd = -1,
 			   .name = "vmcore", .sparse = true,
 			   .batch = RELEASE_BATCH_DEFAULT };
 	size_t chunk = VMCORE_CHUNK_DEFAULT;
@@ -827,6 +827,9 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 	uint64_t start = now_ns();
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
+	s.ctx = vm->ctx;
 	fadump_clear_error(vm->ctx);
 	if (!dest || !*dest)
 		return fadump_fail(vm->ctx, -EINVAL, "no destination directory");

@@ -92,6 +92,8 @@ FADUMP_EXPORT int fadump_vmcore_stream(struct fadump_vmcore *vm,
 {
 	int ret;
 
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
 	if (!fn)
 		return fadump_fail(vm->ctx, -EINVAL, "no chunk callback");

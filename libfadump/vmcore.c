@@ -370,9 +370,11 @@ FADUMP_EXPORT int fadump_vmcore_open(struct fadump_ctx *ctx, const char *path,
 	size_t phnum = 0;
 	int ret;
 
-	if (!ctx || !vmp)
+	if (!ctx)
 		return -EINVAL;
 	fadump_clear_error(ctx);
+	if (!vmp)
+		return fadump_fail_null(ctx, "vmp");
 	*vmp = NULL;
 	if (!path) {
 		ret = fadump_path(ctx, full, sizeof(full), "/proc/vmcore");
@@ -457,7 +459,7 @@ FADUMP_EXPORT struct fadump_vmcore *fadump_vmcore_unref(struct fadump_vmcore *vm
 
 FADUMP_EXPORT const char *fadump_vmcore_get_path(const struct fadump_vmcore *vm)
 {
-	return vm->path;
+	return vm ? vm->path : NULL;
 }
 
 FADUMP_EXPORT int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
@@ -465,7 +467,7 @@ FADUMP_EXPORT int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
 {
 	struct fadump_vmcore_info full = { .size = sizeof(full) };
 
-	if (!info || info->size < FADUMP_VMCORE_INFO_SIZE_V1)
+	if (!vm || !info || info->size < FADUMP_VMCORE_INFO_SIZE_V1)
 		return -EINVAL;
 	full.big_endian = vm->order == FADUMP_BYTE_ORDER_BIG;
 	full.machine = vm->machine;
@@ -489,7 +491,7 @@ FADUMP_EXPORT int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
 FADUMP_EXPORT unsigned int
 fadump_vmcore_segments_count(const struct fadump_vmcore *vm)
 {
-	return vm->nsegs;
+	return vm ? vm->nsegs : 0;
 }
 
 FADUMP_EXPORT int fadump_vmcore_get_segment(const struct fadump_vmcore *vm,
@@ -499,7 +501,7 @@ FADUMP_EXPORT int fadump_vmcore_get_segment(const struct fadump_vmcore *vm,
 	struct fadump_vmcore_segment full = { .size = sizeof(full) };
 	const struct vmcore_segment *s;
 
-	if (!out || out->size < FADUMP_VMCORE_SEGMENT_SIZE_V1)
+	if (!vm || !out || out->size < FADUMP_VMCORE_SEGMENT_SIZE_V1)
 		return -EINVAL;
 	if (idx >= vm->nsegs)
 		return -ERANGE;
@@ -643,6 +645,10 @@ int vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf, size_t len)
 FADUMP_EXPORT int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr,
 				     void *buf, size_t len)
 {
+	if (!vm)
+		return -EINVAL;
 	fadump_clear_error(vm->ctx);
+	if (!buf && len)
+		return fadump_fail_null(vm->ctx, "buf");
 	return vmcore_read(vm, paddr, buf, len);
 }

@@ -3,23 +3,12 @@
 
 usage: check-symbols.py libfadump.sym fadump.h libfadump.so
 """
-import re
+import os
 import subprocess
 import sys
 
-
-def map_symbols(path):
-    text = re.sub(r"/\*.*?\*/", "", open(path).read(), flags=re.S)
-    syms = set()
-    for node in re.finditer(r"global:(.*?)(?:local:|\})", text, re.S):
-        syms |= {s.strip() for s in node.group(1).split(";") if s.strip()}
-    return syms
-
-
-def header_functions(path):
-    text = re.sub(r"/\*.*?\*/", "", open(path).read(), flags=re.S)
-    # A declaration: return type, the name, '(' ... at file scope.
-    return set(re.findall(r"^[a-z][\w \*]*?\b(fadump_\w+)\s*\(", text, re.M))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import abiparse  # noqa: E402
 
 
 def exported(path):
@@ -34,8 +23,8 @@ def exported(path):
 
 
 def main():
-    mapped = map_symbols(sys.argv[1])
-    declared = header_functions(sys.argv[2])
+    mapped = abiparse.map_symbols(sys.argv[1])
+    declared = set(abiparse.header_prototypes(sys.argv[2]))
     defined = exported(sys.argv[3])
     ok = True
     for what, names in (
