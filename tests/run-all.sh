@@ -3,7 +3,8 @@
 # the whole test suite in both, a third time with clang and the libFuzzer
 # targets (each fuzzed for 20 s: the 'fuzz' suite), then the end-to-end cycle on a real kernel
 # under QEMU pseries (tests/e2e/run.sh: needs root; about 8 minutes with an
-# empty cache, one with a warm one). Prints one closing line
+# empty cache, one with a warm one) and the ABI check of the ppc64le and
+# ppc64 builds in its chroot (tests/abi/cross-abi.sh). Prints one closing line
 # "tests: N passed, N failed" and exits non-zero on any failure.
 #
 # Usage: tests/run-all.sh [--no-e2e]   (from the source tree; build dirs
@@ -124,6 +125,14 @@ if [ $e2e -eq 1 ]; then
 		total_bad=$((total_bad + $2))
 	fi
 	phase_done e2e
+	# The ABI of the ppc64le and ppc64 builds against their baselines,
+	# built with the cross compilers of the chroot the QEMU run made.
+	if e2e_root=$(tests/e2e/run.sh --print-root); then
+		run_step abi-cross tests/abi/cross-abi.sh "$e2e_root"
+	else
+		failed=1
+	fi
+	phase_done abi-cross
 fi
 
 echo "tests/run-all.sh: seconds per phase"

@@ -28,6 +28,8 @@
 #                       times per mode (default 3), ranges and end alternating, so
 #                       that the ratio is of medians and a slow moment of the host
 #                       does not fall on one mode only (each repeat: ~3 min)
+#   --print-root        print the path of the cached chroot (which must be ready) and
+#                       exit: tests/abi/cross-abi.sh builds in it
 #   --publish           with --release-proof: also copy the CSVs, summary and plot
 #                       to bench/release/ in the checkout
 #   --mem MIB           guest RAM in MiB (default 2048; 8192 with --release-proof:
@@ -63,6 +65,7 @@ keep_image=0
 keep_vmcore=1
 jobs=2
 proof=0
+print_root=0
 publish=0
 repeat=3
 fill_mib=
@@ -86,6 +89,7 @@ while [ $# -gt 0 ]; do
         --jobs) jobs=${2:?}; shift 2 ;;
         --jobs=*) jobs=${1#*=}; shift ;;
         --release-proof) proof=1; shift ;;
+        --print-root) print_root=1; shift ;;
         --publish) publish=1; shift ;;
         --repeat) repeat=${2:?}; shift 2 ;;
         --repeat=*) repeat=${1#*=}; shift ;;
@@ -152,6 +156,11 @@ tool_pkgs="linux-source-7.2 gcc-powerpc64le-linux-gnu gcc-powerpc64-linux-gnu li
 cross_pkgs="libfdt-dev libelf-dev libjson-c-dev zlib1g-dev libzstd-dev liblzo2-dev busybox-static"
 chroot_key=$(printf '%s\n' "$chroot_rev" "$suite" "$hostarch" "$qemu_pkgs" "$tool_pkgs" | sha256sum | cut -c1-12)
 root=$cache/chroot-$suite-$hostarch-$chroot_key
+if [ "$print_root" = 1 ]; then
+    [ -f "$root/.e2e-ready" ] || die "no ready chroot at $root (run tests/e2e/run.sh first)"
+    echo "$root"
+    exit 0
+fi
 mounted=()
 
 cleanup() {
@@ -225,10 +234,31 @@ find_mirror() {
     return 1
 }
 
+# Packages added to the chroot after its recipe was made: installed into a
+# ready chroot when missing, rather than in its key, so that a cached chroot
+# (and the kernels built in it) survives.  abigail-tools: the ABI check of
+# the ppc64le and ppc64 builds (tests/abi/cross-abi.sh); from backports, as
+# QEMU's libelf is.
+late_pkgs="abigail-tools"
+install_late_pkgs() {
+    local p missing=
+    for p in $late_pkgs; do
+        in_chroot dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+            missing="$missing $p"
+    done
+    [ -n "$missing" ] || return 0
+    say "installing$missing in the chroot"
+    # shellcheck disable=SC2086
+    in_chroot apt-get install -y -q -t "$suite-backports" $missing >>"$cache/apt.log" 2>&1 ||
+        { tail -20 "$cache/apt.log" >&2; die "cannot install$missing in the chroot"; }
+    in_chroot apt-get clean
+}
+
 setup_chroot() {
     if [ -f "$root/.e2e-ready" ]; then
         say "chroot ready: $root"
         mount_chroot
+        install_late_pkgs
         return
     fi
     local mirror
@@ -266,6 +296,7 @@ EOF
     in_chroot apt-get install -y -q $tool_pkgs >>"$cache/apt.log" 2>&1 ||
         { tail -20 "$cache/apt.log" >&2; die "cannot install the build tools ($tool_pkgs)"; }
     in_chroot apt-get clean
+    install_late_pkgs
     touch "$root/.e2e-ready"
 }
 
