@@ -43,6 +43,27 @@ FADUMP_EXPORT const char *fadump_machine_name(unsigned int machine)
 			return machine_names[i].name;
 	return NULL;
 }
+unsigned int vmcore_machine_from_uname(const char *machine)
+{
+	/* uname -m spellings that differ from the names above */
+	static const struct {
+		const char *uname;
+		unsigned int machine;
+	} aliases[] = {
+		{ "ppc64le", EM_PPC64 }, { "arm64", EM_AARCH64 },
+		{ "i486", EM_386 }, { "i586", EM_386 }, { "i686", EM_386 },
+		{ "armv7l", EM_ARM },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(machine_names); i++)
+		if (strcmp(machine_names[i].name, machine) == 0)
+			return machine_names[i].machine;
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
+		if (strcmp(aliases[i].uname, machine) == 0)
+			return aliases[i].machine;
+	return EM_NONE;
+}
+
 /* Lower address first; of two at the same address, the larger first. */
 static int cmp_paddr(const void *a, const void *b)
 {
@@ -126,6 +147,7 @@ static int open_file(struct fadump_vmcore *vm)
 
 static const struct vmcore_format *const formats[] = {
 	&vmcore_format_elf,
+	&vmcore_format_kdump,
 };
 
 /* The format whose signature the file starts with. */

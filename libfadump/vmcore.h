@@ -143,6 +143,8 @@ int vmcore_parse_vmcoreinfo_text(struct fadump_vmcore *vm,
  * lie wholly inside another; partial overlaps are refused (-EBADMSG).
  */
 int vmcore_index_segments(struct fadump_vmcore *vm);
+/* e_machine of a "uname -m" name ("ppc64le": EM_PPC64), EM_NONE if unknown. */
+unsigned int vmcore_machine_from_uname(const char *machine);
 /* The -ENXIO for @paddr, its message naming the hole around it. */
 int vmcore_not_in_dump(struct fadump_vmcore *vm, uint64_t paddr);
 /* The segment holding @paddr (by_paddr), or NULL. */
