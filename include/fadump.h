@@ -749,7 +749,9 @@ int fadump_vmcore_get_prpsinfo(const struct fadump_vmcore *vm,
 /**
  * fadump_vmcore_vmcoreinfo_count - KEY=VALUE lines of the VMCOREINFO note
  *
- * Returns the count, -ENOENT if the dump has no VMCOREINFO note,
+ * For a kdump file: the VMCOREINFO text its sub-header points at (header
+ * version 3 on), else its VMCOREINFO note. Returns the count, -ENOENT if
+ * the dump has no VMCOREINFO note,
  * -EBADMSG if its text is not KEY=VALUE lines (the message names the
  * line). The same errors come from the other vmcoreinfo functions.
  * Since: 0.2
