@@ -35,10 +35,22 @@ def mkkdump_exe():
 
 def gen(path, *args):
     """Write a kdump file; its layout as mkkdump --describe says."""
-    out = subprocess.run([mkkdump_exe(), '--describe'] + list(args) +
-                         [str(path)], check=True, capture_output=True,
-                         text=True).stdout
-    return json.loads(out)
+    p = subprocess.run([mkkdump_exe(), '--describe'] + list(args) +
+                       [str(path)], capture_output=True, text=True)
+    if p.returncode and 'not supported' in p.stderr:
+        pytest.skip('mkkdump was built without this compressor')
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def skip_unless_readable(path):
+    """Skip for a compression this build of libfadump lacks (pfn 2 is
+    stored compressed)."""
+    with fadump.Vmcore(path) as vm:
+        try:
+            vm.read(0x2000, 1)
+        except fadump.UnsupportedError as e:
+            pytest.skip(e.strerror)
 
 
 def compare_module():
@@ -78,6 +90,7 @@ def test_libkdumpfile_reads_the_same(tmp_path, order, version, compression):
     if compression != 'plain':
         assert lay['compressed'] > lay['plain'] > 0
     assert lay['zero'] > 0
+    skip_unless_readable(tmp_path / 'dump')
     compared, differ, kinds, msgs = compare(tmp_path / 'dump')
     assert (compared, differ) == (lay['max_mapnr'] + 4, 0), msgs
     # every kind of page was there to be compared
@@ -99,6 +112,7 @@ def test_compare_script(tmp_path):
     """The command the QEMU run uses, on a file they agree on."""
     pytest.importorskip('kdumpfile')
     gen(tmp_path / 'dump', '--big', '--compress', 'mixed')
+    skip_unless_readable(tmp_path / 'dump')
     env = dict(os.environ)
     p = subprocess.run([sys.executable, COMPARE, str(tmp_path / 'dump')],
                        capture_output=True, text=True, env=env)
