@@ -32,32 +32,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-struct env {
-	struct fadump_ctx *ctx;
-	char *dir;
-};
-
-static int setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	e->ctx = vt_ctx();
-	e->dir = vt_tmpdir();
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	fadump_ctx_unref(e->ctx);
-	scratch_remove(e->dir);
-	free(e);
-	return 0;
-}
-
-static const char *make(struct env *e, const char *name,
+static const char *make(struct vt_env *e, const char *name,
 			const struct mkkdump_spec *spec,
 			struct mkkdump_layout *lay)
 {
@@ -67,19 +42,9 @@ static const char *make(struct env *e, const char *name,
 	return path;
 }
 
-static struct fadump_vmcore *open_ok(struct env *e, const char *path)
-{
-	struct fadump_vmcore *vm = NULL;
-	int ret = fadump_vmcore_open(e->ctx, path, &vm);
-
-	if (ret < 0)
-		print_error("open %s: %s\n", path, fadump_ctx_get_error(e->ctx));
-	assert_int_equal(ret, 0);
-	return vm;
-}
 
 /* Every pfn up to 4 past max_mapnr: its data, or the error it must give. */
-static void check_every_page(struct env *e, struct fadump_vmcore *vm,
+static void check_every_page(struct vt_env *e, struct fadump_vmcore *vm,
 			     const struct mkkdump_spec *spec)
 {
 	size_t ps = spec->page_size;
@@ -141,7 +106,7 @@ static void check_default_info(struct fadump_vmcore *vm, bool big,
 	assert_int_equal(s.memsz, 64 * 4096);
 }
 
-static void check_metadata(struct env *e, struct fadump_vmcore *vm,
+static void check_metadata(struct vt_env *e, struct fadump_vmcore *vm,
 			   unsigned int version)
 {
 	struct fadump_prstatus pr = { .size = sizeof(pr) };
@@ -173,7 +138,7 @@ static void test_every_version_order_compression(void **state)
 	static const enum mkk_compression methods[] = {
 		MKK_PLAIN, MKK_ZLIB, MKK_LZO, MKK_SNAPPY, MKK_ZSTD, MKK_MIXED,
 	};
-	struct env *e = *state;
+	struct vt_env *e = *state;
 
 	for (int big = 0; big < 2; big++)
 		for (unsigned int v = 1; v <= 6; v++)
@@ -193,7 +158,7 @@ static void test_every_version_order_compression(void **state)
 					continue;
 #endif
 				mkkdump_default(&spec, big, v, methods[m]);
-				vm = open_ok(e, make(e, "dump", &spec, &lay));
+				vm = vt_open(e->ctx, make(e, "dump", &spec, &lay));
 				/* the writer compressed what it could */
 				if (methods[m] != MKK_PLAIN)
 					assert_true(lay.ncompressed > lay.nplain);
@@ -207,7 +172,7 @@ static void test_every_version_order_compression(void **state)
 /* 64 KiB pages, as Debian's ppc64el kernel has them. */
 static void test_64k_pages(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_spec spec;
 	struct fadump_vmcore *vm;
 
@@ -217,7 +182,7 @@ static void test_64k_pages(void **state)
 	spec.nranges = 2;
 	spec.ranges[0] = (struct mkkdump_range){ 0, 16 };
 	spec.ranges[1] = (struct mkkdump_range){ 20, 19 };
-	vm = open_ok(e, make(e, "dump", &spec, NULL));
+	vm = vt_open(e->ctx, make(e, "dump", &spec, NULL));
 	check_every_page(e, vm, &spec);
 	fadump_vmcore_unref(vm);
 }
@@ -228,13 +193,13 @@ static void test_64k_pages(void **state)
  */
 static void test_reads_across_pages(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_spec spec;
 	struct fadump_vmcore *vm;
 	unsigned char *want = malloc(4 * 4096), *got = malloc(4 * 4096);
 
 	mkkdump_default(&spec, false, 6, MKK_ZLIB);
-	vm = open_ok(e, make(e, "dump", &spec, NULL));
+	vm = vt_open(e->ctx, make(e, "dump", &spec, NULL));
 	/* pfns 2, 3, 4, 5 (none excluded), from the middle of 2 */
 	for (int i = 0; i < 4; i++)
 		mkkdump_page(&spec, 2 + i, want + i * 4096);
@@ -272,20 +237,20 @@ static void test_reads_across_pages(void **state)
 /* Zero pages: one block for all with -d bit 0, compressed one by one without. */
 static void test_zero_pages(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_spec spec;
 	struct mkkdump_layout lay;
 	struct fadump_vmcore *vm;
 
 	mkkdump_default(&spec, true, 6, MKK_ZLIB);
 	spec.zero_every = 2;
-	vm = open_ok(e, make(e, "dump", &spec, &lay));
+	vm = vt_open(e->ctx, make(e, "dump", &spec, &lay));
 	assert_true(lay.nzero > 50);
 	check_every_page(e, vm, &spec);
 	fadump_vmcore_unref(vm);
 
 	spec.dump_level = 30;
-	vm = open_ok(e, make(e, "dump", &spec, &lay));
+	vm = vt_open(e->ctx, make(e, "dump", &spec, &lay));
 	assert_int_equal(lay.nzero, 0);
 	check_every_page(e, vm, &spec);
 	fadump_vmcore_unref(vm);
@@ -294,7 +259,7 @@ static void test_zero_pages(void **state)
 /* ENOSPC in makedumpfile: the last pages' descriptors are zero, no data. */
 static void test_incomplete(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_spec spec;
 	struct fadump_vmcore *vm;
 	unsigned char buf[64];
@@ -302,7 +267,7 @@ static void test_incomplete(void **state)
 
 	mkkdump_default(&spec, false, 6, MKK_ZSTD);
 	spec.unwritten = 5;
-	vm = open_ok(e, make(e, "dump", &spec, NULL));
+	vm = vt_open(e->ctx, make(e, "dump", &spec, NULL));
 	/* the last dumped pfn is 319; the five last dumped ones are unwritten */
 	for (uint64_t pfn = spec.max_mapnr; pfn-- > 0 && last < 5;)
 		if (mkkdump_dumped(&spec, pfn)) {
@@ -320,7 +285,7 @@ static void test_incomplete(void **state)
  * pages by name (meson -Dlzo=disabled -Dsnappy=disabled runs this).
  */
 static void __attribute__((unused))
-check_not_built(struct env *e, enum mkk_compression method, const char *name)
+check_not_built(struct vt_env *e, enum mkk_compression method, const char *name)
 {
 	struct mkkdump_spec spec;
 	struct fadump_vmcore *vm;
@@ -330,7 +295,7 @@ check_not_built(struct env *e, enum mkk_compression method, const char *name)
 	if (!mkkdump_can_compress(method))
 		return;
 	mkkdump_default(&spec, false, 6, method);
-	vm = open_ok(e, make(e, "dump", &spec, NULL));
+	vm = vt_open(e->ctx, make(e, "dump", &spec, NULL));
 	/* pfn 2 is text, stored compressed; pfn 0 a zero page, plain */
 	assert_int_equal(fadump_vmcore_read(vm, 2 * 4096, buf, 16), -EOPNOTSUPP);
 	snprintf(words, sizeof(words), "built without %s support", name);
@@ -359,7 +324,7 @@ static void test_dmesg_like_elf(void **state)
 		{ 2000, 1, "fadump: Firmware-assisted dump is active" },
 		{ 3000, 0x80000002, "Kernel panic - not syncing: sysrq triggered crash" },
 	};
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_printk *pk = calloc(1, sizeof(*pk));
 	struct mkvmcore_spec elf;
 	struct mkkdump_spec spec;
@@ -370,7 +335,7 @@ static void test_dmesg_like_elf(void **state)
 		mkvmcore_default(&elf, big);
 		mkvmcore_printk_init(pk);
 		assert_int_equal(mkvmcore_printk_build(pk, msgs, 3, &elf), 0);
-		vm = open_ok(e, vt_make(e->dir, "elf", &elf, NULL));
+		vm = vt_open(e->ctx, vt_make(e->dir, "elf", &elf, NULL));
 		assert_int_equal(fadump_vmcore_dmesg_text(vm, &from_elf, NULL, NULL), 0);
 		fadump_vmcore_unref(vm);
 
@@ -383,7 +348,7 @@ static void test_dmesg_like_elf(void **state)
 		spec.vmcoreinfo = elf.vmcoreinfo;
 		spec.npatches = elf.npatches;
 		memcpy(spec.patches, elf.patches, sizeof(spec.patches));
-		vm = open_ok(e, make(e, "dump", &spec, NULL));
+		vm = vt_open(e->ctx, make(e, "dump", &spec, NULL));
 		if (fadump_vmcore_dmesg_text(vm, &from_kdump, NULL, NULL) < 0)
 			print_error("dmesg: %s\n", fadump_ctx_get_error(e->ctx));
 		assert_non_null(strstr(from_kdump, "sysrq triggered crash"));
@@ -398,7 +363,7 @@ static void test_dmesg_like_elf(void **state)
 /* Saving copies the file byte for byte, whatever its format. */
 static void test_save_copies_the_file(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct fadump_save_opts opts = { .size = sizeof(opts), .name = "copy" };
 	struct mkkdump_spec spec;
 	struct fadump_vmcore *vm;
@@ -409,7 +374,7 @@ static void test_save_copies_the_file(void **state)
 
 	mkkdump_default(&spec, true, 6, MKK_ZLIB);
 	path = make(e, "dump", &spec, NULL);
-	vm = open_ok(e, path);
+	vm = vt_open(e->ctx, path);
 	assert_int_equal(fadump_vmcore_save(vm, dest, &opts, NULL), 0);
 	fadump_vmcore_unref(vm);
 	a = vt_slurp(path, &alen);
@@ -423,7 +388,7 @@ static void test_save_copies_the_file(void **state)
 
 /* ---- damaged and hostile files ---- */
 
-static const char *good(struct env *e, bool big, struct mkkdump_layout *lay)
+static const char *good(struct vt_env *e, bool big, struct mkkdump_layout *lay)
 {
 	struct mkkdump_spec spec;
 
@@ -433,7 +398,7 @@ static const char *good(struct env *e, bool big, struct mkkdump_layout *lay)
 
 static void test_other_formats_refused(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_layout lay;
 	char flat[4096] = "makedumpfile";
 	const char *path;
@@ -452,7 +417,7 @@ static void test_other_formats_refused(void **state)
 		      "makedumpfile --reassemble");
 	/* a version 1 file has no split field: the same bytes mean nothing */
 	vt_patch(path, MKK_DH_VERSION, 1, 4, true);
-	fadump_vmcore_unref(open_ok(e, path));
+	fadump_vmcore_unref(vt_open(e->ctx, path));
 
 	/* a 32-bit machine's header: block_size at 416 */
 	path = good(e, false, &lay);
@@ -463,7 +428,7 @@ static void test_other_formats_refused(void **state)
 
 static void test_bad_header(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_layout lay;
 	const char *path;
 
@@ -506,12 +471,12 @@ static void test_bad_header(void **state)
 	/* version 5 does not have the 64-bit field: it is ignored */
 	vt_patch(path, MKK_DH_MAX_MAPNR, 352, 4, true);
 	vt_patch(path, MKK_DH_VERSION, 5, 4, true);
-	fadump_vmcore_unref(open_ok(e, path));
+	fadump_vmcore_unref(vt_open(e->ctx, path));
 }
 
 static void test_bad_sub_header(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_layout lay;
 	struct fadump_vmcore *vm;
 	const char *path;
@@ -537,14 +502,14 @@ static void test_bad_sub_header(void **state)
 	vt_patch(path, lay.sub_offset + MKK_KH_OFFSET_VMCOREINFO,
 		 lay.vmcoreinfo_offset, 8, true);
 	vt_patch_raw(path, lay.vmcoreinfo_offset, "no equals sign\n", 15);
-	vm = open_ok(e, path);
+	vm = vt_open(e->ctx, path);
 	assert_int_equal(fadump_vmcore_vmcoreinfo_count(vm), -EBADMSG);
 	fadump_vmcore_unref(vm);
 }
 
 static void test_truncated(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_layout lay;
 	struct fadump_vmcore *vm;
 	unsigned char buf[8];
@@ -566,7 +531,7 @@ static void test_truncated(void **state)
 	/* page data: the table is whole, the last pages' data is not */
 	path = good(e, false, &lay);
 	assert_int_equal(truncate(path, (off_t)lay.file_size - 10000), 0);
-	vm = open_ok(e, path);
+	vm = vt_open(e->ctx, path);
 	assert_int_equal(fadump_vmcore_read(vm, 319 * 4096, buf, 8), -EBADMSG);
 	vt_error_has(e->ctx, "pfn 0x13f");
 	vt_error_has(e->ctx, "past the end of the file");
@@ -619,9 +584,9 @@ static uint64_t find_pfn(const struct mkkdump_spec *spec,
 	return pfn;
 }
 
-static int read_page(struct env *e, const char *path, uint64_t pfn)
+static int read_page(struct vt_env *e, const char *path, uint64_t pfn)
 {
-	struct fadump_vmcore *vm = open_ok(e, path);
+	struct fadump_vmcore *vm = vt_open(e->ctx, path);
 	unsigned char buf[8];
 	int ret = fadump_vmcore_read(vm, pfn * 4096, buf, sizeof(buf));
 
@@ -631,7 +596,7 @@ static int read_page(struct env *e, const char *path, uint64_t pfn)
 
 static void test_bad_descriptors(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkkdump_spec spec;
 	struct mkkdump_layout lay;
 	const char *path;
@@ -685,7 +650,7 @@ static void test_bad_descriptors(void **state)
  * Whole, valid streams of half a page and of two pages in pfn 2's place:
  * a page must come out exactly, or the file is damaged.
  */
-static void check_wrong_length(struct env *e, enum mkk_compression method)
+static void check_wrong_length(struct vt_env *e, enum mkk_compression method)
 {
 	static unsigned char plain[8192], packed[8192];
 	struct mkkdump_spec spec;
@@ -732,22 +697,22 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_every_version_order_compression,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_64k_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reads_across_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_zero_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_incomplete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compression_not_built, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_dmesg_like_elf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_save_copies_the_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_other_formats_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_header, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_sub_header, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_descriptors, setup, teardown),
+						vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_64k_pages, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_reads_across_pages, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_pages, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_incomplete, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_compression_not_built, vt_env_setup,
+						vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_dmesg_like_elf, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_save_copies_the_file, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_other_formats_refused, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_header, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_sub_header, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_descriptors, vt_env_setup, vt_env_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_decompressed_length,
-						setup, teardown),
+						vt_env_setup, vt_env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,16 +10,11 @@ import json
 import os
 import subprocess
 
-from conftest import EXIT_FAILED, EXIT_UNSUPPORTED, assert_one_error_line, \
-    require_env, run
+from conftest import CRASH_LOG, EXIT_FAILED, EXIT_UNSUPPORTED, \
+    assert_one_error_line, require_env, run
 
 require_env('FADUMPCTL', 'MKKDUMP')
 MKKDUMP = os.environ.get('MKKDUMP')
-
-LOG = ('[    0.000000] Linux version 7.2.0-fadump-test\n'
-       '[    0.536423] Run /init as init process\n'
-       '[    3.161123] sysrq: Trigger a crash\n'
-       '[    3.161458] Kernel panic - not syncing: sysrq triggered crash\n')
 
 
 def gen(path, *args):
@@ -71,7 +66,7 @@ def test_dmesg(tmp_path):
         gen(tmp_path / 'dump', order, '--printk', '--compress', 'zlib')
         p = run('dmesg', tmp_path / 'dump')
         assert p.returncode == 0, p.stderr
-        assert p.stdout == LOG
+        assert p.stdout == CRASH_LOG
 
 
 def test_refused(tmp_path):
