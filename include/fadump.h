@@ -646,7 +646,8 @@ int fadump_vmcore_get_segment(const struct fadump_vmcore *vm, unsigned int idx,
  * it: the message names the page's address and pfn), -EBADMSG for a page
  * descriptor or compressed page that is damaged (the message names the
  * pfn and what is wrong), -EOPNOTSUPP for a page compressed with a method
- * this build of the library lacks (lzo, snappy: the message names it).
+ * this build of the library lacks (zstd, lzo, snappy are optional: the
+ * message names it).
  * Nothing is read as zeros in place of an excluded page. Since: 0.2
  */
 int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf,

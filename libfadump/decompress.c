@@ -17,7 +17,9 @@
 #include <stdio.h>
 
 #include <zlib.h>
+#ifdef HAVE_ZSTD
 #include <zstd.h>
+#endif
 #ifdef HAVE_LZO
 #include <lzo/lzo1x.h>
 #endif
@@ -87,6 +89,7 @@ static int unzip(const void *src, size_t srclen, void *dst, size_t page,
 	return 0;
 }
 
+#ifdef HAVE_ZSTD
 static int unzstd(struct decompressor *d, const void *src, size_t srclen,
 		  void *dst, size_t page, char *why, size_t whylen)
 {
@@ -109,6 +112,7 @@ static int unzstd(struct decompressor *d, const void *src, size_t srclen,
 		return wrong_size(why, whylen, "zstd", ret, page);
 	return 0;
 }
+#endif
 
 #ifdef HAVE_LZO
 static int unlzo(const void *src, size_t srclen, void *dst, size_t page,
@@ -160,7 +164,7 @@ static int unsnappy(const void *src, size_t srclen, void *dst, size_t page,
 }
 #endif
 
-#if !defined(HAVE_LZO) || !defined(HAVE_SNAPPY)
+#if !defined(HAVE_ZSTD) || !defined(HAVE_LZO) || !defined(HAVE_SNAPPY)
 static int not_built(const char *name, char *why, size_t whylen)
 {
 	snprintf(why, whylen, "%s-compressed, and this libfadump was built "
@@ -177,7 +181,11 @@ int page_decompress(struct decompressor *d, enum page_compression method,
 	case PAGE_ZLIB:
 		return unzip(src, srclen, dst, page, why, whylen);
 	case PAGE_ZSTD:
+#ifdef HAVE_ZSTD
 		return unzstd(d, src, srclen, dst, page, why, whylen);
+#else
+		return not_built("zstd", why, whylen);
+#endif
 	case PAGE_LZO:
 #ifdef HAVE_LZO
 		return unlzo(src, srclen, dst, page, why, whylen);
@@ -197,6 +205,8 @@ int page_decompress(struct decompressor *d, enum page_compression method,
 
 void decompressor_free(struct decompressor *d)
 {
+#ifdef HAVE_ZSTD
 	ZSTD_freeDCtx(d->zstd_dctx);
+#endif
 	d->zstd_dctx = NULL;
 }

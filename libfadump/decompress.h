@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * One page out of the compressors makedumpfile uses: zlib, lzo (LZO1X),
- * snappy and zstd, each through its own library. lzo and snappy are
- * optional at build time (meson options 'lzo', 'snappy'); without them
- * such a page is refused with -EOPNOTSUPP.
+ * snappy and zstd, each through its own library. All but zlib are
+ * optional at build time (meson options 'zstd', 'lzo', 'snappy');
+ * without one, such a page is refused with -EOPNOTSUPP.
  */
 #ifndef FADUMP_DECOMPRESS_H
 #define FADUMP_DECOMPRESS_H

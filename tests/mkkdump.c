@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include <zlib.h>
+#ifdef HAVE_ZSTD
 #include <zstd.h>
+#endif
 #ifdef HAVE_LZO
 #include <lzo/lzo1x.h>
 #endif
@@ -134,6 +136,12 @@ void mkkdump_page(const struct mkkdump_spec *spec, uint64_t pfn, void *buf)
 bool mkkdump_can_compress(enum mkk_compression compression)
 {
 	switch (compression) {
+	case MKK_ZSTD:
+#ifdef HAVE_ZSTD
+		return true;
+#else
+		return false;
+#endif
 	case MKK_LZO:
 #ifdef HAVE_LZO
 		return true;
@@ -147,7 +155,8 @@ bool mkkdump_can_compress(enum mkk_compression compression)
 		return false;
 #endif
 	case MKK_MIXED:
-		return mkkdump_can_compress(MKK_LZO) &&
+		return mkkdump_can_compress(MKK_ZSTD) &&
+		       mkkdump_can_compress(MKK_LZO) &&
 		       mkkdump_can_compress(MKK_SNAPPY);
 	default:
 		return true;
@@ -309,11 +318,13 @@ static size_t compress_page(enum mkk_compression method, const void *page,
 			return 0;
 		return n < len ? n : 0;
 	}
+#ifdef HAVE_ZSTD
 	case MKK_ZSTD: {
 		size_t n = ZSTD_compress(out, cap, page, len, 1);
 
 		return !ZSTD_isError(n) && n < len ? n : 0;
 	}
+#endif
 #ifdef HAVE_LZO
 	case MKK_LZO: {
 		static unsigned char work[LZO1X_1_MEM_COMPRESS];
