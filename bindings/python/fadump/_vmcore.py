@@ -73,7 +73,10 @@ class VmcoreInfo(Record):
 
 @dataclass(frozen=True)
 class Segment(Record):
-    """One PT_LOAD segment: a range of the crashed kernel's memory.
+    """One PT_LOAD segment: a range of the crashed kernel's memory. For a
+    kdump file, one memory range (a run of pages in its bitmaps): vaddr,
+    offset and flags 0, filesz the bytes of it the file holds (the
+    excluded pages apart).
 
     Attributes:
         paddr: physical address.
@@ -262,7 +265,8 @@ class Vmcore:
 
     @property
     def segments(self) -> Tuple[Segment, ...]:
-        """The PT_LOAD segments, in program-header order."""
+        """The PT_LOAD segments, in program-header order (kdump: the
+        memory ranges, in address order)."""
         return tuple(Segment(**s) for s in self._vm.segments())
 
     @property
