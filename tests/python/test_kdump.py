@@ -2,7 +2,9 @@
 """kdump-compressed files through fadump.Vmcore, held against an
 independent reader: libkdumpfile (python3-libkdumpfile) must read every
 page of the files mkkdump writes exactly as libfadump does, and refuse
-the same pages for the same reason.
+the same pages for the same reason; and against the tool that defines
+the format: makedumpfile's own files (tests/data/kdump) must read as the
+ELF vmcore they were made from.
 
 The comparison is tests/e2e/compare-kdump.py's, the script the QEMU run
 points at makedumpfile's own output; its verdict is also checked on
@@ -12,7 +14,9 @@ readers made to disagree.
 import errno
 import importlib.util
 import json
+import lzma
 import os
+import struct
 import subprocess
 import sys
 
@@ -21,6 +25,7 @@ import pytest
 import fadump
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.environ.get('FADUMP_TEST_DATA') or os.path.join(HERE, '..', 'data')
 COMPARE = os.path.join(HERE, '..', 'e2e', 'compare-kdump.py')
 
 
@@ -141,6 +146,58 @@ def test_compare_finds_differences(tmp_path):
     assert msgs == ['pfn 0x5: the pages differ from byte 0x64',
                     'pfn 0x7: libfadump: absent (not in the dump); '
                     'libkdumpfile: excluded (excluded)']
+
+
+def textify(path):
+    """The change tests/data/kdump/README describes: each 4 KiB page of a
+    PT_LOAD's data whose page number is a multiple of 3 becomes text."""
+    with open(path, 'r+b') as f:
+        core = bytearray(f.read())
+        phoff, = struct.unpack('<Q', core[32:40])
+        phnum, = struct.unpack('<H', core[56:58])
+        for i in range(phnum):
+            ptype, _, off, _, paddr, filesz, _, _ = struct.unpack(
+                '<IIQQQQQQ', core[phoff + 56 * i:phoff + 56 * (i + 1)])
+            if ptype != 1:
+                continue
+            for pg in range(0, filesz - 4096 + 1, 4096):
+                pfn = (paddr + pg) // 4096
+                if pfn % 3 == 0:
+                    text = ''.join('page %x line %d\n' % (pfn, line)
+                                   for line in range(300)).encode()[:4096]
+                    core[off + pg:off + pg + 4096] = text.ljust(4096, b'.')
+        f.seek(0)
+        f.write(core)
+
+
+@pytest.mark.parametrize('name', ['x86_64-zlib', 'x86_64-lzo'])
+def test_real_makedumpfile_output(tmp_path, name):
+    """makedumpfile's own files: what libkdumpfile reads, and what the ELF
+    vmcore they were made from holds, page for page."""
+    exe = os.environ.get('MKVMCORE')
+    if not exe:
+        pytest.skip('MKVMCORE is not set')
+    elf = tmp_path / 'vmcore-x86_64'
+    subprocess.run([exe, '--little', '--machine', 'x86_64', '--page-size',
+                    '4096', '--size', '256K', '--zero-percent', '85',
+                    '--no-vmcoreinfo', '--cpus', '2', str(elf)], check=True)
+    textify(elf)
+    dump = tmp_path / name
+    with lzma.open(os.path.join(DATA, 'kdump', name + '.kdump.xz')) as f:
+        dump.write_bytes(f.read())
+    skip_unless_readable(dump)
+    compressed = 0
+    with fadump.Vmcore(elf) as src, fadump.Vmcore(dump) as vm:
+        assert vm.info.format == 'kdump' and vm.info.dump_level == 1
+        for seg in src.segments:
+            for paddr in range(seg.paddr, seg.paddr + seg.filesz, 512):
+                n = min(512, seg.paddr + seg.filesz - paddr)
+                assert vm.read(paddr, n) == src.read(paddr, n), hex(paddr)
+                compressed += src.read(paddr, 4) == b'page'
+    assert compressed > 0
+    if importlib.util.find_spec('kdumpfile'):
+        got = compare(dump)
+        assert got[:2] == (148, 0), got[3]
 
 
 def test_info_and_errors(tmp_path):
