@@ -214,7 +214,11 @@ static int parse_header(struct fadump_vmcore *vm, struct kdump *k,
 	char machine[UTS_FIELD];
 	uint32_t bs;
 
-	if (le > 0 && le < 0x10000)
+	if (le == 0)
+		return fadump_fail(vm->ctx, -EOPNOTSUPP,
+			"%s: kdump header version 0 has no sub-header: not a "
+			"file makedumpfile writes", vm->path);
+	if (le < 0x10000)
 		vm->order = FADUMP_BYTE_ORDER_LITTLE;
 	else if (be > 0 && be < 0x10000)
 		vm->order = FADUMP_BYTE_ORDER_BIG;
@@ -244,10 +248,6 @@ static int parse_header(struct fadump_vmcore *vm, struct kdump *k,
 	k->page_shift = (unsigned int)__builtin_ctz(bs);
 	k->status = get_u32(dh + DH_STATUS, vm->order);
 	k->incomplete = k->status & DUMP_DH_COMPRESSED_INCOMPLETE;
-	if (k->version < 1)
-		return fadump_fail(vm->ctx, -EOPNOTSUPP,
-			"%s: kdump header version 0 has no sub-header: not a "
-			"file makedumpfile writes", vm->path);
 
 	/* utsname.machine names the architecture; unknown is no error. */
 	memcpy(machine, dh + DH_UTSNAME + UTS_MACHINE, sizeof(machine));

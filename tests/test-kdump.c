@@ -466,6 +466,8 @@ static void test_bad_header(void **state)
 		      "either byte order");
 	vt_patch(path, MKK_DH_VERSION, 7, 4, false);
 	vt_open_fails(e->ctx, path, -EOPNOTSUPP, "header version 7", NULL);
+	vt_patch(path, MKK_DH_VERSION, 0, 4, false);
+	vt_open_fails(e->ctx, path, -EOPNOTSUPP, "header version 0", NULL);
 
 	path = good(e, true, &lay);
 	vt_patch(path, MKK_DH_BLOCK_SIZE, 3000, 4, true);
