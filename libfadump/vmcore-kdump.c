@@ -162,12 +162,14 @@ static int read_new(struct fadump_vmcore *vm, uint64_t offset, uint64_t len,
 		    size_t pad, const char *what, unsigned char **out)
 {
 	unsigned char *buf;
+	size_t size;
 	int ret;
 
 	ret = check_in_file(vm, offset, len, what);
 	if (ret < 0)
 		return ret;
-	buf = calloc(1, (size_t)len + pad);	/* len < file size < SIZE_MAX */
+	size = (size_t)len + pad;	/* len < file size < SIZE_MAX */
+	buf = calloc(1, size ? size : 1);
 	if (!buf)
 		return fadump_fail(vm->ctx, -ENOMEM,
 				   "out of memory for the %" PRIu64 "-byte kdump %s",
