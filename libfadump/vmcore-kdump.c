@@ -704,10 +704,11 @@ static int decompress(struct fadump_vmcore *vm, struct kdump *k, uint64_t pfn,
 	return 0;
 }
 
-/* Page @pfn, from the cache or the file; errors name it. */
-static int get_page(struct fadump_vmcore *vm, struct kdump *k, uint64_t pfn,
+/* The page holding @paddr, from the cache or the file; errors name it. */
+static int get_page(struct fadump_vmcore *vm, struct kdump *k, uint64_t paddr,
 		    const unsigned char **out)
 {
+	uint64_t pfn = paddr >> k->page_shift;
 	unsigned int slot = (unsigned int)(pfn % PAGE_CACHE_SLOTS);
 	unsigned char *page = k->cache + (size_t)slot * k->block_size;
 	struct page_desc pd = { 0 };
@@ -720,7 +721,7 @@ static int get_page(struct fadump_vmcore *vm, struct kdump *k, uint64_t pfn,
 	if (pfn >= k->max_mapnr || !test_bit(k->dumped, pfn)) {
 		if (pfn < k->max_mapnr && test_bit(k->present, pfn))
 			return excluded(vm, k, pfn, NULL);
-		return vmcore_not_in_dump(vm, pfn << k->page_shift);
+		return vmcore_not_in_dump(vm, paddr);
 	}
 	k->cache_pfn[slot] = UINT64_MAX;
 	ret = read_desc(vm, k, pfn, &pd);
@@ -750,7 +751,7 @@ static int kdump_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf,
 		const unsigned char *page = NULL;
 		int ret;
 
-		ret = get_page(vm, k, paddr >> k->page_shift, &page);
+		ret = get_page(vm, k, paddr, &page);
 		if (ret < 0)
 			return ret;
 		memcpy(p, page + in_page, n);
