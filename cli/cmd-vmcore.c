@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * fadumpctl info [VMCORE]: what a crash dump is.
+ * fadumpctl info [VMCORE]: what a crash dump is, an ELF core or a
+ * kdump-compressed file (makedumpfile).
  *
  * Without an argument it reads /proc/vmcore under the root, as save does;
  * an argument is a file path taken as given (not under the root).
@@ -9,6 +10,8 @@
  *
  *   {
  *     "path": string, "file_size": integer,
+ *     "format": "elf" | "kdump",
+ *     "dump_level": integer | null,       (makedumpfile -d of a kdump file)
  *     "byte_order": "big" | "little",
  *     "machine": "ppc64" | "x86_64" | "aarch64" | ... | "unknown",
  *     "page_size": integer | null,        (VMCOREINFO PAGESIZE)
@@ -16,6 +19,8 @@
  *     "crash_time": integer | null,       (VMCOREINFO CRASHTIME, seconds)
  *     "cpus": integer,                    (NT_PRSTATUS notes)
  *     "segments": [ { "paddr", "vaddr", "offset", "filesz", "memsz" } ],
+ *                                         (kdump: memory ranges, filesz
+ *                                          the bytes of them the file holds)
  *     "notes": [ { "name", "type", "size" } ],   (every note, in order)
  *     "vmcoreinfo": { KEY: VALUE, ... },   (first value of a repeated key)
  *     "panic": string | null,             (first "Kernel panic" record of
@@ -157,6 +162,13 @@ static int gather(struct cli *cli, struct fadump_vmcore *vm, struct facts *f)
 	return EXIT_OK;
 }
 
+static const char *format_name(enum fadump_vmcore_format format)
+{
+	const char *name = fadump_vmcore_format_name(format);
+
+	return name ? name : "unknown";
+}
+
 static const char *machine_name(unsigned int machine)
 {
 	const char *name = fadump_machine_name(machine);
@@ -242,6 +254,11 @@ static int info_json(struct cli *cli, struct fadump_vmcore *vm,
 
 	jadd_str(o, "path", fadump_vmcore_get_path(vm));
 	jadd_u64(o, "file_size", f->info.file_size);
+	jadd_str(o, "format", format_name(f->info.format));
+	if (f->info.dump_level >= 0)
+		jadd_u64(o, "dump_level", (uint64_t)f->info.dump_level);
+	else
+		jadd_null(o, "dump_level");
 	jadd_str(o, "byte_order", f->info.big_endian ? "big" : "little");
 	jadd_str(o, "machine", machine_name(f->info.machine));
 	if (f->page_size)
@@ -322,11 +339,32 @@ fail:
 	return cli_fail(cli, ret);
 }
 
+/* kdump files: memory ranges, with how much of each the file holds. */
+static void print_ranges(struct fadump_vmcore *vm, unsigned int n)
+{
+	char size[SIZE_STR_MAX], held[SIZE_STR_MAX];
+
+	printf("\n%-18s  %-18s  %-10s  %s\n", "PADDR", "END", "SIZE", "DUMPED");
+	for (unsigned int i = 0; i < n; i++) {
+		struct fadump_vmcore_segment s = { .size = sizeof(s) };
+
+		if (fadump_vmcore_get_segment(vm, i, &s) < 0)
+			continue;	/* i < count: cannot happen */
+		printf("0x%016" PRIx64 "  0x%016" PRIx64 "  %-10s  %s\n",
+		       s.paddr, s.paddr + s.memsz - (s.memsz != 0),
+		       format_size(size, s.memsz), format_size(held, s.filesz));
+	}
+}
+
 static void print_segments(struct cli *cli, struct fadump_vmcore *vm,
-			   unsigned int n)
+			   unsigned int n, bool kdump)
 {
 	char size[SIZE_STR_MAX], off[24];
 
+	if (kdump) {
+		print_ranges(vm, n);
+		return;
+	}
 	printf("\n%-18s  %-18s  %-10s  %s\n", "PADDR", "END", "SIZE",
 	       cli->verbose ? "FILE OFFSET  VADDR" : "FILE OFFSET");
 	for (unsigned int i = 0; i < n; i++) {
@@ -379,9 +417,17 @@ static void print_notes(struct fadump_vmcore *vm, unsigned int n)
 static int info_print(struct cli *cli, struct fadump_vmcore *vm,
 		      const struct facts *f)
 {
+	bool kdump = f->info.format == FADUMP_VMCORE_FORMAT_KDUMP;
 	char size[SIZE_STR_MAX], fsize[SIZE_STR_MAX];
 
 	printf("dump:        %s\n", fadump_vmcore_get_path(vm));
+	if (f->info.format == FADUMP_VMCORE_FORMAT_KDUMP && f->info.dump_level >= 0)
+		printf("format:      kdump-compressed (makedumpfile, dump level %d)\n",
+		       f->info.dump_level);
+	else if (f->info.format == FADUMP_VMCORE_FORMAT_KDUMP)
+		printf("format:      kdump-compressed (makedumpfile)\n");
+	else
+		printf("format:      ELF core\n");
 	printf("machine:     %s, %s-endian\n", machine_name(f->info.machine),
 	       f->info.big_endian ? "big" : "little");
 	printf("kernel:      %s\n", f->osrelease ? f->osrelease : "unknown");
@@ -408,11 +454,17 @@ static int info_print(struct cli *cli, struct fadump_vmcore *vm,
 		       f->crashing_cpu);
 	if (f->panic)
 		printf("panic:       %s\n", f->panic);
-	printf("memory:      %s in %u segment%s (file: %s)\n",
+	printf("memory:      %s in %u %s%s (file: %s)\n",
 	       format_size(size, f->info.memory_bytes), f->info.segments,
-	       f->info.segments == 1 ? "" : "s",
+	       kdump ? "range" : "segment", f->info.segments == 1 ? "" : "s",
 	       format_size(fsize, f->info.file_size));
-	print_segments(cli, vm, f->info.segments);
+	if (kdump && f->info.data_bytes == f->info.memory_bytes)
+		printf("dumped:      all of it\n");
+	else if (kdump)
+		printf("dumped:      %s of it (%s excluded)\n",
+		       format_size(size, f->info.data_bytes),
+		       format_size(fsize, f->info.memory_bytes - f->info.data_bytes));
+	print_segments(cli, vm, f->info.segments, kdump);
 	print_notes(vm, f->info.notes);
 
 	if (cli->verbose && f->has_vmcoreinfo) {

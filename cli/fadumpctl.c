@@ -40,7 +40,7 @@ static const struct cli_command commands[] = {
 	  "show or set extra capture-kernel arguments", true },
 	/* vmcore commands */
 	{ "info", cmd_info, "[VMCORE]",
-	  "what a crash dump is (default: /proc/vmcore)", true },
+	  "what a crash dump is (ELF or kdump; default /proc/vmcore)", true },
 	{ "save", cmd_save, "[DEST]",
 	  "copy /proc/vmcore to DEST/vmcore (sparse, durable)", true },
 	{ "dmesg", cmd_dmesg, "[VMCORE]",

@@ -520,11 +520,20 @@ int fadump_regions_released(const struct fadump_regions *regs,
 
 /*
  * A vmcore is an ELF64 core file: /proc/vmcore in the capture boot, or a
- * copy saved from it. Opening one validates the container (ELF header,
- * program headers, note framing) against the file's size; the contents of
+ * copy saved from it; or (since 0.4) makedumpfile's kdump-compressed
+ * file ("KDUMP   " signature, makedumpfile -c/-l/-p/-z or plain), read
+ * through the same functions. Opening one validates the container (ELF
+ * header, program headers, note framing; a kdump file's headers, bitmaps
+ * and page descriptor table) against the file's size; the contents of
  * notes are decoded when asked for, so a damaged VMCOREINFO text does not
  * stop a dump from being saved. Physical addresses are the crashed
  * kernel's; numbers in the dump are converted to host byte order.
+ *
+ * A kdump file holds the crashed machine's memory page by page, each page
+ * compressed (zlib, lzo, snappy, zstd) or not, and may leave pages out
+ * (makedumpfile -d: zero, cache, user, free pages): such a page is
+ * "excluded", which reads report apart from addresses where the machine
+ * had no memory.
  */
 struct fadump_vmcore;
 struct fadump_ppc64_regs;
@@ -536,12 +545,18 @@ struct fadump_ppc64_regs;
  *        which is <root>/proc/vmcore
  * @vmp: receives the new object
  *
- * The object keeps the file open and holds a reference on @ctx.
- * Returns 0, -ENOENT (no such file; for NULL: no dump in this boot),
- * -EBADMSG for anything in the file that is not a well-formed ELF64 core
- * (the message says what and where: program header N, note N), -E2BIG
- * for more program headers or note bytes than any kernel writes,
- * -EOPNOTSUPP for an ELF32 core, -EACCES, -EIO, -ENOMEM. Since: 0.2
+ * The format is recognised by the file's first bytes: an ELF64 core, or
+ * (since 0.4) a kdump-compressed file of either byte order, header
+ * version 1 to 6. The object keeps the file open and holds a reference
+ * on @ctx. Returns 0, -ENOENT (no such file; for NULL: no dump in this
+ * boot), -EBADMSG for anything in the file that is not a well-formed
+ * ELF64 core or kdump file (the message says what and where: program
+ * header N, note N, the kdump header field, bitmap or page table), -E2BIG
+ * for more program headers, note bytes or memory ranges than any kernel
+ * writes, -EOPNOTSUPP for an ELF32 core, a 32-bit kdump file, a split
+ * kdump file (makedumpfile --split; reassemble it first), makedumpfile's
+ * flattened format (-F; run makedumpfile -R first) or the old diskdump
+ * format, -EACCES, -EIO, -ENOMEM. Since: 0.2
  */
 int fadump_vmcore_open(struct fadump_ctx *ctx, const char *path,
 		       struct fadump_vmcore **vmp);
@@ -552,26 +567,51 @@ struct fadump_vmcore *fadump_vmcore_unref(struct fadump_vmcore *vm);
 /** fadump_vmcore_get_path - the path the file was opened by. Since: 0.2 */
 const char *fadump_vmcore_get_path(const struct fadump_vmcore *vm);
 
+/* The on-disk format of a vmcore. */
+enum fadump_vmcore_format {
+	FADUMP_VMCORE_FORMAT_ELF = 0,	/* ELF64 core: /proc/vmcore, cp, makedumpfile -E */
+	FADUMP_VMCORE_FORMAT_KDUMP = 1,	/* makedumpfile's kdump-compressed file */
+};
+
+/**
+ * fadump_vmcore_format_name - "elf", "kdump" or NULL for other values
+ *
+ * The names fadumpctl info --json and the Python bindings use. Since: 0.4
+ */
+const char *fadump_vmcore_format_name(enum fadump_vmcore_format format);
+
+/*
+ * For a kdump file the segments are the crashed machine's memory ranges
+ * (runs of pages in its memory bitmap), memory_bytes their sum and
+ * data_bytes the memory the file holds (the pages not excluded,
+ * uncompressed).
+ */
 struct fadump_vmcore_info {
 	size_t size;			/* set by the caller */
-	bool big_endian;		/* EI_DATA: ELFDATA2MSB */
+	bool big_endian;		/* EI_DATA: ELFDATA2MSB; kdump: the header's order */
 	unsigned int machine;		/* e_machine: 21 ppc64, 62 x86_64, 183 aarch64 */
 	uint64_t file_size;		/* bytes in the file, headers included */
-	unsigned int segments;		/* PT_LOAD program headers */
+	unsigned int segments;		/* PT_LOAD program headers; kdump: memory ranges */
 	unsigned int notes;		/* notes in all PT_NOTE segments */
 	unsigned int cpus;		/* NT_PRSTATUS notes: one per CPU */
 	uint64_t memory_bytes;		/* sum of PT_LOAD p_memsz */
 	uint64_t data_bytes;		/* sum of PT_LOAD p_filesz */
+	/* Since 0.4 */
+	enum fadump_vmcore_format format;
+	int dump_level;			/* makedumpfile -d of a kdump file (0-31),
+					 * -1 if the file does not say (ELF) */
 };
 
 #define FADUMP_VMCORE_INFO_SIZE_V1 \
 	(offsetof(struct fadump_vmcore_info, data_bytes) + sizeof(uint64_t))
+#define FADUMP_VMCORE_INFO_SIZE_V2 \
+	(offsetof(struct fadump_vmcore_info, dump_level) + sizeof(int))
 
 /**
  * fadump_vmcore_get_info - what the dump is
  *
  * Returns 0, -EINVAL for info->size below FADUMP_VMCORE_INFO_SIZE_V1.
- * Since: 0.2
+ * Since: 0.2 (format and dump_level since 0.4)
  */
 int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
 			   struct fadump_vmcore_info *info);
@@ -597,14 +637,22 @@ struct fadump_vmcore_segment {
 #define FADUMP_VMCORE_SEGMENT_SIZE_V1 \
 	(offsetof(struct fadump_vmcore_segment, flags) + sizeof(uint32_t))
 
-/** fadump_vmcore_segments_count - number of PT_LOAD segments. Since: 0.2 */
+/**
+ * fadump_vmcore_segments_count - number of PT_LOAD segments
+ *
+ * For a kdump file (since 0.4), of memory ranges. Since: 0.2
+ */
 unsigned int fadump_vmcore_segments_count(const struct fadump_vmcore *vm);
 
 /**
  * fadump_vmcore_get_segment - PT_LOAD number @idx, in program-header order
  *
- * Returns 0, -ERANGE for a bad @idx, -EINVAL for out->size below
- * FADUMP_VMCORE_SEGMENT_SIZE_V1. Since: 0.2
+ * For a kdump file (since 0.4), memory range number @idx in address
+ * order: paddr and memsz whole pages, filesz the bytes of its pages the
+ * file holds (not excluded, uncompressed), vaddr, offset and flags 0 (the
+ * pages are not contiguous in the file). Returns 0, -ERANGE for a bad
+ * @idx, -EINVAL for out->size below FADUMP_VMCORE_SEGMENT_SIZE_V1.
+ * Since: 0.2
  */
 int fadump_vmcore_get_segment(const struct fadump_vmcore *vm, unsigned int idx,
 			      struct fadump_vmcore_segment *out);
@@ -612,11 +660,19 @@ int fadump_vmcore_get_segment(const struct fadump_vmcore *vm, unsigned int idx,
 /**
  * fadump_vmcore_read - read the crashed kernel's memory by physical address
  *
- * Reads may span adjacent segments. Returns 0 when all @len bytes were
- * read, -ENXIO if any byte of the range is in no segment (a hole, such as
- * the reserved dump area, or past the end of memory; the message names
- * the first missing address), -EIO if the file is shorter than when it
- * was opened. Since: 0.2
+ * Reads may span adjacent segments (kdump: pages). Returns 0 when all
+ * @len bytes were read, -ENXIO if any byte of the range is in no segment
+ * (a hole, such as the reserved dump area, or past the end of memory; the
+ * message names the first missing address), -EIO if the file is shorter
+ * than when it was opened. For a kdump file (since 0.4) also -ENODATA if
+ * a page of the range was excluded from the dump (the machine had the
+ * memory but makedumpfile left it out, or an incomplete file never got
+ * it: the message names the page's address and pfn), -EBADMSG for a page
+ * descriptor or compressed page that is damaged (the message names the
+ * pfn and what is wrong), -EOPNOTSUPP for a page compressed with a method
+ * this build of the library lacks (zstd, lzo, snappy are optional: the
+ * message names it).
+ * Nothing is read as zeros in place of an excluded page. Since: 0.2
  */
 int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf,
 		       size_t len);
@@ -718,7 +774,9 @@ int fadump_vmcore_get_prpsinfo(const struct fadump_vmcore *vm,
 /**
  * fadump_vmcore_vmcoreinfo_count - KEY=VALUE lines of the VMCOREINFO note
  *
- * Returns the count, -ENOENT if the dump has no VMCOREINFO note,
+ * For a kdump file: the VMCOREINFO text its sub-header points at (header
+ * version 3 on), else its VMCOREINFO note. Returns the count, -ENOENT if
+ * the dump has no VMCOREINFO note,
  * -EBADMSG if its text is not KEY=VALUE lines (the message names the
  * line). The same errors come from the other vmcoreinfo functions.
  * Since: 0.2

@@ -57,6 +57,13 @@ int early_release_start(struct early_release *er, struct fadump_vmcore *vm)
 	}
 	if (ret < 0)
 		return ret;
+	/* Only an ELF core maps file bytes to memory one to one. */
+	if (vm->format->id != FADUMP_VMCORE_FORMAT_ELF) {
+		info(vm->ctx, "%s: a %s file: the memory is released after the copy",
+		     vm->path, vm->format->name);
+		er->abspath = NULL;
+		return -EOPNOTSUPP;
+	}
 	if (vm->nby_paddr != vm->nsegs) {
 		info(vm->ctx, "%s: segments overlap in physical memory: the memory is released after the copy",
 		     vm->path);

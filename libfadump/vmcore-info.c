@@ -5,6 +5,7 @@
  * per line: OSRELEASE, PAGESIZE, SYMBOL(name), SIZE(type),
  * OFFSET(type.member), NUMBER(name), LENGTH(name), CRASHTIME, ...
  *
+ * A kdump-compressed file keeps the same text in its sub-header too.
  * It is parsed when the dump is opened but a malformed text does not
  * fail the open: saving a dump needs only its ELF container, and a dump
  * that cannot be read must still be saved. The error is kept and
@@ -101,24 +102,17 @@ static int split_lines(struct fadump_vmcore *vm, char *text, size_t len)
 	return 0;
 }
 
-int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm)
+int vmcore_parse_vmcoreinfo_text(struct fadump_vmcore *vm,
+				 const unsigned char *text, size_t size)
 {
-	const struct vmcore_note *n = find_info_note(vm);
-	const unsigned char *desc;
-	size_t len;
-
-	if (!n) {
-		keep_error(vm, -ENOENT, "%s: no VMCOREINFO note", vm->path);
-		return vm->info_err;
-	}
-	desc = n->desc;
 	/* The text may be followed by NUL padding, but by nothing else. */
-	len = strnlen((const char *)desc, n->descsz);
-	for (size_t i = len; i < n->descsz; i++)
-		if (desc[i]) {
+	size_t len = strnlen((const char *)text, size);
+
+	for (size_t i = len; i < size; i++)
+		if (text[i]) {
 			keep_error(vm, -EBADMSG,
-				   "%s: VMCOREINFO note: text goes on after a "
-				   "NUL byte at offset %zu", vm->path, len);
+				   "%s: VMCOREINFO: text goes on after a NUL "
+				   "byte at offset %zu", vm->path, len);
 			return vm->info_err;
 		}
 	vm->info_text = malloc(len + 1);
@@ -126,9 +120,20 @@ int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm)
 		keep_error(vm, -ENOMEM, "out of memory");
 		return vm->info_err;
 	}
-	memcpy(vm->info_text, desc, len);
+	memcpy(vm->info_text, text, len);
 	vm->info_text[len] = '\0';
 	return split_lines(vm, vm->info_text, len);
+}
+
+int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm)
+{
+	const struct vmcore_note *n = find_info_note(vm);
+
+	if (!n) {
+		keep_error(vm, -ENOENT, "%s: no VMCOREINFO note", vm->path);
+		return vm->info_err;
+	}
+	return vmcore_parse_vmcoreinfo_text(vm, n->desc, n->descsz);
 }
 
 void vmcore_free_vmcoreinfo(struct fadump_vmcore *vm)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * vmcore notes: the PT_NOTE segments read through libelf, every note kept
- * (known or not), and the decoders for the two kinds the kernel writes
- * per task/CPU, NT_PRSTATUS and NT_PRPSINFO.
+ * vmcore notes: the ELF notes of a dump (an ELF core's PT_NOTE segments,
+ * a kdump file's note section), every note kept (known or not), and the
+ * decoders for the two kinds the kernel writes per task/CPU, NT_PRSTATUS
+ * and NT_PRPSINFO.
  *
  * Layouts (include/linux/elfcore.h, every 64-bit architecture):
  *
@@ -60,75 +61,76 @@ static bool all_zero(const unsigned char *p, size_t len)
 	return true;
 }
 
-int vmcore_load_notes(struct fadump_vmcore *vm, const GElf_Phdr *ph,
-		      unsigned int phdr)
+int vmcore_reserve_note_bytes(struct fadump_vmcore *vm, uint64_t len,
+			      const char *where)
 {
-	const unsigned char *buf;
-	Elf_Data *data;
+	if (len > VMCORE_MAX_NOTE_BYTES - vm->note_bytes)
+		return fadump_fail(vm->ctx, -E2BIG,
+			"%s: %s: %#" PRIx64 " more bytes of notes, over the %u "
+			"any kernel writes", vm->path, where, len,
+			VMCORE_MAX_NOTE_BYTES);
+	vm->note_bytes += len;
+	return 0;
+}
+
+/* Notes are 4-byte aligned in Linux cores, on 64-bit machines too. */
+static size_t note_align(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+int vmcore_parse_notes(struct fadump_vmcore *vm, const unsigned char *buf,
+		       size_t len, uint64_t offset, const char *where)
+{
 	size_t off = 0;
 
-	if (ph->p_filesz == 0)
-		return 0;
-	if (ph->p_filesz > VMCORE_MAX_NOTE_BYTES - vm->note_bytes)
-		return fadump_fail(vm->ctx, -E2BIG,
-			"%s: program header %u (PT_NOTE): %#" PRIx64 " more "
-			"bytes of notes, over the %u any kernel writes", vm->path,
-			phdr, (uint64_t)ph->p_filesz, VMCORE_MAX_NOTE_BYTES);
-	vm->note_bytes += ph->p_filesz;
-
-	/* Read, and swap the note headers to host order; owned by vm->elf. */
-	data = elf_getdata_rawchunk(vm->elf, (int64_t)ph->p_offset,
-				    ph->p_filesz, ELF_T_NHDR);
-	if (!data)
-		return fadump_fail(vm->ctx, -EBADMSG,
-			"%s: program header %u (PT_NOTE): cannot read the notes: %s",
-			vm->path, phdr, elf_errmsg(-1));
-	buf = data->d_buf;
-
-	while (off < data->d_size) {
-		size_t name_off, desc_off, next, left = data->d_size - off;
-		Elf64_Nhdr raw;
-		GElf_Nhdr nh;
+	while (off < len) {
+		size_t left = len - off, name_off, desc_off, desc_end;
+		uint32_t namesz, descsz, type;
 
 		/*
 		 * The kernel ends its note buffers with an empty note header
 		 * and stops at a zero n_namesz (fs/proc/vmcore.c does the
 		 * same); what follows is unused space.
 		 */
-		if (left < sizeof(raw) && all_zero(buf + off, left))
+		if (left < 12 && all_zero(buf + off, left))
 			break;
-		if (left < sizeof(raw))
+		if (left < 12)
 			return fadump_fail(vm->ctx, -EBADMSG,
-				"%s: note %u (program header %u, offset %#zx): "
-				"%zu bytes left for a 12-byte note header",
-				vm->path, vm->nnotes, phdr, off, left);
-		memcpy(&raw, buf + off, sizeof(raw));	/* host order now */
-		if (raw.n_namesz == 0)
+				"%s: note %u (%s, offset %#zx): %zu bytes left "
+				"for a 12-byte note header", vm->path,
+				vm->nnotes, where, off, left);
+		namesz = get_u32(buf + off, vm->order);
+		descsz = get_u32(buf + off + 4, vm->order);
+		type = get_u32(buf + off + 8, vm->order);
+		if (namesz == 0)
 			break;
-		next = gelf_getnote(data, off, &nh, &name_off, &desc_off);
-		if (next == 0)
+		/* sizes below 2^32 and len below 2^63: no overflow */
+		name_off = off + 12;
+		desc_off = name_off + note_align(namesz);
+		desc_end = desc_off + descsz;
+		if (name_off + namesz > len || desc_end > len)
 			return fadump_fail(vm->ctx, -EBADMSG,
-				"%s: note %u (program header %u, offset %#zx): "
-				"name of %u and descriptor of %u bytes run past "
-				"the end of the segment (%zu bytes)", vm->path,
-				vm->nnotes, phdr, off, (unsigned int)raw.n_namesz,
-				(unsigned int)raw.n_descsz, data->d_size);
-		if (buf[name_off + nh.n_namesz - 1] != '\0' ||
-		    strlen((const char *)buf + name_off) != nh.n_namesz - 1)
+				"%s: note %u (%s, offset %#zx): name of %u and "
+				"descriptor of %u bytes run past the end of the "
+				"segment (%zu bytes)", vm->path, vm->nnotes, where,
+				off, namesz, descsz, len);
+		if (buf[name_off + namesz - 1] != '\0' ||
+		    strlen((const char *)buf + name_off) != namesz - 1)
 			return fadump_fail(vm->ctx, -EBADMSG,
-				"%s: note %u (program header %u, offset %#zx): "
-				"its %u-byte name is not one NUL-terminated string",
-				vm->path, vm->nnotes, phdr, off,
-				(unsigned int)nh.n_namesz);
+				"%s: note %u (%s, offset %#zx): its %u-byte name "
+				"is not one NUL-terminated string", vm->path,
+				vm->nnotes, where, off, namesz);
 		if (add_note(vm, &(struct vmcore_note){
 				.name = (const char *)buf + name_off,
-				.type = nh.n_type,
+				.type = type,
 				.desc = buf + desc_off,
-				.descsz = nh.n_descsz,
-				.offset = ph->p_offset + desc_off,
+				.descsz = descsz,
+				.offset = offset + desc_off,
 			}) < 0)
 			return -ENOMEM;
-		off = next;
+		/* the last note's padding may be missing */
+		off = note_align(desc_end) < len ? note_align(desc_end) : len;
 	}
 	return 0;
 }
@@ -155,7 +157,7 @@ int vmcore_index_notes(struct fadump_vmcore *vm)
 
 void vmcore_free_notes(struct fadump_vmcore *vm)
 {
-	/* The note bytes themselves are freed by elf_end(). */
+	/* The note bytes themselves are the format's to free. */
 	free(vm->notes);
 	free(vm->cpu_notes);
 }

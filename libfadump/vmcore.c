@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Opening a vmcore: the ELF container checked against the file it is in,
- * the PT_LOAD table, and reads of the crashed kernel's memory by physical
- * address.
- *
- * The file is hostile until proven otherwise: a saved dump may come from
- * anywhere, and even /proc/vmcore is built from headers the crashed
- * kernel wrote. libelf decodes the headers (and swaps them to host
- * order); this file checks what libelf does not: that every segment lies
- * inside the file, that no two segments claim the same file bytes or
- * overlap in physical memory, and that nothing overflows 64 bits.
+ * Opening a vmcore, whatever its format: the file opened and checked to
+ * be a regular file, its format told by its first bytes, then the
+ * format's own open() (vmcore-format.h: vmcore-elf.c, vmcore-kdump.c).
+ * Then what every format shares: the segment index, reads by physical
+ * address and their errors, and the public getters.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,21 +43,25 @@ FADUMP_EXPORT const char *fadump_machine_name(unsigned int machine)
 			return machine_names[i].name;
 	return NULL;
 }
-
-/* A file range [start, start + len) of a program header, for overlap checks. */
-struct file_range {
-	uint64_t start;
-	uint64_t len;
-	unsigned int phdr;
-};
-
-static int cmp_range(const void *a, const void *b)
+unsigned int vmcore_machine_from_uname(const char *machine)
 {
-	const struct file_range *x = a, *y = b;
+	/* uname -m spellings that differ from the names above */
+	static const struct {
+		const char *uname;
+		unsigned int machine;
+	} aliases[] = {
+		{ "ppc64le", EM_PPC64 }, { "arm64", EM_AARCH64 },
+		{ "i486", EM_386 }, { "i586", EM_386 }, { "i686", EM_386 },
+		{ "armv7l", EM_ARM },
+	};
 
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->phdr < y->phdr ? -1 : x->phdr > y->phdr;
+	for (size_t i = 0; i < ARRAY_SIZE(machine_names); i++)
+		if (strcmp(machine_names[i].name, machine) == 0)
+			return machine_names[i].machine;
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
+		if (strcmp(aliases[i].uname, machine) == 0)
+			return aliases[i].machine;
+	return EM_NONE;
 }
 
 /* Lower address first; of two at the same address, the larger first. */
@@ -78,74 +77,7 @@ static int cmp_paddr(const void *a, const void *b)
 	return x->phdr < y->phdr ? -1 : x->phdr > y->phdr;
 }
 
-static int elf_fail(struct fadump_vmcore *vm, const char *what)
-{
-	return fadump_fail(vm->ctx, -EBADMSG, "%s: %s: %s", vm->path, what,
-			   elf_errmsg(-1));
-}
-
-/* The last address of [start, start + len), len > 0; false on overflow. */
-static bool last_addr(uint64_t start, uint64_t len, uint64_t *last)
-{
-	if (len - 1 > UINT64_MAX - start)
-		return false;
-	*last = start + (len - 1);
-	return true;
-}
-
-static int check_load(struct fadump_vmcore *vm, const GElf_Phdr *ph,
-		      unsigned int i, uint64_t headers_end)
-{
-	uint64_t last;
-
-	if (ph->p_filesz > ph->p_memsz)
-		return fadump_fail(vm->ctx, -EBADMSG,
-			"%s: program header %u (PT_LOAD): p_filesz %#" PRIx64
-			" is larger than p_memsz %#" PRIx64, vm->path, i,
-			(uint64_t)ph->p_filesz, (uint64_t)ph->p_memsz);
-	if (ph->p_memsz && !last_addr(ph->p_paddr, ph->p_memsz, &last))
-		return fadump_fail(vm->ctx, -EBADMSG,
-			"%s: program header %u (PT_LOAD): physical range %#"
-			PRIx64 " + %#" PRIx64 " overflows 64 bits", vm->path, i,
-			(uint64_t)ph->p_paddr, (uint64_t)ph->p_memsz);
-	if (ph->p_filesz && ph->p_offset < headers_end)
-		return fadump_fail(vm->ctx, -EBADMSG,
-			"%s: program header %u (PT_LOAD): data at offset %#"
-			PRIx64 " overlaps the ELF and program headers (up to %#"
-			PRIx64 ")", vm->path, i, (uint64_t)ph->p_offset,
-			headers_end);
-	return 0;
-}
-
-/* Both PT_LOAD and PT_NOTE data must be inside the file. */
-static int check_in_file(struct fadump_vmcore *vm, const GElf_Phdr *ph,
-			 unsigned int i, const char *type)
-{
-	if (ph->p_filesz && (ph->p_offset > vm->file_size ||
-			     ph->p_filesz > vm->file_size - ph->p_offset))
-		return fadump_fail(vm->ctx, -EBADMSG,
-			"%s: program header %u (%s): data at offset %#" PRIx64
-			" + %#" PRIx64 " lies past the end of the file (%#"
-			PRIx64 " bytes)", vm->path, i, type,
-			(uint64_t)ph->p_offset, (uint64_t)ph->p_filesz,
-			vm->file_size);
-	return 0;
-}
-
-static int check_file_overlaps(struct fadump_vmcore *vm,
-			       struct file_range *r, unsigned int n)
-{
-	qsort(r, n, sizeof(*r), cmp_range);
-	for (unsigned int i = 1; i < n; i++)
-		if (r[i].start - r[i - 1].start < r[i - 1].len)
-			return fadump_fail(vm->ctx, -EBADMSG,
-				"%s: program headers %u and %u claim the same "
-				"file bytes at offset %#" PRIx64, vm->path,
-				r[i - 1].phdr, r[i].phdr, r[i].start);
-	return 0;
-}
-
-static int build_paddr_index(struct fadump_vmcore *vm)
+int vmcore_index_segments(struct fadump_vmcore *vm)
 {
 	const struct vmcore_segment **sorted;
 	uint64_t outer_last = 0;
@@ -185,150 +117,6 @@ static int build_paddr_index(struct fadump_vmcore *vm)
 	return 0;
 }
 
-static int read_phdrs(struct fadump_vmcore *vm, size_t phnum,
-		      uint64_t phoff)
-{
-	/* the table was checked to lie inside the file */
-	uint64_t headers_end = phnum ? phoff + phnum * sizeof(Elf64_Phdr) : 0;
-	struct file_range *ranges;
-	unsigned int nranges = 0;
-	int ret = 0;
-
-	if (headers_end < sizeof(Elf64_Ehdr))
-		headers_end = sizeof(Elf64_Ehdr);
-	vm->meta_bytes = headers_end;
-	vm->segs = calloc(phnum ? phnum : 1, sizeof(*vm->segs));
-	ranges = calloc(phnum ? phnum : 1, sizeof(*ranges));
-	if (!vm->segs || !ranges) {
-		free(ranges);
-		return fadump_fail(vm->ctx, -ENOMEM, "out of memory");
-	}
-
-	for (unsigned int i = 0; i < phnum && ret == 0; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(vm->elf, (int)i, &ph)) {
-			ret = elf_fail(vm, "cannot read a program header");
-			break;
-		}
-		switch (ph.p_type) {
-		case PT_LOAD:
-			ret = check_in_file(vm, &ph, i, "PT_LOAD");
-			if (ret == 0)
-				ret = check_load(vm, &ph, i, headers_end);
-			if (ret < 0)
-				break;
-			vm->segs[vm->nsegs++] = (struct vmcore_segment){
-				.paddr = ph.p_paddr, .vaddr = ph.p_vaddr,
-				.offset = ph.p_offset, .filesz = ph.p_filesz,
-				.memsz = ph.p_memsz, .flags = ph.p_flags,
-				.phdr = i,
-			};
-			break;
-		case PT_NOTE:
-			ret = check_in_file(vm, &ph, i, "PT_NOTE");
-			if (ret == 0 && ph.p_filesz && ph.p_offset < headers_end)
-				ret = fadump_fail(vm->ctx, -EBADMSG,
-					"%s: program header %u (PT_NOTE): notes at "
-					"offset %#" PRIx64 " overlap the headers",
-					vm->path, i, (uint64_t)ph.p_offset);
-			if (ret == 0)
-				ret = vmcore_load_notes(vm, &ph, i);
-			if (ret == 0)
-				vm->meta_bytes += ph.p_filesz;
-			break;
-		default:
-			/* PT_NULL and the like carry nothing for a dump. */
-			dbg(vm->ctx, "%s: program header %u: type %#x ignored",
-			    vm->path, i, (unsigned int)ph.p_type);
-			continue;
-		}
-		if (ret == 0 && ph.p_filesz)
-			ranges[nranges++] = (struct file_range){
-				.start = ph.p_offset, .len = ph.p_filesz,
-				.phdr = i,
-			};
-	}
-	if (ret == 0)
-		ret = check_file_overlaps(vm, ranges, nranges);
-	free(ranges);
-	if (ret == 0)
-		ret = build_paddr_index(vm);
-	return ret;
-}
-
-static int check_ehdr(struct fadump_vmcore *vm, size_t *phnum,
-		      uint64_t *phoff)
-{
-	const char *ident;
-	GElf_Ehdr eh;
-
-	if (elf_kind(vm->elf) != ELF_K_ELF)
-		return fadump_fail(vm->ctx, -EBADMSG, "%s: not an ELF file",
-				   vm->path);
-	ident = elf_getident(vm->elf, NULL);
-	if (!ident)
-		return elf_fail(vm, "bad ELF header");
-	if (ident[EI_CLASS] == ELFCLASS32)
-		return fadump_fail(vm->ctx, -EOPNOTSUPP,
-				   "%s: 32-bit ELF core files are not supported",
-				   vm->path);
-	if (ident[EI_CLASS] != ELFCLASS64)
-		return fadump_fail(vm->ctx, -EBADMSG, "%s: bad ELF class %u",
-				   vm->path, (unsigned char)ident[EI_CLASS]);
-	if (ident[EI_DATA] == ELFDATA2MSB)
-		vm->order = FADUMP_BYTE_ORDER_BIG;
-	else if (ident[EI_DATA] == ELFDATA2LSB)
-		vm->order = FADUMP_BYTE_ORDER_LITTLE;
-	else
-		return fadump_fail(vm->ctx, -EBADMSG,
-				   "%s: bad ELF byte order %u", vm->path,
-				   (unsigned char)ident[EI_DATA]);
-	if (!gelf_getehdr(vm->elf, &eh))
-		return elf_fail(vm, "bad ELF header");
-	if (eh.e_type != ET_CORE)
-		return fadump_fail(vm->ctx, -EBADMSG,
-				   "%s: ELF type %u is not a core file (ET_CORE)",
-				   vm->path, (unsigned int)eh.e_type);
-	vm->machine = eh.e_machine;
-
-	/*
-	 * The count as the file states it: elf_getphdrnum() quietly lowers
-	 * a count that does not fit in the file, which would hide damage.
-	 * PN_XNUM means the real count is in section header 0's sh_info.
-	 */
-	*phnum = eh.e_phnum;
-	if (eh.e_phnum == PN_XNUM) {
-		GElf_Shdr sh;
-		Elf_Scn *scn = elf_getscn(vm->elf, 0);
-
-		if (!scn || !gelf_getshdr(scn, &sh))
-			return elf_fail(vm, "e_phnum is PN_XNUM but section "
-					"header 0 cannot be read");
-		*phnum = sh.sh_info;
-	}
-	if (*phnum > VMCORE_MAX_PHDRS)
-		return fadump_fail(vm->ctx, -E2BIG,
-				   "%s: %zu program headers, more than the %u "
-				   "any kernel writes", vm->path, *phnum,
-				   VMCORE_MAX_PHDRS);
-	if (*phnum && eh.e_phentsize != sizeof(Elf64_Phdr))
-		return fadump_fail(vm->ctx, -EBADMSG,
-				   "%s: program header size %u, expected %zu",
-				   vm->path, (unsigned int)eh.e_phentsize,
-				   sizeof(Elf64_Phdr));
-	/* phnum <= 65536, so the product cannot overflow */
-	if (*phnum && (eh.e_phoff > vm->file_size ||
-		       *phnum * sizeof(Elf64_Phdr) > vm->file_size - eh.e_phoff))
-		return fadump_fail(vm->ctx, -EBADMSG,
-				   "%s: program header table (%zu entries at "
-				   "offset %#" PRIx64 ") runs past the end of the "
-				   "file (%#" PRIx64 " bytes)", vm->path, *phnum,
-				   (uint64_t)eh.e_phoff, vm->file_size);
-	*phoff = eh.e_phoff;
-	return 0;
-}
-
 static int open_file(struct fadump_vmcore *vm)
 {
 	struct stat st;
@@ -354,11 +142,37 @@ static int open_file(struct fadump_vmcore *vm)
 				   "%s is not a regular file", vm->path);
 	/* /proc/vmcore reports its true size, as regular files do. */
 	vm->file_size = (uint64_t)st.st_size;
-	if (vm->file_size < sizeof(Elf64_Ehdr))
-		return fadump_fail(vm->ctx, -EBADMSG,
-				   "%s: %" PRIu64 " bytes, too short for an ELF header",
-				   vm->path, vm->file_size);
 	return 0;
+}
+
+static const struct vmcore_format *const formats[] = {
+	&vmcore_format_elf,
+	&vmcore_format_kdump,
+};
+
+/* The format whose signature the file starts with. */
+static int find_format(struct fadump_vmcore *vm)
+{
+	unsigned char head[VMCORE_PROBE_BYTES];
+	size_t len = vm->file_size < sizeof(head) ? (size_t)vm->file_size :
+						     sizeof(head);
+	int ret;
+
+	ret = vmcore_pread(vm, head, len, 0);
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i]->probe(head, len)) {
+			vm->format = formats[i];
+			return 0;
+		}
+	if (len < sizeof(head))
+		return fadump_fail(vm->ctx, -EBADMSG,
+				   "%s: %" PRIu64 " bytes, too short for an ELF "
+				   "or kdump header", vm->path, vm->file_size);
+	return fadump_fail(vm->ctx, -EBADMSG,
+			   "%s: not an ELF file nor a kdump-compressed file",
+			   vm->path);
 }
 
 FADUMP_EXPORT int fadump_vmcore_open(struct fadump_ctx *ctx, const char *path,
@@ -366,8 +180,6 @@ FADUMP_EXPORT int fadump_vmcore_open(struct fadump_ctx *ctx, const char *path,
 {
 	struct fadump_vmcore *vm;
 	char full[PATH_MAX];
-	uint64_t phoff = 0;
-	size_t phnum = 0;
 	int ret;
 
 	if (!ctx)
@@ -390,6 +202,7 @@ FADUMP_EXPORT int fadump_vmcore_open(struct fadump_ctx *ctx, const char *path,
 		return fadump_fail(ctx, -ENOMEM, "out of memory");
 	vm->refcount = 1;
 	vm->fd = -1;
+	vm->dump_level = -1;
 	vm->ctx = fadump_ctx_ref(ctx);
 	vm->path = strdup(path);
 	if (!vm->path) {
@@ -398,33 +211,14 @@ FADUMP_EXPORT int fadump_vmcore_open(struct fadump_ctx *ctx, const char *path,
 	}
 
 	ret = open_file(vm);
-	if (ret < 0)
-		goto fail;
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		ret = fadump_fail(ctx, -EIO, "libelf: %s", elf_errmsg(-1));
-		goto fail;
-	}
-	/*
-	 * ELF_C_READ, not ELF_C_READ_MMAP: libelf then pread()s only the
-	 * headers and notes. Mapping all of /proc/vmcore would make the
-	 * kernel build page tables for the crashed machine's whole memory.
-	 */
-	vm->elf = elf_begin(vm->fd, ELF_C_READ, NULL);
-	if (!vm->elf) {
-		ret = elf_fail(vm, "cannot read the ELF header");
-		goto fail;
-	}
-	ret = check_ehdr(vm, &phnum, &phoff);
-	if (ret < 0)
-		goto fail;
-	ret = read_phdrs(vm, phnum, phoff);
 	if (ret == 0)
-		ret = vmcore_index_notes(vm);
+		ret = find_format(vm);
+	if (ret == 0)
+		ret = vm->format->open(vm);
 	if (ret < 0)
 		goto fail;
-	vmcore_parse_vmcoreinfo(vm);
-	dbg(ctx, "%s: %u segments, %u notes, %u CPUs", vm->path, vm->nsegs,
-	    vm->nnotes, vm->ncpus);
+	dbg(ctx, "%s: %s, %u segments, %u notes, %u CPUs", vm->path,
+	    vm->format->name, vm->nsegs, vm->nnotes, vm->ncpus);
 	*vmp = vm;
 	return 0;
 fail:
@@ -445,10 +239,10 @@ FADUMP_EXPORT struct fadump_vmcore *fadump_vmcore_unref(struct fadump_vmcore *vm
 		return NULL;
 	vmcore_free_vmcoreinfo(vm);
 	vmcore_free_notes(vm);
+	if (vm->format)
+		vm->format->close(vm);
 	free(vm->by_paddr);
 	free(vm->segs);
-	if (vm->elf)
-		elf_end(vm->elf);
 	if (vm->fd >= 0)
 		close(vm->fd);
 	free(vm->path);
@@ -460,6 +254,18 @@ FADUMP_EXPORT struct fadump_vmcore *fadump_vmcore_unref(struct fadump_vmcore *vm
 FADUMP_EXPORT const char *fadump_vmcore_get_path(const struct fadump_vmcore *vm)
 {
 	return vm ? vm->path : NULL;
+}
+
+FADUMP_EXPORT const char *
+fadump_vmcore_format_name(enum fadump_vmcore_format format)
+{
+	switch (format) {
+	case FADUMP_VMCORE_FORMAT_ELF:
+		return "elf";
+	case FADUMP_VMCORE_FORMAT_KDUMP:
+		return "kdump";
+	}
+	return NULL;
 }
 
 FADUMP_EXPORT int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
@@ -475,6 +281,8 @@ FADUMP_EXPORT int fadump_vmcore_get_info(const struct fadump_vmcore *vm,
 	full.segments = vm->nsegs;
 	full.notes = vm->nnotes;
 	full.cpus = vm->ncpus;
+	full.format = vm->format->id;
+	full.dump_level = vm->dump_level;
 	for (unsigned int i = 0; i < vm->nsegs; i++) {
 		/* sums of ranges inside a 64-bit space and file: no overflow
 		 * for filesz; memsz may repeat (nested views), so saturate */
@@ -516,8 +324,7 @@ FADUMP_EXPORT int fadump_vmcore_get_segment(const struct fadump_vmcore *vm,
 	return 0;
 }
 
-/* The segment holding @paddr, or NULL. */
-static const struct vmcore_segment *find_segment(const struct fadump_vmcore *vm,
+const struct vmcore_segment *vmcore_find_segment(const struct fadump_vmcore *vm,
 						 uint64_t paddr)
 {
 	unsigned int lo = 0, hi = vm->nby_paddr;
@@ -538,7 +345,7 @@ static const struct vmcore_segment *find_segment(const struct fadump_vmcore *vm,
 	return vm->by_paddr[lo - 1];
 }
 
-static int not_in_dump(struct fadump_vmcore *vm, uint64_t paddr)
+int vmcore_not_in_dump(struct fadump_vmcore *vm, uint64_t paddr)
 {
 	const struct vmcore_segment *before = NULL, *after = NULL;
 
@@ -605,41 +412,21 @@ int vmcore_pread(struct fadump_vmcore *vm, void *buf, size_t len,
  */
 int vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf, size_t len)
 {
-	unsigned char *p = buf;
 	uint64_t last;
 
-	if (len && !last_addr(paddr, len, &last))
+	if (len == 0)
+		return 0;
+	if (!vmcore_last_addr(paddr, len, &last))
 		return fadump_fail(vm->ctx, -ENXIO,
 			"%s: physical range %#" PRIx64 " + %#zx overflows 64 bits",
 			vm->path, paddr, len);
-	while (len) {
-		const struct vmcore_segment *s = find_segment(vm, paddr);
-		uint64_t in_seg, avail;
-		size_t n;
-		int ret;
+	return vm->format->read(vm, paddr, buf, len);
+}
 
-		if (!s)
-			return not_in_dump(vm, paddr);
-		in_seg = paddr - s->paddr;
-		avail = s->memsz - in_seg;
-		n = avail < len ? (size_t)avail : len;
-		if (in_seg < s->filesz) {
-			size_t from_file = s->filesz - in_seg < n ?
-					   (size_t)(s->filesz - in_seg) : n;
-
-			ret = vmcore_pread(vm, p, from_file, s->offset + in_seg);
-			if (ret < 0)
-				return ret;
-			/* ELF: memory past p_filesz up to p_memsz is zero */
-			memset(p + from_file, 0, n - from_file);
-		} else {
-			memset(p, 0, n);
-		}
-		p += n;
-		len -= n;
-		paddr += n;	/* cannot wrap: checked above */
-	}
-	return 0;
+enum vmcore_page_state vmcore_page_state(const struct fadump_vmcore *vm,
+					 uint64_t paddr)
+{
+	return vm->format->page_state(vm, paddr);
 }
 
 FADUMP_EXPORT int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr,

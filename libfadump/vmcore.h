@@ -3,10 +3,11 @@
  * Private view of an opened vmcore, shared by vmcore*.c.
  *
  * Everything is checked once in fadump_vmcore_open() and converted to
- * host byte order, so the accessors only index arrays: segments as the
- * program headers list them, notes in file order, and the VMCOREINFO
- * lines. Note descriptors stay in the dump's byte order and are decoded
- * on request.
+ * host byte order, so the accessors only index arrays: segments (an ELF
+ * core's program headers, a kdump file's memory ranges), notes in file
+ * order, and the VMCOREINFO lines. Note descriptors stay in the dump's
+ * byte order and are decoded on request. Each on-disk format fills them
+ * through the interface of vmcore-format.h.
  */
 #ifndef FADUMP_VMCORE_H
 #define FADUMP_VMCORE_H
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "vmcore-format.h"
 
 /*
  * Bounds no real dump comes near, so hostile headers cannot make us
@@ -68,7 +70,8 @@ struct fadump_vmcore {
 	struct fadump_ctx *ctx;
 	char *path;
 	int fd;
-	Elf *elf;
+	Elf *elf;			/* ELF format only */
+	/* Filled by the format's open() (vmcore-format.h), from here down. */
 	enum fadump_byte_order order;
 	unsigned int machine;
 	uint64_t file_size;
@@ -100,17 +103,62 @@ struct fadump_vmcore {
 	char *info_text;		/* private copy, split into lines */
 	struct vmcoreinfo_line *info;
 	unsigned int ninfo;
+
+	const struct vmcore_format *format;
+	void *format_data;		/* the format's own state */
+	/* kdump-compressed files say it; -1 for other formats */
+	int dump_level;
 };
 
-/* vmcore-notes.c: read one PT_NOTE segment's notes into vm->notes. */
-int vmcore_load_notes(struct fadump_vmcore *vm, const GElf_Phdr *ph,
-		      unsigned int phdr);
-/* After the last PT_NOTE: list the NT_PRSTATUS notes, one per CPU. */
+/*
+ * vmcore-notes.c: count @len more bytes of notes (@where names them for
+ * the message), -E2BIG past VMCORE_MAX_NOTE_BYTES in all. Call it before
+ * reading them.
+ */
+int vmcore_reserve_note_bytes(struct fadump_vmcore *vm, uint64_t len,
+			      const char *where);
+/*
+ * The ELF notes in @buf (@len bytes, in the dump's byte
+ * order, from file offset @offset; kept by the caller until the vmcore is
+ * freed) appended to vm->notes. @where names the place for messages
+ * ("program header 3").
+ */
+int vmcore_parse_notes(struct fadump_vmcore *vm, const unsigned char *buf,
+		       size_t len, uint64_t offset, const char *where);
+/* After the last notes: list the NT_PRSTATUS notes, one per CPU. */
 int vmcore_index_notes(struct fadump_vmcore *vm);
 void vmcore_free_notes(struct fadump_vmcore *vm);
 
-/* vmcore-info.c: parse the VMCOREINFO note (never fails the open). */
+/*
+ * vmcore-info.c: parse the VMCOREINFO note, or a VMCOREINFO text the
+ * format keeps elsewhere (@len bytes, copied). Neither fails the open:
+ * an error is kept for the accessors.
+ */
 int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm);
+int vmcore_parse_vmcoreinfo_text(struct fadump_vmcore *vm,
+				 const unsigned char *text, size_t len);
+
+/*
+ * vmcore.c: sort vm->segs into vm->by_paddr, leaving out segments that
+ * lie wholly inside another; partial overlaps are refused (-EBADMSG).
+ */
+int vmcore_index_segments(struct fadump_vmcore *vm);
+/* e_machine of a "uname -m" name ("ppc64le": EM_PPC64), EM_NONE if unknown. */
+unsigned int vmcore_machine_from_uname(const char *machine);
+/* The -ENXIO for @paddr, its message naming the hole around it. */
+int vmcore_not_in_dump(struct fadump_vmcore *vm, uint64_t paddr);
+/* The segment holding @paddr (by_paddr), or NULL. */
+const struct vmcore_segment *vmcore_find_segment(const struct fadump_vmcore *vm,
+						 uint64_t paddr);
+/* The last address of [start, start + len), len > 0; false on overflow. */
+static inline bool vmcore_last_addr(uint64_t start, uint64_t len,
+				    uint64_t *last)
+{
+	if (len - 1 > UINT64_MAX - start)
+		return false;
+	*last = start + (len - 1);
+	return true;
+}
 
 /*
  * Read exactly @len bytes of the file at @offset, retrying EINTR and
@@ -120,8 +168,14 @@ int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm);
 int vmcore_pread(struct fadump_vmcore *vm, void *buf, size_t len,
 		 uint64_t offset);
 
-/* Public calls minus fadump_clear_error(), for use inside the library. */
+/*
+ * Public calls minus fadump_clear_error(), for use inside the library.
+ * vmcore_read() is fadump_vmcore_read() for every format.
+ */
 int vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf, size_t len);
+/* Where the page holding @paddr stands (vmcore-format.h); nothing recorded. */
+enum vmcore_page_state vmcore_page_state(const struct fadump_vmcore *vm,
+					 uint64_t paddr);
 int vmcore_info_find(const struct fadump_vmcore *vm, const char *key,
 		     const char **value);
 void vmcore_free_vmcoreinfo(struct fadump_vmcore *vm);

@@ -9,6 +9,7 @@ set -eu
 
 pkgs="gcc meson ninja-build pkg-config
       libfdt-dev libelf-dev libjson-c-dev libcmocka-dev
+      zlib1g-dev libzstd-dev liblzo2-dev libsnappy-dev
       python3 python3-dev python3-pytest abigail-tools
       elfutils python3-libkdumpfile time
       clang libclang-rt-14-dev device-tree-compiler

@@ -93,6 +93,14 @@ const char mkvmcore_ppc64_vmcoreinfo[] =
 	"KERNELOFFSET=0\n"
 	"CRASHTIME=1767225600\n";
 
+const struct mkvmcore_msg mkvmcore_crash_log[MKV_CRASH_LOG_LEN] = {
+	{ 0, 0x80000000, "Linux version " MKV_OSRELEASE },
+	{ 536423000, 0x1, "Run /init as init process" },
+	{ 3161123000ULL, 0x7b, "sysrq: Trigger a crash" },
+	{ 3161458000ULL, 0x7b,
+	  "Kernel panic - not syncing: sysrq triggered crash" },
+};
+
 void mkvmcore_default(struct mkvmcore_spec *spec, bool big_endian)
 {
 	memset(spec, 0, sizeof(*spec));
@@ -819,14 +827,6 @@ int main(int argc, char **argv)
 	struct mkvmcore_layout lay;
 	bool big = true, desc = false, no_info = false, prpsinfo = false;
 	bool no_unknown = false, printk = false, logbuf = false;
-	/* The tail of a sysrq crash's log, for the CLI tests. */
-	static const struct mkvmcore_msg msgs[] = {
-		{ 0, 0x80000000, "Linux version " MKV_OSRELEASE },
-		{ 536423000, 0x1, "Run /init as init process" },
-		{ 3161123000ULL, 0x7b, "sysrq: Trigger a crash" },
-		{ 3161458000ULL, 0x7b,
-		  "Kernel panic - not syncing: sysrq triggered crash" },
-	};
 	static struct mkvmcore_printk pk;
 	uint64_t size = 0, page = 0, cpus = 0, zero = 101, seed = 1, v;
 	uint16_t machine = EM_PPC64;
@@ -911,11 +911,11 @@ int main(int argc, char **argv)
 	spec.unknown_note = !no_unknown;
 	if (printk) {
 		mkvmcore_printk_init(&pk);
-		if (mkvmcore_printk_build(&pk, msgs, 4, &spec) < 0)
+		if (mkvmcore_printk_build(&pk, mkvmcore_crash_log, MKV_CRASH_LOG_LEN, &spec) < 0)
 			goto usage;
 	} else if (logbuf) {
 		mkvmcore_printk_init(&pk);
-		if (mkvmcore_logbuf_build(&pk, msgs, 4, 0, &spec) < 0)
+		if (mkvmcore_logbuf_build(&pk, mkvmcore_crash_log, MKV_CRASH_LOG_LEN, 0, &spec) < 0)
 			goto usage;
 	}
 

@@ -187,6 +187,10 @@ struct mkvmcore_printk {
 	uint64_t head_id, tail_id;
 };
 
+/* The tail of a sysrq crash's log, for the CLI tests (mkvmcore --printk). */
+#define MKV_CRASH_LOG_LEN 4
+extern const struct mkvmcore_msg mkvmcore_crash_log[MKV_CRASH_LOG_LEN];
+
 /* The 7.2 layout, 16 descriptors, a 1 KiB text ring, ids from 1, with
  * the placeholder. */
 void mkvmcore_printk_init(struct mkvmcore_printk *pk);

@@ -27,49 +27,12 @@
 #include "helpers.h"
 #include "vmcore-util.h"
 
-struct env {
-	struct fadump_ctx *ctx;
-	char *dir;
-};
-
-static int setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	e->ctx = vt_ctx();
-	e->dir = vt_tmpdir();
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	fadump_ctx_unref(e->ctx);
-	scratch_remove(e->dir);
-	free(e);
-	return 0;
-}
-
-static struct fadump_vmcore *open_ok(struct env *e, const char *path)
-{
-	struct fadump_vmcore *vm = NULL;
-	int ret = fadump_vmcore_open(e->ctx, path, &vm);
-
-	if (ret < 0)
-		print_error("open %s: %s\n", path, fadump_ctx_get_error(e->ctx));
-	assert_int_equal(ret, 0);
-	assert_non_null(vm);
-	return vm;
-}
-
 /* The default dump of @big_endian order, opened. */
-static struct fadump_vmcore *open_default(struct env *e, bool big_endian,
+static struct fadump_vmcore *open_default(struct vt_env *e, bool big_endian,
 					  struct mkvmcore_spec *spec)
 {
 	mkvmcore_default(spec, big_endian);
-	return open_ok(e, vt_make(e->dir, "vmcore", spec, NULL));
+	return vt_open(e->ctx, vt_make(e->dir, "vmcore", spec, NULL));
 }
 
 static void check_segment(struct fadump_vmcore *vm, unsigned int idx,
@@ -91,7 +54,7 @@ static void check_segment(struct fadump_vmcore *vm, unsigned int idx,
 
 static void test_container(bool big_endian, void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, big_endian, &spec);
 	struct fadump_vmcore_info info;
@@ -128,7 +91,7 @@ static void test_container_le(void **state)
 
 static void test_struct_sizes(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, true, &spec);
 	struct fadump_vmcore_info info = { .size = FADUMP_VMCORE_INFO_SIZE_V1 - 1 };
@@ -158,7 +121,7 @@ static void test_struct_sizes(void **state)
 
 static void test_ref_and_path(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, true, &spec);
 
@@ -186,7 +149,7 @@ static void check_memory(const struct mkvmcore_spec *spec,
 
 static void test_read(bool big_endian, void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, big_endian, &spec);
 	unsigned char *buf = malloc(0x100000);
@@ -219,7 +182,7 @@ static void test_read_le(void **state)
 
 static void test_read_holes(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, true, &spec);
 	unsigned char buf[64];
@@ -250,7 +213,7 @@ static void test_read_holes(void **state)
  */
 static void test_read_layouts(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm;
 	unsigned char buf[0x2000];
@@ -262,7 +225,7 @@ static void test_read_layouts(void **state)
 	spec.segs[1] = (struct mkvmcore_seg){ 0x20000, 0x10000, 0x10000 };
 	spec.segs[2] = (struct mkvmcore_seg){ 0x10000, 0x10000, 0x10000 };
 	spec.segs[3] = (struct mkvmcore_seg){ 0x14000, 0x1000, 0x1000 };
-	vm = open_ok(e, vt_make(e->dir, "vmcore", &spec, NULL));
+	vm = vt_open(e->ctx, vt_make(e->dir, "vmcore", &spec, NULL));
 	assert_int_equal(fadump_vmcore_segments_count(vm), 4);
 
 	/* 0x1f000 .. 0x20fff spans segments 2 and 1 */
@@ -300,7 +263,7 @@ static void check_note(struct fadump_vmcore *vm, unsigned int idx,
 
 static void test_notes(bool big_endian, void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, big_endian, &spec);
 	struct fadump_vmcore_note n = { .size = sizeof(n) };
@@ -338,7 +301,7 @@ static void test_notes_le(void **state)
 
 static void test_prstatus(bool big_endian, void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, big_endian, &spec);
 	struct fadump_prstatus pr;
@@ -405,7 +368,7 @@ static void test_prstatus_le(void **state)
 /* A ppc64 dump whose CPU notes are x86_64-sized (336 bytes). */
 static void test_prstatus_wrong_size(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm;
 	struct fadump_prstatus pr = { .size = sizeof(pr) };
@@ -416,7 +379,7 @@ static void test_prstatus_wrong_size(void **state)
 	spec.machine = EM_X86_64;
 	path = vt_make(e->dir, "vmcore", &spec, NULL);
 	vt_patch(path, 18, EM_PPC64, 2, true);		/* e_machine */
-	vm = open_ok(e, path);
+	vm = vt_open(e->ctx, path);
 	assert_int_equal(fadump_vmcore_get_prstatus(vm, 1, &pr), -EBADMSG);
 	vt_error_has(e->ctx, "note 1 (CPU 1) has 336 bytes");
 	vt_error_has(e->ctx, "504");
@@ -434,7 +397,7 @@ static void test_other_machines(void **state)
 		{ EM_X86_64, "x86_64", 27 * 8 },	/* user_regs_struct */
 		{ EM_AARCH64, "aarch64", 34 * 8 },	/* user_pt_regs */
 	};
-	struct env *e = *state;
+	struct vt_env *e = *state;
 
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		struct mkvmcore_spec spec;
@@ -445,7 +408,7 @@ static void test_other_machines(void **state)
 
 		mkvmcore_default(&spec, false);
 		spec.machine = m[i].machine;
-		vm = open_ok(e, vt_make(e->dir, m[i].name, &spec, NULL));
+		vm = vt_open(e->ctx, vt_make(e->dir, m[i].name, &spec, NULL));
 		assert_int_equal(fadump_vmcore_get_info(vm, &info), 0);
 		assert_string_equal(fadump_machine_name(info.machine), m[i].name);
 		assert_int_equal(info.cpus, 4);
@@ -462,7 +425,7 @@ static void test_other_machines(void **state)
 
 static void test_prpsinfo(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, true, &spec);
 	struct fadump_prpsinfo ps = { .size = sizeof(ps) };
@@ -475,7 +438,7 @@ static void test_prpsinfo(void **state)
 	for (int be = 0; be < 2; be++) {
 		mkvmcore_default(&spec, be);
 		spec.prpsinfo = true;
-		vm = open_ok(e, vt_make(e->dir, "vmcore", &spec, NULL));
+		vm = vt_open(e->ctx, vt_make(e->dir, "vmcore", &spec, NULL));
 		memset(&ps, 0x5a, sizeof(ps));
 		ps.size = sizeof(ps);
 		assert_int_equal(fadump_vmcore_get_prpsinfo(vm, &ps), 0);
@@ -502,7 +465,7 @@ static void test_prpsinfo(void **state)
 
 static void test_vmcoreinfo(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, false, &spec);
 	unsigned int lines = 0;
@@ -537,18 +500,18 @@ static void test_vmcoreinfo(void **state)
 	fadump_vmcore_unref(vm);
 }
 
-static struct fadump_vmcore *open_with_info(struct env *e, const char *text)
+static struct fadump_vmcore *open_with_info(struct vt_env *e, const char *text)
 {
 	struct mkvmcore_spec spec;
 
 	mkvmcore_default(&spec, true);
 	spec.vmcoreinfo = text;
-	return open_ok(e, vt_make(e->dir, "vmcore", &spec, NULL));
+	return vt_open(e->ctx, vt_make(e->dir, "vmcore", &spec, NULL));
 }
 
 static void test_vmcoreinfo_absent(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct fadump_vmcore *vm = open_with_info(e, NULL);
 	const char *value;
 	uint64_t page;
@@ -579,7 +542,7 @@ static void test_vmcoreinfo_malformed(void **state)
 		/* "###..." becomes "\0PAGESIZE=4096\n" below */
 		{ "OSRELEASE=7.2\n###############", "NUL byte at offset 14", NULL },
 	};
-	struct env *e = *state;
+	struct vt_env *e = *state;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct mkvmcore_spec spec;
@@ -593,7 +556,7 @@ static void test_vmcoreinfo_malformed(void **state)
 		if (strchr(bad[i].text, '#'))
 			vt_patch_raw(path, lay.vmcoreinfo_desc + 14,
 				     "\0PAGESIZE=4096\n", 15);
-		vm = open_ok(e, path);
+		vm = vt_open(e->ctx, path);
 		assert_int_equal(fadump_vmcore_vmcoreinfo_count(vm), -EBADMSG);
 		vt_error_has(e->ctx, bad[i].word1);
 		if (bad[i].word2)
@@ -606,7 +569,7 @@ static void test_vmcoreinfo_malformed(void **state)
 
 static void test_vmcoreinfo_values(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct fadump_vmcore *vm;
 	uint64_t page;
 	int64_t when;
@@ -636,7 +599,7 @@ static void test_vmcoreinfo_values(void **state)
 /* ------------------------------------------------------------------ */
 /* Damaged containers: a clean error naming the culprit, no crash.     */
 
-static const char *make_default(struct env *e, bool be,
+static const char *make_default(struct vt_env *e, bool be,
 				struct mkvmcore_layout *lay)
 {
 	struct mkvmcore_spec spec;
@@ -647,7 +610,7 @@ static const char *make_default(struct env *e, bool be,
 
 static void test_not_a_core(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	const char *path;
 
 	path = vt_path(e->dir, "text");
@@ -677,7 +640,7 @@ static void test_not_a_core(void **state)
 
 static void test_bad_phdr_table(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	const char *path;
 
 	path = make_default(e, true, NULL);
@@ -696,7 +659,7 @@ static void test_bad_phdr_table(void **state)
 /* PN_XNUM: the real count in section header 0's sh_info, here 70000. */
 static void test_too_many_phdrs(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	unsigned char shdr[64] = { 0 };
 	const char *path = make_default(e, false, NULL);
 
@@ -713,7 +676,7 @@ static void test_too_many_phdrs(void **state)
 
 static void test_bad_segments(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	const char *path;
 
 	/* the last PT_LOAD ends 0x1000 bytes past the end of the file */
@@ -749,7 +712,7 @@ static void test_bad_segments(void **state)
 
 static void test_overlapping_segments(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	const char *path;
 
 	/* segment 3 (0x30000000) moved to start inside segment 2's range */
@@ -774,7 +737,7 @@ static void test_overlapping_segments(void **state)
 
 static void test_bad_notes(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	const char *path;
 	struct mkvmcore_layout lay;
 
@@ -813,7 +776,7 @@ static void test_bad_notes(void **state)
 /* The kernel's terminator: an empty note header ends the list. */
 static void test_note_terminator(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_layout lay;
 	struct fadump_vmcore *vm;
 	const char *path = make_default(e, true, &lay);
@@ -821,14 +784,14 @@ static void test_note_terminator(void **state)
 	/* grow the segment by 12 bytes of zeros (the header page has room) */
 	vt_patch(path, PHDR(0) + PH_FILESZ, lay.note_size + 12, 8, true);
 	vt_patch(path, PHDR(0) + PH_MEMSZ, lay.note_size + 12, 8, true);
-	vm = open_ok(e, path);
+	vm = vt_open(e->ctx, path);
 	assert_int_equal(fadump_vmcore_notes_count(vm), 6);
 	fadump_vmcore_unref(vm);
 }
 
 static void test_truncated_source(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	const char *path = make_default(e, true, NULL);
 
 	/* the last segment (0x140000 + 0x80000) no longer fits */
@@ -840,7 +803,7 @@ static void test_truncated_source(void **state)
 /* A file shrinking after the open: reads fail with -EIO, no crash. */
 static void test_shrinks_after_open(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm = open_default(e, false, &spec);
 	unsigned char buf[16];
@@ -854,7 +817,7 @@ static void test_shrinks_after_open(void **state)
 
 static void test_proc_vmcore_under_root(void **state)
 {
-	struct env *e = *state;
+	struct vt_env *e = *state;
 	struct mkvmcore_spec spec;
 	struct fadump_ctx *ctx;
 	struct fadump_vmcore *vm = NULL;
@@ -886,35 +849,35 @@ static void test_proc_vmcore_under_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_container_be, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_container_le, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_struct_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ref_and_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_be, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_le, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_holes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_layouts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_notes_be, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_notes_le, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prstatus_be, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prstatus_le, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prstatus_wrong_size, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_other_machines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prpsinfo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vmcoreinfo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vmcoreinfo_absent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vmcoreinfo_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vmcoreinfo_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_core, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_phdr_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_many_phdrs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_segments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overlapping_segments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_notes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_note_terminator, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated_source, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shrinks_after_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_proc_vmcore_under_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_container_be, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_container_le, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_struct_sizes, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_ref_and_path, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_read_be, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_read_le, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_read_holes, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_read_layouts, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_notes_be, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_notes_le, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_prstatus_be, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_prstatus_le, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_prstatus_wrong_size, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_other_machines, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_prpsinfo, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_vmcoreinfo, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_vmcoreinfo_absent, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_vmcoreinfo_malformed, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_vmcoreinfo_values, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_core, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_phdr_table, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_phdrs, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_segments, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_overlapping_segments, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_notes, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_note_terminator, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_source, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_shrinks_after_open, vt_env_setup, vt_env_teardown),
+		cmocka_unit_test_setup_teardown(test_proc_vmcore_under_root, vt_env_setup, vt_env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,39 @@ struct fadump_ctx *vt_ctx(void)
 	return ctx;
 }
 
+int vt_env_setup(void **state)
+{
+	struct vt_env *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	e->ctx = vt_ctx();
+	e->dir = vt_tmpdir();
+	*state = e;
+	return 0;
+}
+
+int vt_env_teardown(void **state)
+{
+	struct vt_env *e = *state;
+
+	fadump_ctx_unref(e->ctx);
+	scratch_remove(e->dir);
+	free(e);
+	return 0;
+}
+
+struct fadump_vmcore *vt_open(struct fadump_ctx *ctx, const char *path)
+{
+	struct fadump_vmcore *vm = NULL;
+	int ret = fadump_vmcore_open(ctx, path, &vm);
+
+	if (ret < 0)
+		print_error("open %s: %s\n", path, fadump_ctx_get_error(ctx));
+	assert_int_equal(ret, 0);
+	assert_non_null(vm);
+	return vm;
+}
+
 char *vt_tmpdir(void)
 {
 	char tmpl[] = "/tmp/fadump-test-XXXXXX";

@@ -26,6 +26,20 @@
 /* A context that logs nothing. */
 struct fadump_ctx *vt_ctx(void);
 
+/*
+ * cmocka fixtures of the tests that need no more: *state becomes a
+ * struct vt_env, a quiet context and a scratch directory removed after.
+ */
+struct vt_env {
+	struct fadump_ctx *ctx;
+	char *dir;
+};
+int vt_env_setup(void **state);
+int vt_env_teardown(void **state);
+
+/* Open @path; the test fails (printing the message) unless it opens. */
+struct fadump_vmcore *vt_open(struct fadump_ctx *ctx, const char *path);
+
 /* New /tmp/fadump-test-XXXXXX directory (free with scratch_remove()). */
 char *vt_tmpdir(void);
 

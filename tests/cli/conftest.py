@@ -28,6 +28,14 @@ MKVMCORE = os.environ.get('MKVMCORE')
 DATA = os.environ.get('FADUMP_TEST_DATA')
 ROOTS = os.path.join(DATA, 'roots') if DATA else None
 
+# The log of mkvmcore's and mkkdump's --printk ring (mkvmcore_crash_log in
+# tests/mkvmcore.c), written out by hand in vmcore-dmesg's
+# "[%5lu.%06lu] text" format from its timestamps.
+CRASH_LOG = ('[    0.000000] Linux version 7.2.0-fadump-test\n'
+             '[    0.536423] Run /init as init process\n'
+             '[    3.161123] sysrq: Trigger a crash\n'
+             '[    3.161458] Kernel panic - not syncing: sysrq triggered crash\n')
+
 # Exit status table of fadumpctl --help.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_ACCESS = range(5)
 

@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Black-box tests of fadumpctl dmesg on dumps from mkvmcore --printk.
 
-The generator's ring (tests/mkvmcore.c, main()) holds four records, the
-tail of a sysrq crash; the lines below are written out by hand in
-vmcore-dmesg's "[%5lu.%06lu] text" format from their timestamps.
+The generator's ring (tests/mkvmcore.c) holds four records, the tail of
+a sysrq crash; conftest.CRASH_LOG is their text, written out by hand.
 """
 
 import json
@@ -13,14 +12,9 @@ import subprocess
 
 import pytest
 
-from conftest import DATA, MKVMCORE, require_env, run
+from conftest import CRASH_LOG as LOG, DATA, MKVMCORE, require_env, run
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
-
-LOG = ('[    0.000000] Linux version 7.2.0-fadump-test\n'
-       '[    0.536423] Run /init as init process\n'
-       '[    3.161123] sysrq: Trigger a crash\n'
-       '[    3.161458] Kernel panic - not syncing: sysrq triggered crash\n')
 
 
 def gen(path, *args):

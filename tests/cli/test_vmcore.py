@@ -40,9 +40,9 @@ SAVE_KEYS = {'source', 'dest', 'bytes_total', 'bytes_written',
              'zero_bytes_skipped', 'seconds', 'mb_per_s', 'released',
              'release_mode', 'bytes_released_early', 'ranges_released',
              'syncs'}
-INFO_KEYS = {'path', 'file_size', 'byte_order', 'machine', 'page_size',
-             'osrelease', 'crash_time', 'cpus', 'segments', 'notes',
-             'vmcoreinfo', 'panic', 'crashing_cpu'}
+INFO_KEYS = {'path', 'file_size', 'format', 'dump_level', 'byte_order',
+             'machine', 'page_size', 'osrelease', 'crash_time', 'cpus',
+             'segments', 'notes', 'vmcoreinfo', 'panic', 'crashing_cpu'}
 
 
 def ok_json(*args, root=None):
@@ -87,6 +87,7 @@ def test_info_json(tmp_path, big):
     assert got['path'] == str(tmp_path / 'vmcore')
     assert got['file_size'] == desc['file_size'] == 0x1c0000
     assert got['byte_order'] == ('big' if big else 'little')
+    assert got['format'] == 'elf' and got['dump_level'] is None
     assert got['machine'] == 'ppc64'
     assert got['page_size'] == 65536
     assert got['osrelease'] == OSRELEASE

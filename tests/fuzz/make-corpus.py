@@ -5,7 +5,7 @@
     tests/fuzz/make-corpus.py MKVMCORE [OUTDIR]
 
 MKVMCORE is the build's tests/mkvmcore (the vmcore seeds are small cores
-it writes); OUTDIR defaults to tests/fuzz/corpus. dtc (device-tree-
+it writes; the kdump seeds come from the mkkdump beside it); OUTDIR defaults to tests/fuzz/corpus. dtc (device-tree-
 compiler) turns the device-tree fixture directories into FDT seeds; it
 is skipped with a warning if missing. Each seed is named after the
 fixture it came from; the input formats are the ones the harnesses
@@ -257,6 +257,30 @@ def vmcores(out, mkvmcore):
                 write(out, 'vmcoreinfo', name + '-mem', seed + SEP + segs[0][1])
 
 
+def kdumps(out, mkkdump):
+    """Small kdump files (4 KiB pages, a range of 8 pages after a hole):
+    every header version, both byte orders, every compression."""
+    variants = {
+        'v6-be-zlib': ['--big', '--version', '6', '--compress', 'zlib'],
+        'v6-le-zstd': ['--little', '--version', '6', '--compress', 'zstd'],
+        'v6-be-lzo': ['--big', '--version', '6', '--compress', 'lzo'],
+        'v6-le-snappy': ['--little', '--version', '6', '--compress', 'snappy'],
+        'v6-le-mixed': ['--little', '--version', '6', '--compress', 'mixed'],
+        'v5-be-plain': ['--big', '--version', '5', '--compress', 'plain'],
+        'v4-le-zlib-no-zero': ['--little', '--version', '4', '--compress',
+                               'zlib', '--dump-level', '30'],
+        'v3-be-zstd': ['--big', '--version', '3', '--compress', 'zstd'],
+        'v2-le-zlib': ['--little', '--version', '2', '--compress', 'zlib'],
+        'v1-be-plain': ['--big', '--version', '1', '--compress', 'plain'],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, opts in variants.items():
+            path = os.path.join(tmp, name)
+            subprocess.run([mkkdump, '--pages', '8'] + opts + [path],
+                           check=True, stdout=subprocess.DEVNULL)
+            write(out, 'kdump', name, read(path))
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
@@ -270,6 +294,7 @@ def main():
     devtree(out, dtc)
     metadata(out)
     vmcores(out, sys.argv[1])
+    kdumps(out, os.path.join(os.path.dirname(sys.argv[1]), 'mkkdump'))
 
 
 if __name__ == '__main__':

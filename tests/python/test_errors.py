@@ -35,6 +35,7 @@ MAPPING = [
     (errno.EOPNOTSUPP, fadump.UnsupportedError, None),
     (errno.EPROTONOSUPPORT, fadump.UnsupportedError, None),
     (errno.ENXIO, fadump.NotInDumpError, LookupError),
+    (errno.ENODATA, fadump.ExcludedError, fadump.NotInDumpError),
     # no closer meaning: the base class, errno tells the rest
     (errno.EIO, fadump.Error, None),
     (errno.ENOSPC, fadump.Error, None),
@@ -43,14 +44,13 @@ MAPPING = [
     (errno.ELOOP, fadump.Error, None),
     (errno.ECANCELED, fadump.Error, None),
     (errno.ERANGE, fadump.Error, None),
-    (errno.ENODATA, fadump.Error, None),
 ]
 
 CLASSES = [fadump.Error, fadump.AccessError, fadump.NotFoundError,
            fadump.ExistsError, fadump.NotADirError, fadump.IsADirError,
            fadump.TimedOutError, fadump.MalformedError,
            fadump.InvalidArgumentError, fadump.UnsupportedError,
-           fadump.NotInDumpError]
+           fadump.NotInDumpError, fadump.ExcludedError]
 
 
 @pytest.mark.parametrize('err, cls, builtin', MAPPING,

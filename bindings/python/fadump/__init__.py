@@ -41,7 +41,8 @@ was and also derive from the matching builtin: :class:`AccessError`
 :class:`ExistsError` (FileExistsError), :class:`NotADirError`,
 :class:`IsADirError`, :class:`TimedOutError` (TimeoutError),
 :class:`MalformedError` and :class:`InvalidArgumentError` (ValueError),
-:class:`NotInDumpError` (LookupError), :class:`UnsupportedError`.
+:class:`NotInDumpError` (LookupError) and its :class:`ExcludedError`
+(a kdump file's page that makedumpfile left out), :class:`UnsupportedError`.
 
 Threads: a System or Vmcore may be shared; its calls are serialised and
 run without the GIL, so other threads go on while one waits for sysfs or
@@ -56,6 +57,7 @@ from ._common import Registers
 from ._fadump import (
     AccessError,
     Error,
+    ExcludedError,
     ExistsError,
     InvalidArgumentError,
     IsADirError,
@@ -96,6 +98,8 @@ from ._system import (
     parse_regions,
 )
 from ._vmcore import (
+    FORMAT_ELF,
+    FORMAT_KDUMP,
     RELEASE_END,
     RELEASE_NONE,
     RELEASE_RANGES,
@@ -143,6 +147,7 @@ __all__ = [
     # dumps
     'Vmcore', 'VmcoreInfo', 'Segment', 'Note', 'CpuNote', 'ProcessInfo',
     'SaveResult', 'RELEASE_NONE', 'RELEASE_END', 'RELEASE_RANGES',
+    'FORMAT_ELF', 'FORMAT_KDUMP',
     # crash metadata
     'KernelDump', 'DumpSection', 'DumpVersions', 'RegisterSet',
     'CpuRegisters', 'RegisterEntry', 'CrashInfo', 'OpalMetadata',
@@ -153,7 +158,7 @@ __all__ = [
     # errors
     'Error', 'AccessError', 'NotFoundError', 'ExistsError', 'NotADirError',
     'IsADirError', 'TimedOutError', 'MalformedError', 'InvalidArgumentError',
-    'UnsupportedError', 'NotInDumpError',
+    'UnsupportedError', 'NotInDumpError', 'ExcludedError',
     # versions
     'library_version', 'machine_name',
 ]

@@ -31,20 +31,31 @@ _RELEASE_FLAGS = {
 }
 
 
+#: :attr:`VmcoreInfo.format` values.
+FORMAT_ELF = 'elf'
+FORMAT_KDUMP = 'kdump'
+
+
 @dataclass(frozen=True)
 class VmcoreInfo(Record):
     """What a vmcore is.
 
     Attributes:
-        big_endian: the dump's byte order (ELFDATA2MSB).
+        big_endian: the dump's byte order (ELFDATA2MSB; a kdump file's
+            header order).
         machine: ELF e_machine (21 ppc64, 62 x86_64, 183 aarch64).
         machine_name: "ppc64", "x86_64", ... or None if not known.
         file_size: bytes in the file.
-        segments: PT_LOAD segments.
+        segments: PT_LOAD segments (kdump: memory ranges).
         notes: ELF notes.
         cpus: NT_PRSTATUS notes, one per CPU.
         memory_bytes: the sum of the segments' memory sizes.
-        data_bytes: the sum of their sizes in the file.
+        data_bytes: the sum of their sizes in the file (kdump: the
+            memory the file holds, the excluded pages apart).
+        format: :data:`FORMAT_ELF` ("elf") or :data:`FORMAT_KDUMP`
+            ("kdump": makedumpfile's kdump-compressed file).
+        dump_level: makedumpfile's -d of a kdump file, None if the file
+            does not say.
     """
 
     big_endian: bool
@@ -56,11 +67,16 @@ class VmcoreInfo(Record):
     cpus: int
     memory_bytes: int
     data_bytes: int
+    format: str = FORMAT_ELF
+    dump_level: Optional[int] = None
 
 
 @dataclass(frozen=True)
 class Segment(Record):
-    """One PT_LOAD segment: a range of the crashed kernel's memory.
+    """One PT_LOAD segment: a range of the crashed kernel's memory. For a
+    kdump file, one memory range (a run of pages in its bitmaps): vaddr,
+    offset and flags 0, filesz the bytes of it the file holds (the
+    excluded pages apart).
 
     Attributes:
         paddr: physical address.
@@ -184,9 +200,11 @@ class SaveResult(Record):
 
 
 class Vmcore:
-    """An open vmcore: /proc/vmcore in the capture boot, or a saved copy.
+    """An open vmcore: /proc/vmcore in the capture boot, or a saved copy,
+    ELF or makedumpfile's kdump-compressed format (see
+    :attr:`VmcoreInfo.format`).
 
-    Opening validates the ELF container against the file's size; note
+    Opening validates the container against the file's size; note
     contents are decoded when asked for. *path* "/proc/vmcore" (the
     default) means the live dump, under *root* as for :class:`System`;
     any other path is opened as given. Use as a context manager, or call
@@ -196,8 +214,9 @@ class Vmcore:
             vm.save('/var/crash/2025-01-01', release=True)
 
     Raises NotFoundError (no dump in this boot), MalformedError (not a
-    well-formed ELF64 core; the message says where), UnsupportedError
-    (an ELF32 core), AccessError.
+    well-formed ELF64 core or kdump file; the message says where),
+    UnsupportedError (an ELF32 core; a split, flattened or 32-bit kdump
+    file), AccessError.
     """
 
     def __init__(self, path: StrPath = LIVE_VMCORE, *,
@@ -246,7 +265,8 @@ class Vmcore:
 
     @property
     def segments(self) -> Tuple[Segment, ...]:
-        """The PT_LOAD segments, in program-header order."""
+        """The PT_LOAD segments, in program-header order (kdump: the
+        memory ranges, in address order)."""
         return tuple(Segment(**s) for s in self._vm.segments())
 
     @property
@@ -305,8 +325,11 @@ class Vmcore:
         released while reading.
 
         Raises NotInDumpError if any byte is in no segment (the message
-        names the first missing address), Error with errno EIO if the
-        file shrank.
+        names the first missing address), ExcludedError (a NotInDumpError)
+        if a page of a kdump file was excluded from the dump, MalformedError
+        for a damaged kdump page, UnsupportedError for a page compressed
+        with a library this build lacks, Error with errno EIO if the file
+        shrank.
         """
         return self._vm.read(paddr, size)
 

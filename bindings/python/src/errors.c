@@ -55,12 +55,19 @@ static struct error_class classes[] = {
 	{ "NotInDumpError", &PyExc_LookupError,
 	  "A physical address range is not in the dump (ENXIO): a hole, the\n"
 	  "reserved dump area, or past the end of memory.", NULL },
+	/* a NotInDumpError too: see pyfadump_errors_init() */
+	{ "ExcludedError", NULL,
+	  "A page of the range was in the crashed machine's memory but left\n"
+	  "out of this dump (ENODATA): makedumpfile excluded it (zero, cache,\n"
+	  "user, free pages), or an incomplete file never got it. A\n"
+	  "NotInDumpError, so code that only asks whether the bytes are there\n"
+	  "need not tell the two apart.", NULL },
 };
 
 enum {
 	CLS_ACCESS, CLS_NOT_FOUND, CLS_EXISTS, CLS_NOT_DIR, CLS_IS_DIR,
 	CLS_TIMED_OUT, CLS_MALFORMED, CLS_INVALID, CLS_UNSUPPORTED,
-	CLS_NOT_IN_DUMP,
+	CLS_NOT_IN_DUMP, CLS_EXCLUDED,
 };
 
 static PyObject *class_for(int err)
@@ -101,6 +108,9 @@ static PyObject *class_for(int err)
 		break;
 	case ENXIO:
 		cls = CLS_NOT_IN_DUMP;
+		break;
+	case ENODATA:
+		cls = CLS_EXCLUDED;
 		break;
 	default:
 		return error_base;
@@ -197,7 +207,9 @@ int pyfadump_errors_init(PyObject *module)
 		char qualified[64];
 
 		snprintf(qualified, sizeof(qualified), "fadump.%s", c->name);
-		if (c->builtin)
+		if (i == CLS_EXCLUDED)	/* after NotInDumpError in the table */
+			bases = PyTuple_Pack(1, classes[CLS_NOT_IN_DUMP].type);
+		else if (c->builtin)
 			bases = PyTuple_Pack(2, error_base, *c->builtin);
 		else
 			bases = PyTuple_Pack(1, error_base);

@@ -122,7 +122,7 @@ static PyObject *vmcore_close(VmcoreObject *self, PyObject *unused)
 static PyObject *vmcore_info(VmcoreObject *self, PyObject *unused)
 {
 	struct fadump_vmcore_info in = { .size = sizeof(in) };
-	const char *machine;
+	const char *machine, *format;
 	int ret;
 
 	if (enter(self) < 0)
@@ -131,15 +131,19 @@ static PyObject *vmcore_info(VmcoreObject *self, PyObject *unused)
 	if (ret < 0)
 		return fail(self, ret);
 	machine = fadump_machine_name(in.machine);
+	format = fadump_vmcore_format_name(in.format);
 	return leave(self, Py_BuildValue(
-		"{s:O,s:I,s:N,s:K,s:I,s:I,s:I,s:K,s:K}",
+		"{s:O,s:I,s:N,s:K,s:I,s:I,s:I,s:K,s:K,s:N,s:N}",
 		"big_endian", in.big_endian ? Py_True : Py_False,
 		"machine", in.machine,
 		"machine_name", machine ? pyfadump_text(machine) : pyfadump_none(),
 		"file_size", (unsigned long long)in.file_size,
 		"segments", in.segments, "notes", in.notes, "cpus", in.cpus,
 		"memory_bytes", (unsigned long long)in.memory_bytes,
-		"data_bytes", (unsigned long long)in.data_bytes));
+		"data_bytes", (unsigned long long)in.data_bytes,
+		"format", pyfadump_text(format ? format : "unknown"),
+		"dump_level", in.dump_level >= 0 ? PyLong_FromLong(in.dump_level) :
+						   pyfadump_none()));
 }
 
 /*
