@@ -86,3 +86,20 @@ def test_refused(tmp_path):
     os.truncate(tmp_path / 'dump', 5000)
     p = run('info', tmp_path / 'dump')
     assert_one_error_line(p, EXIT_FAILED, 'info', 'past the end of the file')
+
+
+def test_dmesg_of_a_real_ppc64_capture():
+    """makedumpfile's -d 31 -c file of our QEMU capture (tests/data/kdump):
+    the crashed kernel's log ends in the sysrq panic, as the e2e console
+    showed it (tests/e2e/check.py compares the two on every run)."""
+    dump = os.path.join(os.environ['FADUMP_TEST_DATA'], 'kdump', 'qemu-7.2-le-d31-c.kdump')
+    p = run('dmesg', dump)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert any(l.endswith('] sysrq: Trigger a crash') for l in lines), lines[-5:]
+    assert lines[-1].endswith('] Kernel panic - not syncing: sysrq triggered crash'), lines[-3:]
+    assert lines[1] == '[    0.000000] fadump: Reserved 320MB of memory at 0x00000014000000 (System RAM: 2048MB)'
+    p = run('--json', 'info', dump)
+    j = json.loads(p.stdout)
+    assert (j['format'], j['dump_level'], j['osrelease'], j['machine'], j['byte_order']) == \
+        ('kdump', 31, '7.2.12', 'ppc64', 'little')

@@ -547,6 +547,57 @@ def first_difference(want, got):
     return f"first difference at +{i}: {want[i:i + 16].hex()} != {got[i:i + 16].hex()}"
 
 
+def fctl_json(fctl, *args):
+    p = subprocess.run([fctl, "--json"] + list(args), capture_output=True, text=True)
+    try:
+        return p.returncode, json.loads(p.stdout), p.stderr
+    except ValueError:
+        return p.returncode, None, p.stderr + p.stdout[:200]
+
+
+def check_virtual_reads(fctl, path, view, osrelease):
+    """The library's address translation against the kernel's own view:
+    every address the first boot read through /proc/kcore (linear map and
+    vmemmap, the latter through the radix page tables), read from the dump
+    with `fadumpctl read --virt`; and init_uts_ns by its VMCOREINFO name."""
+    for va, data in view:
+        rc, j, err = fctl_json(fctl, "read", "--virt", hex(va), str(len(data)), path)
+        got = bytes.fromhex(j["hex"]) if rc == 0 and isinstance(j, dict) else None
+        check(got == data, f"host: read --virt {va:#x} {len(data)} equals the first boot's /proc/kcore",
+              err.strip()[:300] if got is None else first_difference(data, got))
+    rc, j, err = fctl_json(fctl, "read", "init_uts_ns+130", "65", path)
+    rel = bytes.fromhex(j["hex"]).rstrip(b"\0").decode("ascii", "replace") if rc == 0 and j else None
+    check(rel is not None and rel == osrelease, "host: read init_uts_ns+130 65 is OSRELEASE", f"{rel!r} {err.strip()[:200]}")
+
+
+def check_page_classes(fctl, path, fill_bytes):
+    """Every page of the dump has a class (they add up to the dump's pages,
+    counted here from readelf's PT_LOADs), none is unknown (the section map
+    and struct pages at the top of RAM survived the capture boot's
+    firmware), and the classes are the ones the first boot left: free
+    memory, slab, the kernel's own, and the marked tmpfs pages in the page
+    cache."""
+    rc, j, err = fctl_json(fctl, "info", "--pages", path)
+    pages = (j or {}).get("pages") if isinstance(j, dict) else None
+    if not check(rc == 0 and isinstance(pages, dict), "host: info --pages on the saved vmcore", err.strip()[:300]):
+        return
+    ps = pages["page_size"]
+    _, _, loads = pt_loads(path)
+    pfns = set()
+    for _, pa, fs in loads:
+        pfns.update(range(pa // ps, (pa + fs + ps - 1) // ps))
+    classes = pages["classes"]
+    fill_pages = fill_bytes // ps
+    check(sum(classes.values()) == pages["total"] == len(pfns),
+          "host: page classes add up to the dump's pages", f"{sum(classes.values())} {pages['total']} {len(pfns)}")
+    check(classes.get("unknown") == 0, "host: no page of unknown class", repr(classes))
+    check(classes.get("free", 0) > len(pfns) // 4, "host: more than a quarter of the pages are free", repr(classes))
+    check(classes.get("cache", 0) >= fill_pages, f"host: at least the {fill_pages} marked tmpfs pages are page cache",
+          repr(classes))
+    check(classes.get("slab", 0) > 0 and classes.get("kernel", 0) > 0, "host: slab and kernel pages present",
+          repr(classes))
+
+
 def check_save_json(b2):
     """`fadumpctl save --release=ranges --json` of the CI path."""
     mode = (read(os.path.join(b2, "save-mode"), "") or "").strip()
@@ -586,6 +637,7 @@ def main():
     ap.add_argument("--arch", default="le")
     ap.add_argument("--mode", default="require")
     ap.add_argument("--fadumpctl", help="native fadumpctl to run `info` on the saved vmcore")
+    ap.add_argument("--fill", type=int, default=0, help="MiB of marked tmpfs pages the first boot left (e2e.fill)")
     ap.add_argument("dir")
     a = ap.parse_args()
     b1 = os.path.join(a.dir, "boot1")
@@ -694,7 +746,11 @@ def main():
     check_vmcore(b2, a.arch, osrelease)
     if cli:
         check_saved_ranges(b2, rr_env)
-    check_kcore_view(b1, b2, osrelease)
+    view = check_kcore_view(b1, b2, osrelease)
+    vmcore = os.path.join(b2, "vmcore")
+    if cli and a.fadumpctl and os.path.exists(vmcore):
+        check_virtual_reads(a.fadumpctl, vmcore, view, osrelease)
+        check_page_classes(a.fadumpctl, vmcore, fill_bytes=a.fill << 20)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -536,8 +536,12 @@ for so in \$(ninja -t targets all | sed -n 's/^\([^:]*\.so[.0-9]*\): c_LINKER\$/
 done
 echo "== compiling \$objs"
 ninja -j $jobs \$objs
-libs=\$(PKG_CONFIG_LIBDIR=$sysroot_rel/usr/lib/$triplet/pkgconfig PKG_CONFIG_SYSROOT_DIR=$sysroot_rel \
-       pkg-config --static --libs json-c libfdt libelf)
+export PKG_CONFIG_LIBDIR=$sysroot_rel/usr/lib/$triplet/pkgconfig PKG_CONFIG_SYSROOT_DIR=$sysroot_rel
+# the page decompressors the kdump reader was configured with (the
+# big-endian sysroot has zlib alone)
+pcs="json-c libfdt libelf zlib"
+for pc in libzstd lzo2; do if pkg-config --exists \$pc; then pcs="\$pcs \$pc"; fi; done
+libs=\$(pkg-config --static --libs \$pcs)
 echo "== static link"
 if ! $triplet-gcc -static -o cli/fadumpctl-static \$objs \$libs -lm 2>link.err; then
     cat link.err
@@ -631,9 +635,13 @@ new_disk() {
         die "cannot create the output disk $1"
 }
 
-# qemu_cmd KDIR DISK EXTRA-APPEND: sets the array qemu and the string append
+# qemu_cmd KDIR DISK EXTRA-APPEND: sets the array qemu and the string append.
+# disable_radix=no: the radix MMU, as distribution kernels use on POWER9
+# (tinyconfig leaves CONFIG_PPC_RADIX_MMU_DEFAULT off, so the kernel would
+# take the hash MMU); the dump reader then walks radix page tables for
+# vmemmap. tests/data/kdump holds a dump of the same kernel with hash.
 qemu_cmd() {
-    append="console=hvc0 fadump=on panic=10 panic_on_oops=1 e2e.fadumpctl=$fctl_mode e2e.save=$save_mode e2e.fill=$fill_mib${3:+ $3}"
+    append="console=hvc0 fadump=on disable_radix=no panic=10 panic_on_oops=1 e2e.fadumpctl=$fctl_mode e2e.save=$save_mode e2e.fill=$fill_mib${3:+ $3}"
     qemu=(qemu-system-ppc64 -M pseries,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
         -cpu power9 -smp 2 -m "${mem_mib}M" -nographic -monitor none -serial stdio -vga none
         -kernel "$1/vmlinux" -initrd "/e2e/initramfs-$arch.cpio.gz" -append "$append"
@@ -874,7 +882,7 @@ extract_results
 cp "$here/check.py" "$root/e2e/check.py"
 cp "$out/console.log" "$root/e2e/run-$arch/x/console.log"   # check.py compares dmesg with it
 set +e
-in_chroot python3 /e2e/check.py --arch "$arch" --mode "$fctl_mode" ${native_rel:+--fadumpctl "$native_rel"} \
+in_chroot python3 /e2e/check.py --arch "$arch" --mode "$fctl_mode" --fill "$fill_mib" ${native_rel:+--fadumpctl "$native_rel"} \
     "/e2e/run-$arch/x" | tee "$out/check.log"
 check_rc=${PIPESTATUS[0]}
 set -e

@@ -236,3 +236,26 @@ def test_refused_formats(tmp_path):
     with pytest.raises(fadump.UnsupportedError) as e:
         fadump.Vmcore(tmp_path / 'flat')
     assert 'makedumpfile -R' in e.value.strerror
+
+
+REAL_PPC64 = os.path.join(DATA, 'kdump', 'qemu-7.2-le-d31-c.kdump')
+
+
+def test_real_ppc64_capture_by_makedumpfile():
+    """Debian's makedumpfile 1.7.8 for ppc64el, -d 31 -c, on the capture
+    boot of our 7.2.12 kernel (hash MMU) under QEMU (tests/data/kdump/README):
+    what the crashed kernel's VMCOREINFO says, and every page as
+    libkdumpfile reads it."""
+    with fadump.Vmcore(REAL_PPC64) as vm:
+        info = vm.info
+        assert info.format == 'kdump' and info.dump_level == 31
+        assert vm.page_size == 65536
+        assert vm.vmcoreinfo['OSRELEASE'] == '7.2.12'
+        # that kernel ran with the hash MMU (tinyconfig: no radix by default)
+        assert vm.vmcoreinfo['NUMBER(RADIX_MMU)'] == '0'
+    pytest.importorskip('kdumpfile')
+    compared, differ, kinds, msgs = compare(REAL_PPC64)
+    # 2 GiB of 64 KiB pages, and the pages past the end compare.py adds
+    assert (compared, differ) == (32768 + 4, 0), msgs
+    # level 31 left some pages out and kept others
+    assert {'data', 'excluded'} <= kinds, kinds
