@@ -179,6 +179,23 @@ int fadump_fail(struct fadump_ctx *ctx, int errnum, const char *format, ...)
 	va_start(args, format);
 	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), format, args);
 	va_end(args);
-	err(ctx, "%s", ctx->errmsg);
+	if (ctx->quiet)
+		dbg(ctx, "%s", ctx->errmsg);
+	else
+		err(ctx, "%s", ctx->errmsg);
 	return errnum;
+}
+
+int fadump_fail_wrap(struct fadump_ctx *ctx, int errnum, const char *format,
+		     ...)
+{
+	char inner[FADUMP_ERRMSG_MAX], outer[FADUMP_ERRMSG_MAX];
+	va_list args;
+
+	snprintf(inner, sizeof(inner), "%s",
+		 ctx->errmsg[0] ? ctx->errmsg : "failed");
+	va_start(args, format);
+	vsnprintf(outer, sizeof(outer), format, args);
+	va_end(args);
+	return fadump_fail(ctx, errnum, "%s: %s", outer, inner);
 }

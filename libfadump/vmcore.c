@@ -21,7 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "page-class.h"
 #include "vmcore.h"
+#include "vtop.h"
 
 static const struct {
 	unsigned int machine;
@@ -441,6 +443,8 @@ FADUMP_EXPORT struct fadump_vmcore *fadump_vmcore_unref(struct fadump_vmcore *vm
 {
 	if (!vm || --vm->refcount > 0)
 		return NULL;
+	page_map_free(vm->page_map);
+	vtop_free(vm->vtop);
 	vmcore_free_vmcoreinfo(vm);
 	vmcore_free_notes(vm);
 	free(vm->by_paddr);

@@ -21,6 +21,7 @@ NODE_VERSIONS = {
     "LIBFADUMP_1.0": "0.1.0",
     "LIBFADUMP_1.1": "0.2.0",
     "LIBFADUMP_1.2": "0.3.0",
+    "LIBFADUMP_1.3": "0.4.0",
 }
 
 SONAME = "libfadump.so.1"
