@@ -382,35 +382,56 @@ void mkkernel_page(struct mkkernel *k, uint64_t pfn, enum mkk_kind kind,
 	}
 }
 
+static const struct {
+	enum mkk_kind kind;
+	unsigned int order;
+} mix_kinds[] = {
+	{ MKK_FREE, 3 }, { MKK_CACHE, 0 }, { MKK_CACHE_PRIVATE, 0 },
+	{ MKK_ANON, 0 }, { MKK_ANON, 2 }, { MKK_CACHE, 1 },
+	{ MKK_SWAPCACHE, 0 }, { MKK_HUGETLB, 2 }, { MKK_SLAB, 1 },
+	{ MKK_OFFLINE, 0 }, { MKK_HWPOISON, 0 }, { MKK_PAGE_TABLE, 0 },
+	{ MKK_ZEROED, 0 }, { MKK_IMPLAUSIBLE, 0 }, { MKK_FREE, 0 },
+	{ MKK_FREE, 5 }, { MKK_SLAB, 0 },
+};
+
+/* The mix from pfn *p on, once; false when the memory ends first. */
+static bool mix_once(struct mkkernel *k, uint64_t *p, unsigned int *n)
+{
+	for (size_t i = 0; i < sizeof(mix_kinds) / sizeof(mix_kinds[0]); i++) {
+		uint64_t span = 1ULL << mix_kinds[i].order;
+
+		*p = (*p + span - 1) / span * span;	/* natural alignment */
+		if (*p + span > k->pages)
+			return false;
+		mkkernel_page(k, *p, mix_kinds[i].kind, mix_kinds[i].order);
+		*p += span;
+		(*n)++;
+	}
+	return true;
+}
+
+/* From 48 MiB on: clear of the structures and of a hash vmemmap block. */
+static uint64_t mix_start(const struct mkkernel *k)
+{
+	return (48ULL << 20) >> k->spec.page_shift;
+}
+
 unsigned int mkkernel_mix(struct mkkernel *k)
 {
-	/* from 40 MiB on, clear of the structures (the vmemmap block of a
-	 * 16 MiB hash entry ends at 48 MiB, so start past that too) */
-	uint64_t page = 1ULL << k->spec.page_shift;
-	uint64_t p = (48ULL << 20) / page;
+	uint64_t p = mix_start(k);
 	unsigned int n = 0;
-	static const struct {
-		enum mkk_kind kind;
-		unsigned int order;
-	} mix_[] = {
-		{ MKK_FREE, 3 }, { MKK_CACHE, 0 }, { MKK_CACHE_PRIVATE, 0 },
-		{ MKK_ANON, 0 }, { MKK_ANON, 2 }, { MKK_CACHE, 1 },
-		{ MKK_SWAPCACHE, 0 }, { MKK_HUGETLB, 2 }, { MKK_SLAB, 1 },
-		{ MKK_OFFLINE, 0 }, { MKK_HWPOISON, 0 }, { MKK_PAGE_TABLE, 0 },
-		{ MKK_ZEROED, 0 }, { MKK_IMPLAUSIBLE, 0 }, { MKK_FREE, 0 },
-		{ MKK_FREE, 5 }, { MKK_SLAB, 0 },
-	};
 
-	for (size_t i = 0; i < sizeof(mix_) / sizeof(mix_[0]); i++) {
-		uint64_t span = 1ULL << mix_[i].order;
+	mix_once(k, &p, &n);
+	return n;
+}
 
-		p = (p + span - 1) / span * span;	/* natural alignment */
-		if (p + span > k->pages)
-			break;
-		mkkernel_page(k, p, mix_[i].kind, mix_[i].order);
-		p += span;
-		n++;
-	}
+unsigned int mkkernel_fill(struct mkkernel *k, unsigned int kernel_pages)
+{
+	uint64_t p = mix_start(k);
+	unsigned int n = 0;
+
+	while (mix_once(k, &p, &n))
+		p += kernel_pages;	/* and some plain kernel pages */
 	return n;
 }
 

@@ -188,8 +188,13 @@ void mkkernel_page(struct mkkernel *k, uint64_t pfn, enum mkk_kind kind,
 void mkkernel_desc_put(struct mkkernel *k, uint64_t pfn, uint64_t off,
 		       uint64_t v, int bytes);
 
-/* Lay out a typical mix of every class; returns how many were set. */
+/*
+ * Lay out a mix of every class from 48 MiB on; returns how many pages
+ * or blocks were made. mkkernel_fill() repeats it to the end of memory,
+ * @kernel_pages plain kernel pages between repeats.
+ */
 unsigned int mkkernel_mix(struct mkkernel *k);
+unsigned int mkkernel_fill(struct mkkernel *k, unsigned int kernel_pages);
 
 /*
  * A vmcore spec for the kernel: one segment per [start, end) pair of
