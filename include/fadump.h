@@ -597,6 +597,20 @@ int fadump_vmcore_get_segment(const struct fadump_vmcore *vm, unsigned int idx,
 int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf,
 		       size_t len);
 
+/**
+ * fadump_vmcore_map - read a saved dump through a mapping of the file
+ *
+ * Later reads of @vm (by physical or virtual address, page classes) copy
+ * from the mapping instead of calling pread(): many times faster for
+ * small random reads. Only for a file nobody truncates while it is open:
+ * reading a part of a mapped file that is gone kills the process with
+ * SIGBUS, which the library cannot prevent; without the mapping such a
+ * read fails with -EIO. Returns 0 (also if already mapped), -EOPNOTSUPP
+ * for a file in /proc (/proc/vmcore is read, never mapped), -EFBIG,
+ * -ENOMEM and the errors of mmap(2). Since: 0.4
+ */
+int fadump_vmcore_map(struct fadump_vmcore *vm);
+
 struct fadump_vmcore_note {
 	size_t size;			/* set by the caller */
 	const char *name;		/* owner: "CORE", "VMCOREINFO", ... */

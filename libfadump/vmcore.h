@@ -101,6 +101,10 @@ struct fadump_vmcore {
 	struct vmcoreinfo_line *info;
 	unsigned int ninfo;
 
+	/* The file mapped by fadump_vmcore_map(), NULL if not. */
+	void *map;
+	uint64_t map_len;
+
 	/* What the crashed kernel knew, built on first use. */
 	struct vtop *vtop;		/* address translation: vtop.c */
 	struct page_map *page_map;	/* page descriptors: page-class.c */
@@ -123,6 +127,9 @@ int vmcore_parse_vmcoreinfo(struct fadump_vmcore *vm);
  */
 int vmcore_pread(struct fadump_vmcore *vm, void *buf, size_t len,
 		 uint64_t offset);
+
+/* vmcore-map.c: undo fadump_vmcore_map() (nothing if not mapped). */
+void vmcore_unmap(struct fadump_vmcore *vm);
 
 /* Public calls minus fadump_clear_error(), for use inside the library. */
 int vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf, size_t len);

@@ -567,6 +567,9 @@ static void uts(struct mkkernel *k, const char *release)
 	strcpy((char *)k->mem + UTS_PA, "Linux");
 	strcpy((char *)k->mem + UTS_PA + 65, "mkkernel");
 	strcpy((char *)k->mem + UTS_PA + 130, release);
+	strcpy((char *)k->mem + UTS_PA + 195, "#1 SMP mkkernel");
+	strcpy((char *)k->mem + UTS_PA + 260,
+	       k->spec.big_endian ? "ppc64" : "ppc64le");
 	k->uts = UTS_PA;
 }
 

@@ -459,6 +459,28 @@ static void test_other_machine(void **state)
 	vt_error_has(e->ctx, "p_vaddr");
 }
 
+/* A mapped file reads the same as pread() does. */
+static void test_mapped(void **state)
+{
+	struct env *e = *state;
+	static unsigned char a[1 << 20], b[1 << 20];
+
+	build(e, &configs[2]);
+	open_dump(e);
+	assert_int_equal(fadump_vmcore_read(e->vm, 0x123457, a, sizeof(a)), 0);
+	assert_int_equal(fadump_vmcore_read_virt(e->vm, e->k.va_page[0], a + 8,
+						 4096), 0);
+	assert_int_equal(fadump_vmcore_map(e->vm), 0);
+	assert_int_equal(fadump_vmcore_map(e->vm), 0);	/* once is enough */
+	assert_int_equal(fadump_vmcore_read(e->vm, 0x123457, b, sizeof(b)), 0);
+	assert_int_equal(fadump_vmcore_read_virt(e->vm, e->k.va_page[0], b + 8,
+						 4096), 0);
+	assert_memory_equal(a, b, sizeof(a));
+	assert_memory_equal(b + 8, e->k.mem + e->k.pa_page[0], 4096);
+	assert_int_equal(fadump_vmcore_read(e->vm, e->k.spec.mem_size - 8, b, 16),
+			 -ENXIO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +497,7 @@ int main(void)
 		T(test_mmu_from_cpu_spec),
 		T(test_target_not_in_dump),
 		T(test_other_machine),
+		T(test_mapped),
 #undef T
 	};
 
