@@ -90,6 +90,7 @@ struct pfn_range {
 struct section_root {
 	bool filled;
 	bool readable;
+	bool empty;			/* no section in it is present */
 	uint64_t index;
 	uint64_t *smm;			/* section_mem_map of its sections */
 };
@@ -121,6 +122,7 @@ struct page_map {
 
 	bool have_vmemmap;
 	uint64_t vmemmap;
+	uint64_t max_pfn;		/* 1 << (MAX_PHYSMEM_BITS - PAGE_SHIFT) */
 	struct section_map sec;
 	bool warned_sections;		/* a section disagreed with vmemmap */
 	bool warned_roots;		/* a root could not be read */
@@ -426,6 +428,7 @@ static int page_map_get(struct fadump_vmcore *vm, struct page_map **pmp)
 {
 	struct page_map *pm = vm->page_map;
 	uint64_t page;
+	int64_t bits;
 	int ret;
 
 	if (pm) {
@@ -455,6 +458,10 @@ static int page_map_get(struct fadump_vmcore *vm, struct page_map **pmp)
 	read_layout(vm, pm);
 	pm->have_vmemmap = vmcore_info_field(vm, "SYMBOL", "vmemmap",
 					     &pm->vmemmap) == 0;
+	pm->max_pfn = UINT64_MAX;
+	if (vmcore_info_number(vm, "MAX_PHYSMEM_BITS", &bits) == 0 &&
+	    bits > pm->page_shift && bits < 64)
+		pm->max_pfn = 1ULL << (bits - pm->page_shift);
 	if (pm->usable)
 		read_sections(vm, pm);
 	fadump_quiet_end(vm->ctx);
@@ -489,6 +496,7 @@ static struct section_root *root_get(struct fadump_vmcore *vm,
 	s->next = (s->next + 1) % ROOT_CACHE;
 	r->filled = true;
 	r->readable = false;
+	r->empty = true;
 	r->index = root;
 	memset(r->smm, 0, s->per_root * sizeof(uint64_t));
 	if (count > s->per_root)
@@ -510,9 +518,12 @@ static struct section_root *root_get(struct fadump_vmcore *vm,
 	if (!buf)
 		return r;
 	if (vmcore_read_virt(vm, base, buf, bytes) == 0) {
-		for (uint64_t i = 0; i < count; i++)
+		for (uint64_t i = 0; i < count; i++) {
 			r->smm[i] = get_u64(buf + i * s->entry_size + s->off_smm,
 					    vm->order);
+			if (r->smm[i] & SECTION_MARKED_PRESENT)
+				r->empty = false;
+		}
 		r->readable = true;
 	}
 	free(buf);
@@ -901,9 +912,13 @@ struct fadump_page_iter {
 	bool probe_free;		/* look for a block the range starts in */
 	uint64_t free_end;		/* pfns below it are in a free block */
 
-	/* the window: classes of [win_pfn, win_pfn + win_n) */
-	uint64_t win_pfn;
-	unsigned int win_n, win_pos;
+	/*
+	 * The window: [win_pfn, win_pfn + win_n), classes in cls[] or, for
+	 * a span that needs no descriptor (free block, no section, beyond
+	 * MAX_PHYSMEM_BITS), all of class win_uniform.
+	 */
+	uint64_t win_pfn, win_n, win_pos;
+	int win_uniform;		/* a class, or -1: see cls[] */
 	unsigned char cls[WINDOW];
 	unsigned char own[WINDOW];
 	struct batch batch;
@@ -964,16 +979,18 @@ FADUMP_EXPORT int fadump_page_iter_new(struct fadump_vmcore *vm,
 	return 0;
 }
 
-/* The next stretch of pfns to classify: [*start, *start + *n), or false. */
-static bool next_stretch(struct fadump_page_iter *it, uint64_t *start,
-			 unsigned int *n)
+/*
+ * The pfns left to classify in the current range, from it->pfn: the
+ * count, 0 when every range is done.
+ */
+static uint64_t next_pfns(struct fadump_page_iter *it)
 {
 	const struct page_map *pm = it->pm;
 
 	for (; it->range < pm->nranges; it->range++, it->range_started = false) {
 		const struct pfn_range *r = &pm->ranges[it->range];
 		uint64_t lo = r->start > it->first ? r->start : it->first;
-		uint64_t hi = r->end < it->end ? r->end : it->end, limit;
+		uint64_t hi = r->end < it->end ? r->end : it->end;
 
 		if (!it->range_started) {
 			it->pfn = lo;
@@ -981,23 +998,47 @@ static bool next_stretch(struct fadump_page_iter *it, uint64_t *start,
 			it->probe_free = true;
 			it->free_end = lo;
 		}
-		if (it->pfn >= hi)
-			continue;
-		limit = hi - it->pfn < WINDOW ? hi - it->pfn : WINDOW;
-		/* one section per window: its descriptors are contiguous */
-		if (pm->sec.usable) {
-			uint64_t sec_end = ((it->pfn >> pm->sec.pfn_shift) + 1) <<
-					   pm->sec.pfn_shift;
-
-			if (sec_end - it->pfn < limit)
-				limit = sec_end - it->pfn;
-		}
-		*start = it->pfn;
-		*n = (unsigned int)limit;
-		it->pfn += limit;
-		return true;
+		if (it->pfn < hi)
+			return hi - it->pfn;
 	}
-	return false;
+	return 0;
+}
+
+static void set_uniform(struct fadump_page_iter *it, uint64_t n, int cls)
+{
+	it->win_uniform = cls;
+	it->win_n = n;
+	it->pfn += n;
+}
+
+/*
+ * Where no descriptor exists from @pfn on, without reading any: the end
+ * of the absent section (or of its whole root), or of the pfns
+ * MAX_PHYSMEM_BITS allows; @pfn if descriptors may exist there.
+ */
+static uint64_t no_descriptors_until(struct fadump_vmcore *vm,
+				     struct page_map *pm, uint64_t pfn)
+{
+	struct section_map *s = &pm->sec;
+	uint64_t nr, smm;
+	struct section_root *r;
+
+	if (pfn >= pm->max_pfn)
+		return UINT64_MAX;
+	if (!s->usable)
+		return pfn;
+	nr = pfn >> s->pfn_shift;
+	if (nr >= s->nsections)
+		return UINT64_MAX;
+	r = root_get(vm, pm, nr / s->per_root);
+	if (!r->readable)
+		return pfn;
+	if (r->empty)		/* a NULL root pointer, or nothing present */
+		return (nr / s->per_root + 1) * s->per_root << s->pfn_shift;
+	smm = r->smm[nr % s->per_root];
+	if (!(smm & SECTION_MARKED_PRESENT) || !(smm & SECTION_HAS_MEM_MAP))
+		return (nr + 1) << s->pfn_shift;
+	return pfn;
 }
 
 static unsigned int window_tail(struct fadump_page_iter *it, uint64_t pfn,
@@ -1027,35 +1068,26 @@ static unsigned int window_tail(struct fadump_page_iter *it, uint64_t pfn,
 	return classify_tail(it->vm, it->pm, pfn, d);
 }
 
-/* Classify the next window; false at the end. */
-static bool fill_window(struct fadump_page_iter *it)
+/* Classify up to @n pfns from it->pfn, all in one section, by descriptor. */
+static void classify_window(struct fadump_page_iter *it, uint64_t n)
 {
 	struct page_map *pm = it->pm;
 	struct batch *b = &it->batch;
-	uint64_t start;
-	unsigned int n;
+	uint64_t start = it->pfn;
 
-	if (!next_stretch(it, &start, &n))
-		return false;
-	it->win_pfn = start;
+	if (pm->sec.usable) {	/* one section: contiguous descriptors */
+		uint64_t sec_end = ((start >> pm->sec.pfn_shift) + 1) <<
+				   pm->sec.pfn_shift;
+
+		if (sec_end - start < n)
+			n = sec_end - start;
+	}
+	if (n > WINDOW)
+		n = WINDOW;
+	it->win_uniform = -1;
 	it->win_n = n;
-	it->win_pos = 0;
-	if (!pm->usable) {
-		memset(it->cls, FADUMP_PAGE_UNKNOWN, n);
-		return true;
-	}
-
-	fadump_quiet_begin(it->vm->ctx);
-	if (it->probe_free) {		/* a range starting inside a block */
-		it->probe_free = false;
-		it->free_end = enclosing_free_block(it->vm, pm, start);
-	}
-	if (it->free_end >= start + n) {
-		memset(it->cls, FADUMP_PAGE_FREE, n);
-		fadump_quiet_end(it->vm->ctx);
-		return true;
-	}
-	read_batch(it->vm, pm, start, n, b);
+	it->pfn += n;
+	read_batch(it->vm, pm, start, (unsigned int)n, b);
 	for (unsigned int i = 0; i < n; i++) {
 		struct desc d, next;
 		unsigned int order = 0;
@@ -1087,6 +1119,36 @@ static bool fill_window(struct fadump_page_iter *it)
 			if (zero_check_applies(it->cls[i]) &&
 			    page_is_zero(it->vm, pm, start + i, it->page_buf))
 				it->cls[i] = FADUMP_PAGE_ZERO;
+}
+
+/* The next window; false at the end. */
+static bool fill_window(struct fadump_page_iter *it)
+{
+	struct page_map *pm = it->pm;
+	uint64_t n = next_pfns(it), until;
+
+	if (!n)
+		return false;
+	it->win_pfn = it->pfn;
+	it->win_pos = 0;
+	if (!pm->usable) {
+		set_uniform(it, n, FADUMP_PAGE_UNKNOWN);
+		return true;
+	}
+	fadump_quiet_begin(it->vm->ctx);
+	if (it->probe_free) {		/* a range starting inside a block */
+		it->probe_free = false;
+		it->free_end = enclosing_free_block(it->vm, pm, it->pfn);
+	}
+	until = no_descriptors_until(it->vm, pm, it->pfn);
+	if (it->free_end > it->pfn)
+		set_uniform(it, it->free_end - it->pfn < n ?
+			    it->free_end - it->pfn : n, FADUMP_PAGE_FREE);
+	else if (until > it->pfn)
+		set_uniform(it, until - it->pfn < n ? until - it->pfn : n,
+			    FADUMP_PAGE_UNKNOWN);
+	else
+		classify_window(it, n);
 	fadump_quiet_end(it->vm->ctx);
 	return true;
 }
@@ -1098,7 +1160,7 @@ FADUMP_EXPORT int fadump_page_iter_next(struct fadump_page_iter *it,
 		return -EINVAL;
 	fadump_clear_error(it->vm->ctx);
 	for (;;) {
-		uint64_t pfn;
+		uint64_t pfn, n;
 		unsigned int c;
 
 		if (it->win_pos == it->win_n && !fill_window(it)) {
@@ -1110,7 +1172,10 @@ FADUMP_EXPORT int fadump_page_iter_next(struct fadump_page_iter *it,
 			return 1;
 		}
 		pfn = it->win_pfn + it->win_pos;
-		c = it->cls[it->win_pos];
+		c = it->win_uniform >= 0 ? (unsigned int)it->win_uniform :
+		    it->cls[it->win_pos];
+		/* a uniform window joins a run whole */
+		n = it->win_uniform >= 0 ? it->win_n - it->win_pos : 1;
 		if (it->have_run && (c != it->run.page_class ||
 				     pfn != it->run.pfn + it->run.count)) {
 			it->have_run = false;
@@ -1125,7 +1190,7 @@ FADUMP_EXPORT int fadump_page_iter_next(struct fadump_page_iter *it,
 			};
 			it->have_run = true;
 		}
-		it->run.count++;
-		it->win_pos++;
+		it->run.count += n;
+		it->win_pos += n;
 	}
 }

@@ -445,9 +445,15 @@ static int check_directory(struct fadump_vmcore *vm, const struct vtop *vt,
 	return 0;
 }
 
+/*
+ * The block a leaf maps: its page of leaf_shift bytes, but no more than
+ * the entry itself covers (@reach: 1 << the level's shift). They differ
+ * for hash 4K, whose 16 MiB PMD leaves span eight 2 MiB entries: each
+ * entry only vouches for its own part.
+ */
 static int leaf_block(struct fadump_vmcore *vm, const struct vtop *vt,
-		      uint64_t vaddr, int level, uint64_t at, uint64_t e,
-		      struct vtop_block *b)
+		      uint64_t vaddr, int level, uint64_t reach, uint64_t at,
+		      uint64_t e, struct vtop_block *b)
 {
 	const struct pt_geometry *g = vt->geo;
 	const char *name = level_names[level];
@@ -469,9 +475,11 @@ static int leaf_block(struct fadump_vmcore *vm, const struct vtop *vt,
 				 "physical %#" PRIx64 " is implausible: not "
 				 "aligned to its %" PRIu64 "-byte page", name, e,
 				 at, size);
-	b->vaddr = vaddr & ~(size - 1);
-	b->paddr = rpn;
-	b->size = size;
+	if (reach > size)
+		reach = size;
+	b->vaddr = vaddr & ~(reach - 1);
+	b->paddr = rpn + (b->vaddr & (size - 1));
+	b->size = reach;
 	return 0;
 }
 
@@ -502,7 +510,8 @@ static int walk(struct fadump_vmcore *vm, const struct vtop *vt,
 					 " at physical %#" PRIx64 " is empty",
 					 level_names[level], idx, at);
 		if (level == PTE || ((e & PAGE_PTE) && g->leaf_shift[level]))
-			return leaf_block(vm, vt, vaddr, level, at, e, b);
+			return leaf_block(vm, vt, vaddr, level, 1ULL << shift, at,
+					  e, b);
 		ret = check_directory(vm, vt, vaddr, level, at, e);
 		if (ret < 0)
 			return ret;

@@ -489,6 +489,35 @@ static void test_ranges_and_blocks(void **state)
 	check_pfn(e, 11264 + 512 + 300, FADUMP_PAGE_FREE, 0);
 }
 
+/*
+ * Memory no section covers, claimed by a segment of 4 TiB with nothing
+ * in the file: unknown, in a few steps rather than page by page.
+ */
+static void test_huge_empty_segment(void **state)
+{
+	struct env *e = *state;
+	struct fadump_page_iter *it;
+	struct fadump_page_run run = { .size = sizeof(run) };
+	uint64_t total = 0, unknown = 0, start = (1ULL << 44) >> 16;
+
+	build(e, false, false, 16, MKK_ERA_7_2);
+	e->spec.nsegs = 2;
+	e->spec.segs[1] = (struct mkvmcore_seg){ 1ULL << 44, 1ULL << 42, 0 };
+	open_dump(e);
+	assert_int_equal(fadump_page_iter_new(e->vm, 0, UINT64_MAX, 0, &it), 0);
+	while (fadump_page_iter_next(it, &run) == 1) {
+		total += run.count;
+		if (run.pfn >= start) {
+			assert_int_equal(run.page_class, FADUMP_PAGE_UNKNOWN);
+			unknown += run.count;
+		}
+	}
+	fadump_page_iter_free(it);
+	assert_int_equal(unknown, (1ULL << 42) >> 16);
+	assert_int_equal(total, e->k.pages + unknown);
+	check_pfn(e, start + 12345, FADUMP_PAGE_UNKNOWN, 0);
+}
+
 static void test_arguments(void **state)
 {
 	struct env *e = *state;
@@ -540,6 +569,7 @@ int main(void)
 		T(test_descriptors_not_in_dump),
 		T(test_implausible_descriptors),
 		T(test_ranges_and_blocks),
+		T(test_huge_empty_segment),
 		T(test_arguments),
 #undef T
 	};

@@ -459,6 +459,27 @@ static void test_other_machine(void **state)
 	vt_error_has(e->ctx, "p_vaddr");
 }
 
+/*
+ * Hash 4K: a 16 MiB PMD leaf sits in one 2 MiB entry; the entry next to
+ * it is empty, and a translation cached for the first must not cover it.
+ */
+static void test_leaf_reach(void **state)
+{
+	struct env *e = *state;
+	uint64_t va;
+
+	build(e, &configs[6]);
+	open_dump(e);
+	va = e->k.va_pmd_leaf;
+	read_is(e, va + 0x1000, e->k.pa_pmd_leaf + 0x1000, 64);
+	read_fails(e, va + (2ULL << 20), -EFAULT, "PMD entry", "is empty");
+	/* and the other way round: the walk, not the cache, decides */
+	close_dump(e);
+	open_dump(e);
+	read_fails(e, va + (2ULL << 20), -EFAULT, "PMD entry", "is empty");
+	read_is(e, va + 0x1000, e->k.pa_pmd_leaf + 0x1000, 64);
+}
+
 /* A mapped file reads the same as pread() does. */
 static void test_mapped(void **state)
 {
@@ -498,6 +519,7 @@ int main(void)
 		T(test_target_not_in_dump),
 		T(test_other_machine),
 		T(test_mapped),
+		T(test_leaf_reach),
 #undef T
 	};
 
