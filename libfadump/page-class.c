@@ -765,7 +765,8 @@ static bool head_of(struct fadump_vmcore *vm, struct page_map *pm,
 	if (head_va >= tail_va)
 		return false;
 	dist = tail_va - head_va;
-	if (dist % pm->desc_size || dist / pm->desc_size > MAX_FOLIO_PAGES)
+	if (dist % pm->desc_size || dist / pm->desc_size > MAX_FOLIO_PAGES ||
+	    dist / pm->desc_size > pfn)
 		return false;
 	*head = pfn - dist / pm->desc_size;
 	return true;
@@ -1048,7 +1049,7 @@ static unsigned int window_tail(struct fadump_page_iter *it, uint64_t pfn,
 
 	/* the head in this window: its own class is known */
 	if (head_of(it->vm, it->pm, pfn, d, &head) && head >= it->win_pfn &&
-	    it->own[head - it->win_pfn] != OWN_UNREAD) {
+	    head < pfn && it->own[head - it->win_pfn] != OWN_UNREAD) {
 		unsigned int c = it->own[head - it->win_pfn];
 		struct desc h;
 

@@ -462,6 +462,10 @@ static void test_implausible_descriptors(void **state)
 	/* all zero, as the struct pages firmware wiped */
 	memset(e->k.mem + mkkernel_desc(k, p + 7), 0, k->desc_size);
 	e->k.expect[p + 7] = FADUMP_PAGE_UNKNOWN;
+	/* a tail whose head would be below pfn 0 (found by fuzz-page-class) */
+	mkkernel_desc_put(&e->k, p + 8, k->off_compound,
+			  (k->vmemmap - 5 * k->desc_size) | 1, 8);
+	e->k.expect[p + 8] = FADUMP_PAGE_UNKNOWN;
 	open_dump(e);
 	check_all(e);
 }

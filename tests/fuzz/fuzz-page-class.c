@@ -148,16 +148,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_touch(fadump_ctx_get_error(ctx));
 		return 0;
 	}
+	/* reads are memcpy()s then: the memfd does not shrink meanwhile */
+	fadump_vmcore_map(vm);
 	if (fadump_page_iter_new(vm, 0, UINT64_MAX, page_flags, &it) == 0) {
 		for (unsigned int i = 0; i < RUNS_MAX; i++)
 			if (fadump_page_iter_next(it, &run) != 1)
 				break;
 		fadump_page_iter_free(it);
 	}
-	/* the per-page call, from the middle of whatever is there */
-	for (uint64_t pfn = 0; pfn < 24; pfn++)
-		if (fadump_vmcore_page_class(vm, pfn, page_flags, &cls) == 0)
+	/* the per-page call: inside the seeds' free block and folio */
+	for (unsigned int i = 0; i < 8; i++) {
+		static const uint64_t pfns[8] = { 0, 1, 9, 12, 17, 19, 25, 27 };
+
+		if (fadump_vmcore_page_class(vm, pfns[i], page_flags, &cls) == 0)
 			fuzz_touch(fadump_page_class_name(cls));
+	}
 	fadump_vmcore_unref(vm);
 	return 0;
 }

@@ -420,8 +420,6 @@ def page_classes(out):
                                         'vmemmap' if vmemmap else 'mem-map')
                 write(out, 'page-class', name,
                       page_class_seed(big, 12, era, vmemmap))
-    write(out, 'page-class', 'era0-le-64k-vmemmap',
-          page_class_seed(False, 16, 0, True))
 
 
 def main():
