@@ -19,74 +19,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <cmocka.h>
 
 #include "fadump.h"
 #include "helpers.h"
+#include "kernel-env.h"
 #include "mkkernel.h"
 #include "vmcore-util.h"
 
 #define LINEAR 0xc000000000000000ULL
 
-struct env {
-	struct fadump_ctx *ctx;
-	char *dir;
-	struct mkkernel k;
-	struct mkvmcore_spec spec;
-	struct fadump_vmcore *vm;
-	char warnings[4096];
-	unsigned int errors;
-};
-
-static void capture(void *userdata, int priority, const char *file, int line,
-		    const char *fn, const char *format, va_list args)
-{
-	struct env *e = userdata;
-	size_t len = strlen(e->warnings);
-
-	(void)file;
-	(void)line;
-	(void)fn;
-	if (priority <= LOG_ERR)
-		e->errors++;
-	if (priority == LOG_WARNING && len < sizeof(e->warnings) - 2) {
-		vsnprintf(e->warnings + len, sizeof(e->warnings) - len - 1,
-			  format, args);
-		strcat(e->warnings, "\n");
-	}
-}
-
-static int setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	e->ctx = vt_ctx();
-	fadump_ctx_set_log_fn(e->ctx, capture, e);
-	fadump_ctx_set_log_priority(e->ctx, LOG_WARNING);
-	e->dir = vt_tmpdir();
-	*state = e;
-	return 0;
-}
-
-static void close_dump(struct env *e)
-{
-	e->vm = fadump_vmcore_unref(e->vm);
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	close_dump(e);
-	mkkernel_free(&e->k);
-	fadump_ctx_unref(e->ctx);
-	scratch_remove(e->dir);
-	free(e);
-	return 0;
-}
-
-static void build_spec(struct env *e, const struct mkkernel_spec *s)
+static void build_spec(struct kenv *e, const struct mkkernel_spec *s)
 {
 	mkkernel_free(&e->k);
 	assert_int_equal(mkkernel_build(&e->k, s), 0);
@@ -94,7 +37,7 @@ static void build_spec(struct env *e, const struct mkkernel_spec *s)
 	mkkernel_vmcore(&e->k, &e->spec);
 }
 
-static void build(struct env *e, bool big_endian, bool hash,
+static void build(struct kenv *e, bool big_endian, bool hash,
 		  unsigned int page_shift, enum mkk_era era)
 {
 	struct mkkernel_spec s;
@@ -106,18 +49,8 @@ static void build(struct env *e, bool big_endian, bool hash,
 	build_spec(e, &s);
 }
 
-static void open_dump(struct env *e)
-{
-	const char *path = vt_make(e->dir, "vmcore", &e->spec, NULL);
-
-	close_dump(e);
-	e->warnings[0] = '\0';
-	e->errors = 0;
-	assert_int_equal(fadump_vmcore_open(e->ctx, path, &e->vm), 0);
-}
-
 /* Every pfn's class through the iterator, UINT8_MAX where not in the dump. */
-static unsigned char *classes(struct env *e, uint64_t first, uint64_t end,
+static unsigned char *classes(struct kenv *e, uint64_t first, uint64_t end,
 			      unsigned int flags, uint64_t *total)
 {
 	unsigned char *cls = malloc(e->k.pages);
@@ -147,7 +80,7 @@ static unsigned char *classes(struct env *e, uint64_t first, uint64_t end,
 	return cls;
 }
 
-static void check_pfn(struct env *e, uint64_t pfn, unsigned int want,
+static void check_pfn(struct kenv *e, uint64_t pfn, unsigned int want,
 		      unsigned int flags)
 {
 	unsigned int got = UINT32_MAX;
@@ -161,7 +94,7 @@ static void check_pfn(struct env *e, uint64_t pfn, unsigned int want,
 }
 
 /* The iterator and the per-pfn call both give k->expect everywhere. */
-static void check_all(struct env *e)
+static void check_all(struct kenv *e)
 {
 	uint64_t total;
 	unsigned char *cls = classes(e, 0, UINT64_MAX, 0, &total);
@@ -201,7 +134,7 @@ static const struct era_case cases[] = {
 
 static void test_every_class(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct era_case *c = &cases[i];
@@ -210,7 +143,7 @@ static void test_every_class(void **state)
 			      c->hash ? "hash" : "radix", 1u << (c->page_shift - 10),
 			      c->era);
 		build(e, c->big_endian, c->hash, c->page_shift, c->era);
-		open_dump(e);
+		kenv_open(e);
 		check_all(e);
 		if (c->era == MKK_ERA_4_17)
 			assert_non_null(strstr(e->warnings, "hugetlb"));
@@ -222,20 +155,20 @@ static void test_every_class(void **state)
 /* The layout comes from VMCOREINFO: fields moved, SIZE(page) 80. */
 static void test_moved_fields(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	struct mkkernel_spec s;
 
 	mkkernel_default_spec(&s, true);
 	s.moved_fields = true;
 	build_spec(e, &s);
-	open_dump(e);
+	kenv_open(e);
 	check_all(e);
 }
 
 /* 7.1+ with HVO: tails hold a mask to apply to their own address. */
 static void test_compound_mask(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	struct mkkernel_spec s;
 
 	mkkernel_default_spec(&s, false);
@@ -243,7 +176,7 @@ static void test_compound_mask(void **state)
 	s.page_shift = 12;
 	build_spec(e, &s);
 	mkkernel_page(&e->k, 8192, MKK_HUGETLB, 9);	/* a 2 MiB folio */
-	open_dump(e);
+	kenv_open(e);
 	check_all(e);
 }
 
@@ -259,12 +192,12 @@ static bool image_zero(const struct mkkernel *k, uint64_t pfn)
 
 static void test_zero_pages(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	unsigned char *cls;
 	uint64_t total, zeros = 0;
 
 	build(e, false, false, 16, MKK_ERA_7_2);
-	open_dump(e);
+	kenv_open(e);
 	cls = classes(e, 0, UINT64_MAX, FADUMP_PAGE_CHECK_ZERO, &total);
 	for (uint64_t pfn = 0; pfn < e->k.pages; pfn++) {
 		unsigned int want = e->k.expect[pfn];
@@ -287,7 +220,7 @@ static void test_zero_pages(void **state)
 /* Without a key the classes depend on, every page is unknown: a warning. */
 static void test_missing_key(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	static const char *const keys[] = {
 		"NUMBER(PG_lru)=", "OFFSET(page._mapcount)=",
 		"NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=", "SIZE(page)=",
@@ -301,7 +234,7 @@ static void test_missing_key(void **state)
 
 		build(e, true, false, 16, MKK_ERA_7_2);
 		assert_true(mkkernel_drop_line(&e->k, keys[i]));
-		open_dump(e);
+		kenv_open(e);
 		cls = classes(e, 0, UINT64_MAX, 0, &total);
 		assert_int_equal(total, e->k.pages);
 		for (uint64_t pfn = 0; pfn < e->k.pages; pfn++)
@@ -320,14 +253,14 @@ static void test_missing_key(void **state)
 /* A page-type value whose encoding is unknown is not guessed at. */
 static void test_unknown_encoding(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	unsigned char *cls;
 	uint64_t total;
 
 	build(e, false, false, 16, MKK_ERA_7_2);
 	assert_true(mkkernel_set_line(&e->k, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=",
 				      "12345"));
-	open_dump(e);
+	kenv_open(e);
 	cls = classes(e, 0, UINT64_MAX, 0, &total);
 	for (uint64_t pfn = 0; pfn < e->k.pages; pfn++)
 		assert_int_equal(cls[pfn], FADUMP_PAGE_UNKNOWN);
@@ -336,7 +269,7 @@ static void test_unknown_encoding(void **state)
 	assert_int_equal(e->errors, 0);
 }
 
-static void section_put(struct env *e, uint64_t section, uint64_t v)
+static void section_put(struct kenv *e, uint64_t section, uint64_t v)
 {
 	mkkernel_put64(&e->k, e->k.section_roots + section * 16, v,
 		       e->k.spec.big_endian);
@@ -345,39 +278,39 @@ static void section_put(struct env *e, uint64_t section, uint64_t v)
 /* A section the map says is absent has no struct pages: unknown. */
 static void test_section_absent(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	uint64_t per = (16ULL << 20) >> 16;	/* pages per section */
 
 	build(e, true, false, 16, MKK_ERA_7_2);
 	section_put(e, 1, 0);
 	memset(e->k.expect + per, FADUMP_PAGE_UNKNOWN, per);
-	open_dump(e);
+	kenv_open(e);
 	check_all(e);
 }
 
 /* A section map that cannot be read: vmemmap alone, with a warning. */
 static void test_section_map_unreadable(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	/* the root pointer leads out of the dump */
 	build(e, false, false, 12, MKK_ERA_7_2);
 	mkkernel_put64(&e->k, e->k.mem_section, LINEAR + (1ULL << 40), false);
-	open_dump(e);
+	kenv_open(e);
 	check_all(e);
 	assert_non_null(strstr(e->warnings, "section map"));
 
 	/* a section whose mem_map is not vmemmap: firmware wrote over it */
 	build(e, true, false, 16, MKK_ERA_7_2);
 	section_put(e, 2, 0x5a5a5a5a5a5a5a5bULL);
-	open_dump(e);
+	kenv_open(e);
 	check_all(e);
 	assert_non_null(strstr(e->warnings, "disagrees with vmemmap"));
 
 	/* no section map in VMCOREINFO at all */
 	build(e, true, true, 16, MKK_ERA_7_2);
 	assert_true(mkkernel_drop_line(&e->k, "SYMBOL(mem_section)="));
-	open_dump(e);
+	kenv_open(e);
 	check_all(e);
 	assert_non_null(strstr(e->warnings, "SYMBOL(mem_section)"));
 }
@@ -385,7 +318,7 @@ static void test_section_map_unreadable(void **state)
 /* Descriptors whose memory is not in the dump: those pages unknown. */
 static void test_descriptors_not_in_dump(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	uint64_t hole_lo, hole_hi, first, last;
 	unsigned char *cls;
 	uint64_t total;
@@ -401,7 +334,7 @@ static void test_descriptors_not_in_dump(void **state)
 		e->k.spec.mem_size - hole_hi, e->k.spec.mem_size - hole_hi };
 	first = (256 << 10) / e->k.desc_size;
 	last = (512 << 10) / e->k.desc_size;
-	open_dump(e);
+	kenv_open(e);
 	cls = classes(e, 0, UINT64_MAX, 0, &total);
 	assert_int_equal(total, e->k.pages - ((hole_hi - hole_lo) >> 12));
 	for (uint64_t pfn = 0; pfn < e->k.pages; pfn++) {
@@ -427,7 +360,7 @@ static void test_descriptors_not_in_dump(void **state)
 /* Descriptors no kernel writes are unknown, never guessed. */
 static void test_implausible_descriptors(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	uint64_t p = 1024 - 64;		/* after the mixed area, 64K pages */
 	const struct mkkernel *k = &e->k;
 
@@ -466,14 +399,14 @@ static void test_implausible_descriptors(void **state)
 	mkkernel_desc_put(&e->k, p + 8, k->off_compound,
 			  (k->vmemmap - 5 * k->desc_size) | 1, 8);
 	e->k.expect[p + 8] = FADUMP_PAGE_UNKNOWN;
-	open_dump(e);
+	kenv_open(e);
 	check_all(e);
 }
 
 /* A range that starts inside a free block, and blocks across windows. */
 static void test_ranges_and_blocks(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	unsigned char *cls;
 	uint64_t total;
 
@@ -481,7 +414,7 @@ static void test_ranges_and_blocks(void **state)
 	mkkernel_page(&e->k, 10240, MKK_FREE, 10);	/* 1024 pages */
 	mkkernel_page(&e->k, 11264 + 512, MKK_FREE, 9);
 	mkkernel_page(&e->k, 11264 + 7, MKK_ANON, 0);
-	open_dump(e);
+	kenv_open(e);
 	check_all(e);
 	cls = classes(e, 10240 + 700, 11264 + 600, 0, &total);
 	assert_int_equal(total, 11264 + 600 - (10240 + 700));
@@ -499,7 +432,7 @@ static void test_ranges_and_blocks(void **state)
  */
 static void test_huge_empty_segment(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	struct fadump_page_iter *it;
 	struct fadump_page_run run = { .size = sizeof(run) };
 	uint64_t total = 0, unknown = 0, start = (1ULL << 44) >> 16;
@@ -507,7 +440,7 @@ static void test_huge_empty_segment(void **state)
 	build(e, false, false, 16, MKK_ERA_7_2);
 	e->spec.nsegs = 2;
 	e->spec.segs[1] = (struct mkvmcore_seg){ 1ULL << 44, 1ULL << 42, 0 };
-	open_dump(e);
+	kenv_open(e);
 	assert_int_equal(fadump_page_iter_new(e->vm, 0, UINT64_MAX, 0, &it), 0);
 	while (fadump_page_iter_next(it, &run) == 1) {
 		total += run.count;
@@ -524,7 +457,7 @@ static void test_huge_empty_segment(void **state)
 
 static void test_arguments(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	struct fadump_page_iter *it = (void *)1;
 	struct fadump_page_run run = { .size = 8 };
 	unsigned int c;
@@ -533,7 +466,7 @@ static void test_arguments(void **state)
 	assert_string_equal(fadump_page_class_name(FADUMP_PAGE_KERNEL), "kernel");
 	assert_null(fadump_page_class_name(FADUMP_PAGE_CLASS_COUNT));
 	build(e, false, false, 16, MKK_ERA_7_2);
-	open_dump(e);
+	kenv_open(e);
 	assert_int_equal(fadump_page_iter_new(e->vm, 5, 4, 0, &it), -EINVAL);
 	assert_null(it);
 	assert_int_equal(fadump_page_iter_new(e->vm, 0, 10, 0x80, &it), -EINVAL);
@@ -542,7 +475,7 @@ static void test_arguments(void **state)
 	assert_int_equal(fadump_page_iter_new(e->vm, 0, 10, 0, &it), 0);
 	assert_int_equal(fadump_page_iter_next(it, &run), -EINVAL);
 	/* the iterator holds the vmcore */
-	close_dump(e);
+	kenv_close(e);
 	run.size = sizeof(run);
 	assert_int_equal(fadump_page_iter_next(it, &run), 1);
 	assert_int_equal(run.pfn, 0);
@@ -552,7 +485,7 @@ static void test_arguments(void **state)
 	/* no PAGESIZE: pages are not even counted */
 	assert_true(mkkernel_drop_line(&e->k, "PAGESIZE="));
 	mkkernel_vmcore(&e->k, &e->spec);
-	open_dump(e);
+	kenv_open(e);
 	assert_int_equal(fadump_page_iter_new(e->vm, 0, UINT64_MAX, 0, &it),
 			 -ENOENT);
 	vt_error_has(e->ctx, "PAGESIZE");
@@ -561,7 +494,7 @@ static void test_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, kenv_setup, kenv_teardown)
 		T(test_every_class),
 		T(test_moved_fields),
 		T(test_compound_mask),

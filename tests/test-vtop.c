@@ -20,45 +20,11 @@
 
 #include "fadump.h"
 #include "helpers.h"
+#include "kernel-env.h"
 #include "mkkernel.h"
 #include "vmcore-util.h"
 
 #define LINEAR 0xc000000000000000ULL
-
-struct env {
-	struct fadump_ctx *ctx;
-	char *dir;
-	struct mkkernel k;
-	struct mkvmcore_spec spec;
-	struct fadump_vmcore *vm;
-};
-
-static int setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	e->ctx = vt_ctx();
-	e->dir = vt_tmpdir();
-	*state = e;
-	return 0;
-}
-
-static void close_dump(struct env *e)
-{
-	e->vm = fadump_vmcore_unref(e->vm);
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	close_dump(e);
-	mkkernel_free(&e->k);
-	fadump_ctx_unref(e->ctx);
-	scratch_remove(e->dir);
-	free(e);
-	return 0;
-}
 
 /* The configurations: MMU x page size x byte order. */
 struct config {
@@ -75,7 +41,7 @@ static const struct config configs[] = {
 	{ true, 12, false, "hash 4K LE" }, { true, 12, true, "hash 4K BE" },
 };
 
-static void build(struct env *e, const struct config *c)
+static void build(struct kenv *e, const struct config *c)
 {
 	struct mkkernel_spec s;
 
@@ -87,16 +53,8 @@ static void build(struct env *e, const struct config *c)
 	mkkernel_vmcore(&e->k, &e->spec);
 }
 
-static void open_dump(struct env *e)
-{
-	const char *path = vt_make(e->dir, "vmcore", &e->spec, NULL);
-
-	close_dump(e);
-	assert_int_equal(fadump_vmcore_open(e->ctx, path, &e->vm), 0);
-}
-
 /* Read @len bytes at @va and compare with the image at @pa. */
-static void read_is(struct env *e, uint64_t va, uint64_t pa, size_t len)
+static void read_is(struct kenv *e, uint64_t va, uint64_t pa, size_t len)
 {
 	unsigned char *buf = malloc(len);
 	uint64_t got = 0;
@@ -112,7 +70,7 @@ static void read_is(struct env *e, uint64_t va, uint64_t pa, size_t len)
 	free(buf);
 }
 
-static void read_fails(struct env *e, uint64_t va, int err, const char *word1,
+static void read_fails(struct kenv *e, uint64_t va, int err, const char *word1,
 		       const char *word2)
 {
 	unsigned char buf[16];
@@ -129,7 +87,7 @@ static void read_fails(struct env *e, uint64_t va, int err, const char *word1,
 /* Every kind of mapping, in every configuration. */
 static void test_translations(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
 		const struct config *c = &configs[i];
@@ -138,7 +96,7 @@ static void test_translations(void **state)
 
 		print_message("%s\n", c->name);
 		build(e, c);
-		open_dump(e);
+		kenv_open(e);
 
 		/* the linear map: init_uts_ns, as crash's "sys" reads it */
 		assert_int_equal(fadump_vmcore_read_virt(e->vm, LINEAR + e->k.uts +
@@ -168,14 +126,14 @@ static void test_translations(void **state)
 		for (uint64_t pfn = 0; pfn < e->k.pages; pfn += e->k.pages / 7)
 			read_is(e, e->k.vmemmap + pfn * e->k.desc_size,
 				mkkernel_desc(&e->k, pfn), (size_t)e->k.desc_size);
-		close_dump(e);
+		kenv_close(e);
 	}
 }
 
 /* Addresses nobody maps. */
 static void test_not_mapped(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
 		const struct config *c = &configs[i];
@@ -183,7 +141,7 @@ static void test_not_mapped(void **state)
 
 		print_message("%s\n", c->name);
 		build(e, c);
-		open_dump(e);
+		kenv_open(e);
 		/* a PTE of a table that exists, never filled */
 		read_fails(e, e->k.va_page[0] + 4 * page, -EFAULT, "PTE entry",
 			   "is empty");
@@ -207,22 +165,22 @@ static void test_not_mapped(void **state)
 					 (1ULL << 40), &pa), 0);
 			assert_int_equal(pa, 1ULL << 40);
 		}
-		close_dump(e);
+		kenv_close(e);
 	}
 }
 
 /* Hash: a vmemmap address past the last vmemmap_list block. */
 static void test_vmemmap_list_gap(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	build(e, &configs[4]);
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.vmemmap + 4 * e->k.vmemmap_block, -EFAULT,
 		   "no vmemmap_list entry", NULL);
 }
 
-static void poke_entry(struct env *e, uint64_t va, int level, uint64_t set,
+static void poke_entry(struct kenv *e, uint64_t va, int level, uint64_t set,
 		       uint64_t clear)
 {
 	uint64_t at = mkkernel_entry(&e->k, va, level);
@@ -236,7 +194,7 @@ static void poke_entry(struct env *e, uint64_t va, int level, uint64_t set,
 /* Damaged page tables: a clean error naming the level, never a crash. */
 static void test_damaged_tables(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
 		const struct config *c = &configs[i];
@@ -247,57 +205,57 @@ static void test_damaged_tables(void **state)
 		va = e->k.va_page[0];
 		/* a PMD entry present bit cleared */
 		poke_entry(e, va, 1, 0, 0x8000000000000000ULL);
-		open_dump(e);
+		kenv_open(e);
 		read_fails(e, va, -EFAULT, "PMD entry", "not present");
 
 		/* the PTE table outside the dump */
 		build(e, c);
 		poke_entry(e, va, 1, 0x100000000ULL, 0);
-		open_dump(e);
+		kenv_open(e);
 		read_fails(e, va, -ENXIO, "PTE table at physical 0x1", "not in the dump");
 
 		/* a PUD entry pointing past the 53-bit physical limit */
 		build(e, c);
 		poke_entry(e, va, 2, 1ULL << 55, 0);
-		open_dump(e);
+		kenv_open(e);
 		read_fails(e, va, -EBADMSG, "PUD entry", "implausible");
 
 		/* a leaf at the PGD level */
 		build(e, c);
 		poke_entry(e, va, 3, 0x4000000000000000ULL, 0);
-		open_dump(e);
+		kenv_open(e);
 		read_fails(e, va, -EBADMSG, "PGD entry", "top level");
 
 		/* a PMD leaf not aligned to its size */
 		build(e, c);
 		poke_entry(e, e->k.va_pmd_leaf, 1, 1ULL << c->page_shift, 0);
-		open_dump(e);
+		kenv_open(e);
 		read_fails(e, e->k.va_pmd_leaf, -EBADMSG, "PMD leaf", "not aligned");
 
 		/* a PTE without _PAGE_PTE: a table pointer at the last level */
 		build(e, c);
 		poke_entry(e, va, 0, 0, 0x4000000000000000ULL);
-		open_dump(e);
+		kenv_open(e);
 		read_fails(e, va, -EBADMSG, "PTE", "_PAGE_PTE");
-		close_dump(e);
+		kenv_close(e);
 	}
 }
 
 /* Radix writes the next level's size into every directory entry. */
 static void test_radix_next_level_size(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	build(e, &configs[0]);
 	poke_entry(e, e->k.va_page[0], 2, 0, 0x1f);	/* NLS 9 -> 0 */
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -EBADMSG, "PUD entry", "next-level size");
 }
 
 /* Entries are big-endian whatever the kernel's order: not swapped. */
 static void test_entries_big_endian(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	build(e, &configs[0]);	/* a little-endian kernel */
 	for (uint64_t off = 0; off < (8ULL << e->k.bits[3]); off += 8) {
@@ -306,20 +264,20 @@ static void test_entries_big_endian(void **state)
 		/* store the PGD little-endian, as makedumpfile would read it */
 		mkkernel_put64(&e->k, e->k.pgd + off, v, false);
 	}
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -EFAULT, "PGD entry", "not present");
 }
 
 static void test_vmemmap_list_loop(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	uint64_t first;
 
 	build(e, &configs[5]);
 	/* one entry per 16 MiB: make one that points at itself */
 	first = e->k.vmemmap_nodes;
 	mkkernel_put64(&e->k, first, LINEAR + first, true);
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.vmemmap, -EBADMSG, "vmemmap_list", "loops");
 	/* the walk's later calls give the same error, and linear reads work */
 	read_fails(e, e->k.vmemmap + 64, -EBADMSG, "loops", NULL);
@@ -328,79 +286,79 @@ static void test_vmemmap_list_loop(void **state)
 
 static void test_vmemmap_list_absurd(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	uint64_t node;
 
 	/* virt_addr not aligned to the 16 MiB block */
 	build(e, &configs[4]);
 	node = e->k.vmemmap_nodes;
 	mkkernel_put64(&e->k, node + 16, e->k.vmemmap + 0x1000, false);
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.vmemmap, -EBADMSG, "vmemmap_list entry", "implausible");
 
 	/* the next pointer outside the linear map */
 	build(e, &configs[4]);
 	mkkernel_put64(&e->k, e->k.vmemmap_list, 0x4000, false);
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.vmemmap, -EBADMSG, "vmemmap_list entry",
 		   "linear map");
 
 	/* mmu_vmemmap_psize beyond the page-size table */
 	build(e, &configs[4]);
 	e->k.mem[0x20000] = 200;	/* little-endian int */
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.vmemmap, -EBADMSG, "mmu_vmemmap_psize", NULL);
 }
 
 /* VMCOREINFO the walk cannot work with. */
 static void test_vmcoreinfo(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 
 	build(e, &configs[0]);
 	assert_true(mkkernel_set_line(&e->k, "PAGESIZE=", "8192"));
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -EOPNOTSUPP, "8192", NULL);
 	/* the linear map needs no page tables */
 	read_is(e, LINEAR + 0x2000, 0x2000, 16);
 
 	build(e, &configs[0]);
 	assert_true(mkkernel_set_line(&e->k, "OSRELEASE=", "4.4.0-old"));
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -EOPNOTSUPP, "Linux 4.4", "4.11");
 
 	build(e, &configs[4]);	/* hash from 5.2 only */
 	assert_true(mkkernel_set_line(&e->k, "OSRELEASE=", "5.1.0"));
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -EOPNOTSUPP, "5.2", NULL);
 
 	build(e, &configs[0]);
 	assert_true(mkkernel_drop_line(&e->k, "SYMBOL(swapper_pg_dir)="));
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -ENOENT, "SYMBOL(swapper_pg_dir)", NULL);
 
 	build(e, &configs[0]);
 	assert_true(mkkernel_set_line(&e->k, "NUMBER(RADIX_MMU)=", "2"));
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -EBADMSG, "RADIX_MMU", NULL);
 
 	build(e, &configs[0]);
 	assert_true(mkkernel_set_line(&e->k, "SYMBOL(swapper_pg_dir)=",
 				      "c000000000100004"));
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -EBADMSG, "swapper_pg_dir", NULL);
 
 	build(e, &configs[0]);
 	assert_true(mkkernel_drop_line(&e->k, "NUMBER(RADIX_MMU)="));
 	assert_true(mkkernel_drop_line(&e->k, "SYMBOL(cur_cpu_spec)="));
-	open_dump(e);
+	kenv_open(e);
 	read_fails(e, e->k.va_page[0], -ENOENT, "RADIX_MMU", "cur_cpu_spec");
 }
 
 /* Without NUMBER(RADIX_MMU): cur_cpu_spec->mmu_features tells. */
 static void test_mmu_from_cpu_spec(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	struct mkkernel_spec s;
 
 	for (int hash = 0; hash < 2; hash++) {
@@ -410,7 +368,7 @@ static void test_mmu_from_cpu_spec(void **state)
 		s.no_radix_number = true;
 		assert_int_equal(mkkernel_build(&e->k, &s), 0);
 		mkkernel_vmcore(&e->k, &e->spec);
-		open_dump(e);
+		kenv_open(e);
 		read_is(e, e->k.va_page[0], e->k.pa_page[0], 32);
 		read_is(e, e->k.vmemmap + 640, mkkernel_desc(&e->k, 10), 64);
 	}
@@ -419,14 +377,14 @@ static void test_mmu_from_cpu_spec(void **state)
 /* The memory behind a mapping is not in the dump: -ENXIO, both addresses. */
 static void test_target_not_in_dump(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	unsigned char buf[8];
 
 	build(e, &configs[1]);
 	/* cut the dump before the PMD leaf's memory (16 MiB) */
 	e->spec.segs[0].memsz = e->spec.segs[0].filesz = 16ULL << 20;
 	e->spec.patches[0].len = 16ULL << 20;
-	open_dump(e);
+	kenv_open(e);
 	assert_int_equal(fadump_vmcore_read_virt(e->vm, e->k.va_pmd_leaf, buf, 8),
 			 -ENXIO);
 	vt_error_has(e->ctx, "physical 0x1000000");
@@ -441,7 +399,7 @@ static void test_target_not_in_dump(void **state)
 /* Other machines: the PT_LOADs' p_vaddr, nothing else. */
 static void test_other_machine(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	struct mkvmcore_spec spec;
 	unsigned char a[32], b[32];
 	const char *path;
@@ -465,17 +423,17 @@ static void test_other_machine(void **state)
  */
 static void test_leaf_reach(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	uint64_t va;
 
 	build(e, &configs[6]);
-	open_dump(e);
+	kenv_open(e);
 	va = e->k.va_pmd_leaf;
 	read_is(e, va + 0x1000, e->k.pa_pmd_leaf + 0x1000, 64);
 	read_fails(e, va + (2ULL << 20), -EFAULT, "PMD entry", "is empty");
 	/* and the other way round: the walk, not the cache, decides */
-	close_dump(e);
-	open_dump(e);
+	kenv_close(e);
+	kenv_open(e);
 	read_fails(e, va + (2ULL << 20), -EFAULT, "PMD entry", "is empty");
 	read_is(e, va + 0x1000, e->k.pa_pmd_leaf + 0x1000, 64);
 }
@@ -483,11 +441,11 @@ static void test_leaf_reach(void **state)
 /* A mapped file reads the same as pread() does. */
 static void test_mapped(void **state)
 {
-	struct env *e = *state;
+	struct kenv *e = *state;
 	static unsigned char a[1 << 20], b[1 << 20];
 
 	build(e, &configs[2]);
-	open_dump(e);
+	kenv_open(e);
 	assert_int_equal(fadump_vmcore_read(e->vm, 0x123457, a, sizeof(a)), 0);
 	assert_int_equal(fadump_vmcore_read_virt(e->vm, e->k.va_page[0], a + 8,
 						 4096), 0);
@@ -505,7 +463,7 @@ static void test_mapped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, kenv_setup, kenv_teardown)
 		T(test_translations),
 		T(test_not_mapped),
 		T(test_vmemmap_list_gap),

@@ -329,14 +329,21 @@ static PyObject *vmcore_crash_time(VmcoreObject *self, PyObject *unused)
 	return leave(self, PyLong_FromLongLong(v));
 }
 
-static PyObject *vmcore_read(VmcoreObject *self, PyObject *args)
+/*
+ * read() and read_virt(): @size bytes at @addr into a new bytes object,
+ * by @fn (fadump_vmcore_read() or fadump_vmcore_read_virt()).
+ */
+static PyObject *read_bytes(VmcoreObject *self, PyObject *args,
+			    const char *format,
+			    int (*fn)(struct fadump_vmcore *, uint64_t, void *,
+				      size_t))
 {
-	uint64_t paddr;
+	uint64_t addr;
 	Py_ssize_t size;
 	PyObject *buf;
 	int ret;
 
-	if (!PyArg_ParseTuple(args, "O&n:read", pyfadump_u64_converter, &paddr,
+	if (!PyArg_ParseTuple(args, format, pyfadump_u64_converter, &addr,
 			      &size))
 		return NULL;
 	if (size < 0) {
@@ -352,8 +359,7 @@ static PyObject *vmcore_read(VmcoreObject *self, PyObject *args)
 	}
 	/* Nobody else can see buf yet: filling it without the GIL is safe. */
 	Py_BEGIN_ALLOW_THREADS
-	ret = fadump_vmcore_read(self->vm, paddr, PyBytes_AS_STRING(buf),
-				 (size_t)size);
+	ret = fn(self->vm, addr, PyBytes_AS_STRING(buf), (size_t)size);
 	Py_END_ALLOW_THREADS
 	if (ret < 0) {
 		Py_DECREF(buf);
@@ -362,36 +368,14 @@ static PyObject *vmcore_read(VmcoreObject *self, PyObject *args)
 	return leave(self, buf);
 }
 
+static PyObject *vmcore_read(VmcoreObject *self, PyObject *args)
+{
+	return read_bytes(self, args, "O&n:read", fadump_vmcore_read);
+}
+
 static PyObject *vmcore_read_virt(VmcoreObject *self, PyObject *args)
 {
-	uint64_t vaddr;
-	Py_ssize_t size;
-	PyObject *buf;
-	int ret;
-
-	if (!PyArg_ParseTuple(args, "O&n:read_virt", pyfadump_u64_converter,
-			      &vaddr, &size))
-		return NULL;
-	if (size < 0) {
-		PyErr_SetString(PyExc_ValueError, "negative size");
-		return NULL;
-	}
-	buf = PyBytes_FromStringAndSize(NULL, size);
-	if (!buf)
-		return NULL;
-	if (enter(self) < 0) {
-		Py_DECREF(buf);
-		return NULL;
-	}
-	Py_BEGIN_ALLOW_THREADS
-	ret = fadump_vmcore_read_virt(self->vm, vaddr, PyBytes_AS_STRING(buf),
-				      (size_t)size);
-	Py_END_ALLOW_THREADS
-	if (ret < 0) {
-		Py_DECREF(buf);
-		return fail(self, ret);
-	}
-	return leave(self, buf);
+	return read_bytes(self, args, "O&n:read_virt", fadump_vmcore_read_virt);
 }
 
 static PyObject *vmcore_virt_to_phys(VmcoreObject *self, PyObject *arg)
