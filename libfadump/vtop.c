@@ -172,8 +172,8 @@ static int read_linear(struct fadump_vmcore *vm, const struct vtop *vt,
 	if (vaddr < PPC64_PAGE_OFFSET || vaddr >= vt->linear_end ||
 	    len > vt->linear_end - vaddr)
 		return fadump_fail(vm->ctx, -EBADMSG,
-			"%s: %s at virtual address %#" PRIx64 " is not in the "
-			"kernel's linear map", vm->path, what, vaddr);
+			"%s at virtual address %#" PRIx64 " is not in the "
+			"kernel's linear map", what, vaddr);
 	fadump_quiet_begin(vm->ctx);
 	ret = vmcore_read(vm, vaddr - PPC64_PAGE_OFFSET, buf, len);
 	fadump_quiet_end(vm->ctx);
@@ -198,17 +198,17 @@ static int radix_mmu(struct fadump_vmcore *vm, const struct vtop *vt)
 		return (int)radix;
 	if (ret == 0)
 		return fadump_fail(vm->ctx, -EBADMSG,
-				   "%s: VMCOREINFO NUMBER(RADIX_MMU)=%" PRId64
-				   " is neither 0 nor 1", vm->path, radix);
+				   "VMCOREINFO NUMBER(RADIX_MMU)=%" PRId64
+				   " is neither 0 nor 1", radix);
 	if (ret != -ENOENT)
 		return ret;
 	if (vmcore_info_field(vm, "SYMBOL", "cur_cpu_spec", &spec_sym) < 0 ||
 	    vmcore_info_field(vm, "OFFSET", "cpu_spec.mmu_features", &off) < 0 ||
 	    off > 4096)
 		return fadump_fail(vm->ctx, -ENOENT,
-			"%s: VMCOREINFO has neither NUMBER(RADIX_MMU) nor "
+			"VMCOREINFO has neither NUMBER(RADIX_MMU) nor "
 			"SYMBOL(cur_cpu_spec) and OFFSET(cpu_spec.mmu_features):"
-			" the MMU is unknown", vm->path);
+			" the MMU is unknown");
 	ret = read_linear(vm, vt, spec_sym, b, 8, "cur_cpu_spec");
 	if (ret == 0)
 		ret = read_linear(vm, vt, get_u64(b, vm->order) + off, b, 4,
@@ -229,10 +229,13 @@ static int vmalloc_start(struct fadump_vmcore *vm, uint64_t *out)
 		return 0;
 	if (ret < 0)
 		return ret;
-	if ((uint64_t)v <= PPC64_PAGE_OFFSET)
+	/* 52 bits: the widest reach of any geometry (radix.h) */
+	if ((uint64_t)v <= PPC64_PAGE_OFFSET ||
+	    (uint64_t)v - PPC64_PAGE_OFFSET > 1ULL << 52)
 		return fadump_fail(vm->ctx, -EBADMSG, "VMCOREINFO "
 				   "NUMBER(VMALLOC_START)=%#" PRIx64 " is not "
-				   "above PAGE_OFFSET", (uint64_t)v);
+				   "a kernel address above PAGE_OFFSET",
+				   (uint64_t)v);
 	*out = (uint64_t)v;
 	return 0;
 }
