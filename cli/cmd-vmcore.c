@@ -37,6 +37,13 @@
  *                      "orig_gpr3", "ctr", "link", "xer", "ccr", "softe",
  *                      "trap", "dar", "dsisr", "result" } ]
  *
+ * info --pages [--zero] counts the dump's pages by class (their struct
+ * pages, fadump_page_iter_new()) instead; in JSON the object gains
+ *
+ *     "pages": { "page_size": integer, "total": integer,
+ *                "classes": { "unknown": integer, "free": integer, ...
+ *                             every class fadump_page_class_name() names } }
+ *
  * A dump without a VMCOREINFO note has nulls and an empty object there; a
  * malformed one is an error, like any other malformed input.
  */
@@ -245,6 +252,86 @@ static int regs_json(struct cli *cli, struct fadump_vmcore *vm,
 	return EXIT_OK;
 }
 
+/* Pages per class over the whole dump; -v: the rate on stderr. */
+static int count_pages(struct cli *cli, struct fadump_vmcore *vm,
+		       uint64_t counts[FADUMP_PAGE_CLASS_COUNT], uint64_t *total)
+{
+	struct fadump_page_run run = { .size = sizeof(run) };
+	struct fadump_page_iter *it;
+	struct timespec t0, t1;
+	int ret;
+
+	*total = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = fadump_page_iter_new(vm, 0, UINT64_MAX,
+				   cli->zero ? FADUMP_PAGE_CHECK_ZERO : 0, &it);
+	if (ret < 0)
+		return cli_fail(cli, ret);
+	while ((ret = fadump_page_iter_next(it, &run)) == 1) {
+		/* a class newer than this program counts as unknown */
+		counts[run.page_class < FADUMP_PAGE_CLASS_COUNT ?
+		       run.page_class : FADUMP_PAGE_UNKNOWN] += run.count;
+		*total += run.count;
+	}
+	fadump_page_iter_free(it);
+	if (ret < 0)
+		return cli_fail(cli, ret);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (cli->verbose) {
+		double s = (double)(t1.tv_sec - t0.tv_sec) +
+			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+		fprintf(stderr, "fadumpctl: info: %" PRIu64 " pages classified "
+			"in %.3f s (%.0f pages/s)\n", *total, s,
+			s > 0 ? (double)*total / s : 0.0);
+	}
+	return EXIT_OK;
+}
+
+static int pages_json(struct cli *cli, struct fadump_vmcore *vm,
+		      const struct facts *f, struct json_object *o)
+{
+	uint64_t counts[FADUMP_PAGE_CLASS_COUNT] = { 0 }, total;
+	struct json_object *p = jobj_new(), *c = jobj_new();
+	int ret;
+
+	jadd(o, "pages", p);
+	ret = count_pages(cli, vm, counts, &total);
+	if (ret != EXIT_OK)
+		return ret;
+	jadd_u64(p, "page_size", f->page_size);
+	jadd_u64(p, "total", total);
+	jadd(p, "classes", c);
+	for (unsigned int i = 0; i < FADUMP_PAGE_CLASS_COUNT; i++)
+		jadd_u64(c, fadump_page_class_name(i), counts[i]);
+	return EXIT_OK;
+}
+
+static int pages_print(struct cli *cli, struct fadump_vmcore *vm,
+		       const struct facts *f)
+{
+	uint64_t counts[FADUMP_PAGE_CLASS_COUNT] = { 0 }, total;
+	char size[SIZE_STR_MAX], all[SIZE_STR_MAX];
+	int ret;
+
+	ret = count_pages(cli, vm, counts, &total);
+	if (ret != EXIT_OK)
+		return ret;
+	printf("%" PRIu64 " pages of %s (%s)\n\n", total,
+	       format_size(size, f->page_size),
+	       format_size(all, total * f->page_size));
+	printf("%-14s  %12s  %10s  %6s\n", "CLASS", "PAGES", "SIZE", "SHARE");
+	for (unsigned int i = 0; i < FADUMP_PAGE_CLASS_COUNT; i++) {
+		if (i == FADUMP_PAGE_ZERO && !cli->zero)
+			continue;
+		printf("%-14s  %12" PRIu64 "  %10s  %5.1f%%\n",
+		       fadump_page_class_name(i), counts[i],
+		       format_size(size, counts[i] * f->page_size),
+		       total ? 100.0 * (double)counts[i] / (double)total : 0.0);
+	}
+	return EXIT_OK;
+}
+
 static int info_json(struct cli *cli, struct fadump_vmcore *vm,
 		     const struct facts *f)
 {
@@ -327,6 +414,13 @@ static int info_json(struct cli *cli, struct fadump_vmcore *vm,
 	}
 	if (cli->registers) {
 		ret = regs_json(cli, vm, f, o);
+		if (ret != EXIT_OK) {
+			json_object_put(o);
+			return ret;
+		}
+	}
+	if (cli->pages) {
+		ret = pages_json(cli, vm, f, o);
 		if (ret != EXIT_OK) {
 			json_object_put(o);
 			return ret;
@@ -521,6 +615,8 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 		crashing_cpu(cli, &f);
 	if (ret == EXIT_OK && cli->registers && !cli->json)
 		ret = regs_print(cli, vm, &f);
+	else if (ret == EXIT_OK && cli->pages && !cli->json)
+		ret = pages_print(cli, vm, &f);
 	else if (ret == EXIT_OK)
 		ret = cli->json ? info_json(cli, vm, &f) : info_print(cli, vm, &f);
 	free(f.panic);

@@ -45,6 +45,8 @@ static const struct cli_command commands[] = {
 	  "copy /proc/vmcore to DEST/vmcore (sparse, durable)", true },
 	{ "dmesg", cmd_dmesg, "[VMCORE]",
 	  "the crashed kernel's log (default: /proc/vmcore)", true },
+	{ "read", cmd_read, "ADDR LEN [VMCORE]",
+	  "the crashed kernel's memory in hex (see below)", true },
 	/* crash metadata commands */
 	{ "metadata", cmd_metadata, NULL,
 	  "decode the firmware's dump structures (ibm,kernel-dump)", true },
@@ -99,6 +101,10 @@ static void print_help(FILE *out)
 		"                      root): save without DEST, register's bootargs\n"
 		"      --registers     info: the CPUs' registers (NT_PRSTATUS notes)\n"
 		"      --cpu N         info --registers: CPU number N only (note order)\n"
+		"      --pages         info: count the dump's pages by class (free,\n"
+		"                      cache, anon, slab, ... from their struct pages)\n"
+		"      --zero          info --pages: read the pages, count all-zero ones\n"
+		"      --virt          read: ADDR is a kernel virtual address\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the library version\n"
 		"\n"
@@ -113,6 +119,11 @@ static void print_help(FILE *out)
 		"  opal-cpu FILE               powernv firmware CPU metadata\n"
 		"  (check exits 1 unless the dump is complete, or unverifiable on\n"
 		"  powernv but published by the kernel)\n"
+		"\n"
+		"read ADDR LEN [VMCORE]: LEN bytes at physical address ADDR (0x for\n"
+		"  hex), or with --virt at a kernel virtual address, as hexdump -C\n"
+		"  prints them; ADDR may be a VMCOREINFO symbol, NAME[+OFFSET], which\n"
+		"  implies --virt (e.g. read init_uts_ns+130 65)\n"
 		"\n"
 		"Exit status:\n"
 		"  0  success\n"
@@ -253,7 +264,7 @@ static int finish_output(int status)
 }
 
 enum { OPT_SOURCE = 0x100, OPT_RELEASE, OPT_REGISTERS, OPT_CPU, OPT_FORCE,
-       OPT_RANGE };
+       OPT_RANGE, OPT_PAGES, OPT_ZERO, OPT_VIRT };
 
 static int parse_release(const char *arg, enum cli_release_policy *mode)
 {
@@ -300,6 +311,9 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "registers", no_argument, NULL, OPT_REGISTERS },
 		{ "cpu", required_argument, NULL, OPT_CPU },
+		{ "pages", no_argument, NULL, OPT_PAGES },
+		{ "zero", no_argument, NULL, OPT_ZERO },
+		{ "virt", no_argument, NULL, OPT_VIRT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -357,6 +371,15 @@ int main(int argc, char **argv)
 				return cli_usage_error(NULL,
 					"--cpu: '%s' is not a CPU number", optarg);
 			break;
+		case OPT_PAGES:
+			cli.pages = true;
+			break;
+		case OPT_ZERO:
+			cli.zero = true;
+			break;
+		case OPT_VIRT:
+			cli.virt = true;
+			break;
 		case 'h':
 			show_help = true;
 			break;
@@ -407,6 +430,14 @@ int main(int argc, char **argv)
 		return cli_usage_error(&cli, "--registers and --cpu apply to info only");
 	if (cli.cpu >= 0 && !cli.registers)
 		return cli_usage_error(&cli, "--cpu needs --registers");
+	if ((cli.pages || cli.zero) && cmd->fn != cmd_info)
+		return cli_usage_error(&cli, "--pages and --zero apply to info only");
+	if (cli.zero && !cli.pages)
+		return cli_usage_error(&cli, "--zero needs --pages");
+	if (cli.pages && cli.registers)
+		return cli_usage_error(&cli, "--pages and --registers exclude each other");
+	if (cli.virt && cmd->fn != cmd_read)
+		return cli_usage_error(&cli, "--virt applies to read only");
 
 	if (cmd->needs_ctx) {
 		status = open_ctx(&cli, root);

@@ -50,6 +50,9 @@ struct cli {
 	const char *config_path;	/* --config, NULL: <root>/etc/fadump.conf */
 	bool registers;			/* info --registers */
 	long cpu;			/* info --cpu N, -1 for every CPU */
+	bool pages;			/* info --pages */
+	bool zero;			/* info --pages --zero */
+	bool virt;			/* read --virt */
 };
 
 struct cli_command {
@@ -86,6 +89,7 @@ int cmd_devtree(struct cli *cli, int argc, char **argv);
 int cmd_info(struct cli *cli, int argc, char **argv);
 int cmd_save(struct cli *cli, int argc, char **argv);
 int cmd_dmesg(struct cli *cli, int argc, char **argv);
+int cmd_read(struct cli *cli, int argc, char **argv);
 int cmd_metadata(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_crashinfo(struct cli *cli, int argc, char **argv);

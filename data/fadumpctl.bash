@@ -10,7 +10,8 @@ _fadumpctl()
 	_init_completion -s || return
 
 	local commands='status register unregister reregister release regions
-		devtree bootargs info save dmesg metadata check crashinfo decode help'
+		devtree bootargs info save dmesg read metadata check crashinfo decode
+		help'
 	local global_opts='--root --json --verbose --config --help --version'
 	local decode_types='kernel-dump regsave hdat crashinfo opal-fdm opal-cpu'
 
@@ -94,7 +95,8 @@ _fadumpctl()
 		save) opts+=' --release --release= --force --source' ;;
 		release) opts+=' --range' ;;
 		devtree) opts+=' --source' ;;
-		info) opts+=' --registers --cpu' ;;
+		info) opts+=' --registers --cpu --pages --zero' ;;
+		read) opts+=' --virt' ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
@@ -108,6 +110,10 @@ _fadumpctl()
 		;;
 	info | dmesg)
 		((${#args[@]} == 0)) && _filedir
+		;;
+	read)
+		# ADDR LEN, then the vmcore
+		((${#args[@]} == 2)) && _filedir
 		;;
 	decode)
 		if ((${#args[@]} == 0)); then

@@ -677,6 +677,20 @@ int fadump_vmcore_get_segment(const struct fadump_vmcore *vm, unsigned int idx,
 int fadump_vmcore_read(struct fadump_vmcore *vm, uint64_t paddr, void *buf,
 		       size_t len);
 
+/**
+ * fadump_vmcore_map - read a saved dump through a mapping of the file
+ *
+ * Later reads of @vm (by physical or virtual address, page classes) copy
+ * from the mapping instead of calling pread(): many times faster for
+ * small random reads. Only for a file nobody truncates while it is open:
+ * reading a part of a mapped file that is gone kills the process with
+ * SIGBUS, which the library cannot prevent; without the mapping such a
+ * read fails with -EIO. Returns 0 (also if already mapped), -EOPNOTSUPP
+ * for a file in /proc (/proc/vmcore is read, never mapped), -EFBIG,
+ * -ENOMEM and the errors of mmap(2). Since: 0.4
+ */
+int fadump_vmcore_map(struct fadump_vmcore *vm);
+
 struct fadump_vmcore_note {
 	size_t size;			/* set by the caller */
 	const char *name;		/* owner: "CORE", "VMCOREINFO", ... */
@@ -861,14 +875,15 @@ struct fadump_dmesg_summary {
  * 5.10, and the SIZE/OFFSET keys of log_buf_vmcoreinfo_setup()), as
  * vmcore-dmesg does; log_buf records carry no sequence number, so seq
  * counts them from 0. Kernel virtual
- * addresses are translated through the PT_LOADs' p_vaddr, or on ppc64
- * the linear map; ring sizes above 64 MiB are refused.
+ * addresses are translated as fadump_vmcore_read_virt() does (before
+ * 0.4: the PT_LOADs' p_vaddr, or on ppc64 the linear map only); ring
+ * sizes above 64 MiB are refused.
  *
  * Returns 0, -ENOENT if VMCOREINFO or a key is missing (the message names
  * it), -EBADMSG for a ring or log_buf whose header or records are
- * impossible (the message names the field or index), -ENXIO for
- * an address outside the linear map or not in the dump, what @fn
- * returned, -EINVAL, -ENOMEM, -EIO. Since: 0.2
+ * impossible (the message names the field or index), -ENXIO for an
+ * address the kernel did not map or not in the dump, what @fn returned,
+ * -EINVAL, -ENOMEM, -EIO. Since: 0.2
  */
 int fadump_vmcore_dmesg(struct fadump_vmcore *vm, fadump_dmesg_fn fn,
 			void *userdata, struct fadump_dmesg_summary *sum);
@@ -1041,6 +1056,151 @@ const char *fadump_release_mode_name(unsigned int mode);
 int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 		       const struct fadump_save_opts *opts,
 		       struct fadump_save_result *res);
+
+/* ------------------------------------------------------------------ */
+/* What the crashed kernel knew: virtual addresses, page descriptors  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Kernel virtual addresses of a ppc64 (Book3S-64) dump are translated the
+ * way the crashed kernel did, from the dump alone, whatever the host's
+ * byte order: the linear map (0xc000000000000000 + physical), and
+ * vmalloc, I/O and vmemmap addresses through the kernel page tables
+ * (SYMBOL(swapper_pg_dir); radix or hash MMU, 4 KiB or 64 KiB pages,
+ * huge PUD and PMD leaves) or, for vmemmap under the hash MMU, the
+ * kernel's vmemmap_list. Dumps of other machines translate through their
+ * PT_LOADs' p_vaddr only. Nothing is walked without bound, and every
+ * entry is checked before it is followed.
+ */
+
+/**
+ * fadump_vmcore_virt_to_phys - the physical address of a kernel address
+ *
+ * Returns 0, -EFAULT if the kernel did not map @vaddr (not a kernel
+ * address, an empty or not-present page-table entry, no vmemmap_list
+ * entry), -ENXIO if a page table the walk needs is not in the dump,
+ * -EBADMSG for an implausible entry or VMCOREINFO value, -ENOENT if
+ * VMCOREINFO lacks a key the translation needs (SYMBOL(swapper_pg_dir),
+ * PAGESIZE, NUMBER(RADIX_MMU)), -EOPNOTSUPP for a page size other than
+ * 4 KiB and 64 KiB or a kernel older than the page-table layouts known
+ * (radix: 4.11, hash: 5.2), -EINVAL for a NULL @paddr. The message names
+ * the address and the level where the walk stopped. Since: 0.4
+ */
+int fadump_vmcore_virt_to_phys(struct fadump_vmcore *vm, uint64_t vaddr,
+			       uint64_t *paddr);
+
+/**
+ * fadump_vmcore_read_virt - read the crashed kernel's memory by virtual
+ * address
+ *
+ * Reads may cross pages, mapped anywhere. Returns 0 when all @len bytes
+ * were read, the errors of fadump_vmcore_virt_to_phys() for the first
+ * address that cannot be translated, and those of fadump_vmcore_read()
+ * (-ENXIO: the memory behind it is not in the dump). Since: 0.4
+ */
+int fadump_vmcore_read_virt(struct fadump_vmcore *vm, uint64_t vaddr,
+			    void *buf, size_t len);
+
+/*
+ * What a page of the crashed machine held, from its page descriptor
+ * (struct page), found and decoded through VMCOREINFO alone. Values may
+ * be added in later versions (FADUMP_PAGE_CLASS_COUNT is this header's
+ * count); fadump_page_class_name() returns NULL for those it does not
+ * know.
+ */
+enum fadump_page_class {
+	FADUMP_PAGE_UNKNOWN = 0,	/* descriptor unreadable or implausible,
+					 * or the kernel's encoding unknown:
+					 * such a page must be kept */
+	FADUMP_PAGE_FREE = 1,		/* in the buddy allocator */
+	FADUMP_PAGE_CACHE = 2,		/* page cache, swap cache */
+	FADUMP_PAGE_CACHE_PRIVATE = 3,	/* page cache with filesystem data
+					 * (PG_private: buffer heads) */
+	FADUMP_PAGE_ANON = 4,		/* anonymous memory of processes */
+	FADUMP_PAGE_HUGETLB = 5,	/* hugetlbfs */
+	FADUMP_PAGE_OFFLINE = 6,	/* logically offline (balloon): stale */
+	FADUMP_PAGE_HWPOISON = 7,	/* hardware poisoned */
+	FADUMP_PAGE_SLAB = 8,		/* slab allocator */
+	FADUMP_PAGE_ZERO = 9,		/* all zero (FADUMP_PAGE_CHECK_ZERO) */
+	FADUMP_PAGE_KERNEL = 10,	/* anything else the kernel used */
+};
+#define FADUMP_PAGE_CLASS_COUNT 11
+
+/**
+ * fadump_page_class_name - "unknown", "free", "cache", "cache_private",
+ * "anon", "hugetlb", "offline", "hwpoison", "slab", "zero", "kernel"
+ *
+ * NULL for a value this library does not know. Since: 0.4
+ */
+const char *fadump_page_class_name(unsigned int cls);
+
+enum fadump_page_flags {
+	/*
+	 * Read every page that is not free, poisoned, offline or unknown
+	 * and report the all-zero ones as FADUMP_PAGE_ZERO: as slow as
+	 * reading the dump.
+	 */
+	FADUMP_PAGE_CHECK_ZERO = 1 << 0,
+};
+
+/**
+ * fadump_vmcore_page_class - the class of page frame number @pfn
+ * @flags: enum fadump_page_flags
+ * @cls: receives an enum fadump_page_class
+ *
+ * Pages are the crashed kernel's (PAGESIZE); a pfn is in the dump if any
+ * byte of its page is. A page whose descriptor cannot be read or makes
+ * no sense, or whose kernel encodes classes in a way this library does
+ * not know (a LOG_WARNING names what VMCOREINFO lacks), is
+ * FADUMP_PAGE_UNKNOWN: that is a class, not an error. Returns 0, -ENXIO
+ * if @pfn is not in the dump, -ENOENT / -EBADMSG for a missing or bad
+ * PAGESIZE, -EINVAL (unknown @flags, NULL @cls), -ENOMEM. Since: 0.4
+ */
+int fadump_vmcore_page_class(struct fadump_vmcore *vm, uint64_t pfn,
+			     unsigned int flags, unsigned int *cls);
+
+/* A run of pages of the same class, all in the dump. */
+struct fadump_page_run {
+	size_t size;			/* set by the caller */
+	uint64_t pfn;			/* the first page frame number */
+	uint64_t count;			/* pages */
+	unsigned int page_class;	/* enum fadump_page_class */
+};
+
+#define FADUMP_PAGE_RUN_SIZE_V1 \
+	(offsetof(struct fadump_page_run, page_class) + sizeof(unsigned int))
+
+struct fadump_page_iter;
+
+/**
+ * fadump_page_iter_new - classify the dump's pages, run by run
+ * @first_pfn, @end_pfn: the pages [first_pfn, end_pfn) that are in the
+ *                       dump; 0 and UINT64_MAX for all of them
+ * @flags: enum fadump_page_flags
+ *
+ * Descriptors are read in batches and free blocks skipped whole, so this
+ * is the fast way over a whole dump. The iterator holds a reference on
+ * @vm and uses its context: one thread at a time. Returns 0, -EINVAL
+ * (@first_pfn above @end_pfn, unknown @flags), the PAGESIZE errors of
+ * fadump_vmcore_page_class(), -ENOMEM. Since: 0.4
+ */
+int fadump_page_iter_new(struct fadump_vmcore *vm, uint64_t first_pfn,
+			 uint64_t end_pfn, unsigned int flags,
+			 struct fadump_page_iter **itp);
+
+/**
+ * fadump_page_iter_next - the next run, in pfn order
+ *
+ * Runs never span a hole of the dump and a run's class is the one
+ * fadump_vmcore_page_class() gives each of its pages. Returns 1 with
+ * @run filled (run->size set by the caller), 0 after the last run,
+ * -EINVAL for run->size below FADUMP_PAGE_RUN_SIZE_V1. Since: 0.4
+ */
+int fadump_page_iter_next(struct fadump_page_iter *it,
+			  struct fadump_page_run *run);
+
+/** fadump_page_iter_free - free @it (NULL is fine). Since: 0.4 */
+void fadump_page_iter_free(struct fadump_page_iter *it);
 
 /* ------------------------------------------------------------------ */
 /* Crash metadata: firmware dump structures and the crash-info header */

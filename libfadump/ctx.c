@@ -183,7 +183,27 @@ int fadump_fail_at(struct fadump_ctx *ctx, int errnum, const char *file,
 	va_start(args, format);
 	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), format, args);
 	va_end(args);
-	if (ctx->log_priority >= LOG_ERR)
-		fadump_log(ctx, LOG_ERR, file, line, fn, "%s", ctx->errmsg);
+	/*
+	 * Logged where the failure was found; at LOG_DEBUG inside
+	 * fadump_quiet_begin()/end(), where a failure is an answer the
+	 * caller turns into something else.
+	 */
+	if (ctx->log_priority >= (ctx->quiet ? LOG_DEBUG : LOG_ERR))
+		fadump_log(ctx, ctx->quiet ? LOG_DEBUG : LOG_ERR, file, line,
+			   fn, "%s", ctx->errmsg);
 	return errnum;
+}
+
+int fadump_fail_wrap(struct fadump_ctx *ctx, int errnum, const char *format,
+		     ...)
+{
+	char inner[FADUMP_ERRMSG_MAX], outer[FADUMP_ERRMSG_MAX];
+	va_list args;
+
+	snprintf(inner, sizeof(inner), "%s",
+		 ctx->errmsg[0] ? ctx->errmsg : "failed");
+	va_start(args, format);
+	vsnprintf(outer, sizeof(outer), format, args);
+	va_end(args);
+	return fadump_fail(ctx, errnum, "%s: %s", outer, inner);
 }

@@ -124,7 +124,7 @@ bool early_release_kept(const struct early_release *er, unsigned int idx)
  */
 static void stop(struct early_release *er, int error, const char *what)
 {
-	warn(er->ctx, "%s failed (%s): no more memory is released before the copy ends",
+	warning(er->ctx, "%s failed (%s): no more memory is released before the copy ends",
 	    what, strerror(-error));
 	er->abspath = NULL;
 }

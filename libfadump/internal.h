@@ -30,6 +30,8 @@ struct fadump_ctx {
 	void *log_data;
 	int log_priority;
 	char errmsg[FADUMP_ERRMSG_MAX];
+	/* Inside fadump_quiet_begin()/end(): see there */
+	unsigned int quiet;
 };
 
 /*
@@ -64,7 +66,7 @@ void fadump_log(struct fadump_ctx *ctx, int priority, const char *file,
 
 #define dbg(ctx, ...) fadump_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
 #define info(ctx, ...) fadump_log_cond(ctx, LOG_INFO, __VA_ARGS__)
-#define warn(ctx, ...) fadump_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
+#define warning(ctx, ...) fadump_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
 #define err(ctx, ...) fadump_log_cond(ctx, LOG_ERR, __VA_ARGS__)
 
 /*
@@ -89,8 +91,32 @@ int fadump_fail_at(struct fadump_ctx *ctx, int errnum, const char *file,
 #define fadump_fail_null(ctx, arg)                                             \
 	fadump_fail((ctx), -EINVAL, "%s: %s is NULL", __func__, (arg))
 
+/*
+ * Fail with @errnum and "<format ...>: <the message recorded so far>",
+ * to say what an inner failure (a read, a lookup) was part of.
+ */
+int fadump_fail_wrap(struct fadump_ctx *ctx, int errnum, const char *format,
+		     ...) FADUMP_PRINTF(3, 4);
+
 /* Clear the message at the start of every public entry point. */
 void fadump_clear_error(struct fadump_ctx *ctx);
+
+/*
+ * A stretch of calls whose failures the caller expects and handles
+ * itself: a probe for a page descriptor that may not be in the dump, an
+ * entry of a table that may be damaged. fadump_fail() still records the
+ * message (the caller may quote it) but logs it at LOG_DEBUG, because
+ * it is not an error of the call the user made. Scopes nest.
+ */
+static inline void fadump_quiet_begin(struct fadump_ctx *ctx)
+{
+	ctx->quiet++;
+}
+
+static inline void fadump_quiet_end(struct fadump_ctx *ctx)
+{
+	ctx->quiet--;
+}
 
 /* path.c: every path the library touches goes through the root prefix */
 

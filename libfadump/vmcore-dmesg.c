@@ -38,6 +38,7 @@
 #include "byteorder.h"
 #include "ppc64-linear-map.h"
 #include "vmcore.h"
+#include "vtop.h"
 
 /* Larger than any log_buf_len= the kernel accepts in practice (2 GiB is
  * its hard limit, nobody boots with more than a few MiB). */
@@ -60,104 +61,53 @@ struct dmesg_reader {
 	enum fadump_byte_order order;
 };
 
-static int info_number(struct fadump_vmcore *vm, const char *key, int base,
-		       uint64_t *out)
+/* KIND(NAME) of VMCOREINFO, which the log reader cannot do without. */
+static int info_key(struct fadump_vmcore *vm, const char *kind,
+		    const char *name, uint64_t *out)
 {
-	const char *value;
-	int ret;
+	int ret = vmcore_info_field(vm, kind, name, out);
 
-	ret = vmcore_info_find(vm, key, &value);
-	if (ret < 0) {
-		if (ret == -ENOENT)
-			return fadump_fail(vm->ctx, -ENOENT,
-				"%s: VMCOREINFO has no %s: cannot find the kernel log",
-				vm->path, key);
-		return ret;
-	}
-	if (fadump_parse_u64(value, strlen(value), base, out) < 0)
-		return fadump_fail(vm->ctx, -EBADMSG,
-			"%s: VMCOREINFO %s=%s is not a number", vm->path, key,
-			value);
-	return 0;
+	if (ret == -ENOENT)
+		return fadump_fail(vm->ctx, -ENOENT,
+			"%s: VMCOREINFO has no %s(%s): cannot find the kernel log",
+			vm->path, kind, name);
+	return ret;
 }
 
-/* SYMBOL() values are "%lx" without 0x; SIZE/OFFSET/LENGTH are "%lu". */
 static int info_symbol(struct fadump_vmcore *vm, const char *name,
 		       uint64_t *out)
 {
-	char key[96];
-
-	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
-	return info_number(vm, key, 16, out);
+	return info_key(vm, "SYMBOL", name, out);
 }
 
 static int info_field(struct fadump_vmcore *vm, const char *kind,
 		      const char *name, uint64_t *out)
 {
-	char key[96];
-	int ret;
+	int ret = info_key(vm, kind, name, out);
 
-	snprintf(key, sizeof(key), "%s(%s)", kind, name);
-	ret = info_number(vm, key, 10, out);
 	/* offsets and sizes inside structs of at most a page: keep sums sane */
 	if (ret == 0 && *out > 65536)
 		return fadump_fail(vm->ctx, -EBADMSG,
-			"%s: VMCOREINFO %s=%" PRIu64 " is implausibly large",
-			vm->path, key, *out);
+			"%s: VMCOREINFO %s(%s)=%" PRIu64 " is implausibly large",
+			vm->path, kind, name, *out);
 	return ret;
-}
-
-/*
- * Kernel virtual address to physical. A PT_LOAD's p_vaddr maps its range
- * (fadump and kdump headers set it to __va(p_paddr)); failing that, a
- * ppc64 address in the linear map is PAGE_OFFSET + paddr. Anything else
- * (vmalloc, ioremap) would need page tables, which this does not walk.
- */
-static int virt_to_phys(struct fadump_vmcore *vm, uint64_t vaddr,
-			const char *what, uint64_t *paddr)
-{
-	for (unsigned int i = 0; i < vm->nsegs; i++) {
-		const struct vmcore_segment *s = &vm->segs[i];
-
-		if (s->vaddr == 0 || s->vaddr == UINT64_MAX)
-			continue;
-		if (vaddr >= s->vaddr && vaddr - s->vaddr < s->memsz) {
-			*paddr = s->paddr + (vaddr - s->vaddr);
-			return 0;
-		}
-	}
-	if (vm->machine == EM_PPC64 && vaddr >= PPC64_PAGE_OFFSET &&
-	    vaddr < PPC64_LINEAR_END) {
-		*paddr = vaddr - PPC64_PAGE_OFFSET;
-		return 0;
-	}
-	return fadump_fail(vm->ctx, -ENXIO,
-		"%s: %s at virtual address %#" PRIx64
-		" is outside the kernel's linear map: cannot translate it",
-		vm->path, what, vaddr);
 }
 
 /* Read @len bytes at kernel virtual address @vaddr, naming @what on error. */
 static int read_virt(struct fadump_vmcore *vm, uint64_t vaddr, void *buf,
 		     size_t len, const char *what)
 {
-	char why[FADUMP_ERRMSG_MAX];
-	const char *e;
-	uint64_t paddr = 0;
 	int ret;
 
-	ret = virt_to_phys(vm, vaddr, what, &paddr);
+	fadump_quiet_begin(vm->ctx);
+	ret = vmcore_read_virt(vm, vaddr, buf, len);
+	fadump_quiet_end(vm->ctx);
+	/* 0.2 said -ENXIO for an address it could not translate: keep it */
+	if (ret == -EFAULT)
+		ret = -ENXIO;
 	if (ret < 0)
-		return ret;
-	ret = vmcore_read(vm, paddr, buf, len);
-	if (ret < 0) {
-		/* the reader's message lives in the context: copy it first */
-		e = fadump_ctx_get_error(vm->ctx);
-		snprintf(why, sizeof(why), "%s", e ? e : "unreadable");
-		return fadump_fail(vm->ctx, ret,
-			"reading %s (%zu bytes at %#" PRIx64 ", physical %#"
-			PRIx64 "): %s", what, len, vaddr, paddr, why);
-	}
+		return fadump_fail_wrap(vm->ctx, ret, "reading %s (%zu bytes at %#"
+					PRIx64 ")", what, len, vaddr);
 	return 0;
 }
 

@@ -197,6 +197,84 @@ int vmcore_info_find(const struct fadump_vmcore *vm, const char *key,
 	return -ENOENT;
 }
 
+int vmcore_info_u64(const struct fadump_vmcore *vm, const char *key, int base,
+		    uint64_t *out)
+{
+	const char *value;
+	int ret;
+
+	ret = vmcore_info_find(vm, key, &value);
+	if (ret < 0)
+		return ret;
+	if (fadump_parse_u64(value, strlen(value), base, out) < 0)
+		return fadump_fail(vm->ctx, -EBADMSG,
+				   "%s: VMCOREINFO %s=%s is not a number",
+				   vm->path, key, value);
+	return 0;
+}
+
+int vmcore_info_field(const struct fadump_vmcore *vm, const char *kind,
+		      const char *name, uint64_t *out)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "%s(%s)", kind, name);
+	/* SYMBOL() is "%lx" without 0x; SIZE, OFFSET, LENGTH are "%lu" */
+	return vmcore_info_u64(vm, key, strcmp(kind, "SYMBOL") ? 10 : 16, out);
+}
+
+int vmcore_info_number(const struct fadump_vmcore *vm, const char *name,
+		       int64_t *out)
+{
+	const char *value;
+	char key[128];
+	uint64_t v;
+	bool minus;
+	int ret;
+
+	snprintf(key, sizeof(key), "NUMBER(%s)", name);
+	ret = vmcore_info_find(vm, key, &value);
+	if (ret < 0)
+		return ret;
+	minus = *value == '-';
+	if (minus)
+		value++;
+	if (fadump_parse_u64(value, strlen(value), minus ? 10 : 0, &v) < 0 ||
+	    (minus && v > (uint64_t)INT64_MAX + 1))
+		return fadump_fail(vm->ctx, -EBADMSG,
+				   "%s: VMCOREINFO %s=%s%s is not a number",
+				   vm->path, key, minus ? "-" : "", value);
+	/* two's complement: "0x%lx" values above INT64_MAX keep their bits */
+	*out = minus ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+int vmcore_kernel_version(const struct fadump_vmcore *vm, unsigned int *kv)
+{
+	unsigned long major, minor;
+	const char *rel;
+	char *end;
+	int ret;
+
+	ret = vmcore_info_find(vm, "OSRELEASE", &rel);
+	if (ret < 0)
+		return ret;
+	/* "7.2.0-fadump-test", "4.18.0-553.el8_10.ppc64le", "6.1.0-rc3" */
+	major = strtoul(rel, &end, 10);
+	if (end == rel || *end != '.' || major > 255)
+		goto bad;
+	rel = end + 1;
+	minor = strtoul(rel, &end, 10);
+	if (end == rel || minor > 255)
+		goto bad;
+	*kv = KERNEL_VERSION_KV((unsigned int)major, (unsigned int)minor);
+	return 0;
+bad:
+	return fadump_fail(vm->ctx, -EBADMSG,
+			   "%s: VMCOREINFO OSRELEASE does not start with a "
+			   "kernel version (MAJOR.MINOR)", vm->path);
+}
+
 FADUMP_EXPORT int fadump_vmcore_vmcoreinfo_lookup(const struct fadump_vmcore *vm,
 						  const char *key,
 						  const char **value)

@@ -108,6 +108,14 @@ struct fadump_vmcore {
 	void *format_data;		/* the format's own state */
 	/* kdump-compressed files say it; -1 for other formats */
 	int dump_level;
+
+	/* The file mapped by fadump_vmcore_map(), NULL if not. */
+	void *map;
+	uint64_t map_len;
+
+	/* What the crashed kernel knew, built on first use. */
+	struct vtop *vtop;		/* address translation: vtop.c */
+	struct page_map *page_map;	/* page descriptors: page-class.c */
 };
 
 /*
@@ -168,6 +176,9 @@ static inline bool vmcore_last_addr(uint64_t start, uint64_t len,
 int vmcore_pread(struct fadump_vmcore *vm, void *buf, size_t len,
 		 uint64_t offset);
 
+/* vmcore-map.c: undo fadump_vmcore_map() (nothing if not mapped). */
+void vmcore_unmap(struct fadump_vmcore *vm);
+
 /*
  * Public calls minus fadump_clear_error(), for use inside the library.
  * vmcore_read() is fadump_vmcore_read() for every format.
@@ -178,6 +189,33 @@ enum vmcore_page_state vmcore_page_state(const struct fadump_vmcore *vm,
 					 uint64_t paddr);
 int vmcore_info_find(const struct fadump_vmcore *vm, const char *key,
 		     const char **value);
+
+/*
+ * VMCOREINFO values as numbers. All return -ENOENT for an absent key
+ * without recording anything (the library's readers probe for optional
+ * keys), -EBADMSG with a message naming the line for a value that is not
+ * a number, or the note's parse error.
+ *
+ * vmcore_info_u64: @key's value in @base (16, 10, or 0: decimal or "0x"
+ * hex). vmcore_info_field: KIND(NAME), hex for SYMBOL ("%lx" without
+ * 0x), decimal for SIZE, OFFSET and LENGTH ("%lu"). vmcore_info_number:
+ * NUMBER(NAME), printed with "%ld" (negative for the page-type values of
+ * 4.18 - 6.11) or, for VMALLOC_START in 7.x, "0x%lx".
+ */
+int vmcore_info_u64(const struct fadump_vmcore *vm, const char *key, int base,
+		    uint64_t *out);
+int vmcore_info_field(const struct fadump_vmcore *vm, const char *kind,
+		      const char *name, uint64_t *out);
+int vmcore_info_number(const struct fadump_vmcore *vm, const char *name,
+		       int64_t *out);
+
+/*
+ * The crashed kernel's version from OSRELEASE, as KERNEL_VERSION_KV(major,
+ * minor): -ENOENT (not recorded) if absent, -EBADMSG if it does not
+ * start with MAJOR.MINOR.
+ */
+#define KERNEL_VERSION_KV(major, minor) (((major) << 16) | ((minor) << 8))
+int vmcore_kernel_version(const struct fadump_vmcore *vm, unsigned int *kv);
 void vmcore_free_vmcoreinfo(struct fadump_vmcore *vm);
 
 /*

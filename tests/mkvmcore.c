@@ -8,10 +8,17 @@
  *   mkvmcore [--big|--little] [--machine ppc64|x86_64|aarch64] [--cpus N]
  *            [--page-size N] [--size BYTES[K|M|G]] [--zero-percent P]
  *            [--seed N] [--no-vmcoreinfo] [--prpsinfo] [--no-unknown-note]
+ *            [--kernel[=radix|hash] [--era 7.2|6.10|6.6|4.17] [--fill]]
  *            [--describe] OUT
  *
+ * --kernel writes a synthetic kernel (mkkernel.h) instead of random
+ * memory: page tables, vmemmap, the section map and struct pages of every
+ * class (--fill: repeated over all memory), for --size of RAM (64 MiB by
+ * default) with --page-size pages (64 KiB by default).
+ *
  * --describe prints what was written as JSON on stdout (segments, note
- * offsets, file size), so tests can check a reader against the writer.
+ * offsets, file size; with --kernel, addresses and the pages of each
+ * class), so tests can check a reader against the writer.
  */
 #include <elf.h>
 #include <endian.h>
@@ -754,6 +761,8 @@ int mkvmcore_logbuf_build(struct mkvmcore_printk *pk,
 #include <getopt.h>
 #include <inttypes.h>
 
+#include "mkkernel.h"
+
 static int parse_size(const char *s, uint64_t *out)
 {
 	char *end;
@@ -783,10 +792,48 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static void describe(const struct mkvmcore_spec *spec,
-		     const struct mkvmcore_layout *lay)
+/* The class names of fadump_page_class_name(), written out here. */
+static const char *const class_names[] = {
+	"unknown", "free", "cache", "cache_private", "anon", "hugetlb",
+	"offline", "hwpoison", "slab", "zero", "kernel",
+};
+
+static void describe_kernel(const struct mkkernel *k)
 {
-	printf("{\n  \"file_size\": %" PRIu64 ",\n", lay->file_size);
+	uint64_t counts[sizeof(class_names) / sizeof(class_names[0])] = { 0 };
+
+	for (uint64_t pfn = 0; pfn < k->pages; pfn++)
+		counts[k->expect[pfn]]++;
+	printf("  \"kernel\": {\n");
+	printf("    \"page_size\": %llu,\n", 1ULL << k->spec.page_shift);
+	printf("    \"hash\": %s,\n", k->spec.hash ? "true" : "false");
+	printf("    \"pages\": %" PRIu64 ",\n", k->pages);
+	printf("    \"vmalloc_start\": %" PRIu64 ",\n", k->vmalloc_start);
+	printf("    \"vmemmap\": %" PRIu64 ",\n", k->vmemmap);
+	printf("    \"desc_size\": %" PRIu64 ",\n", k->desc_size);
+	printf("    \"init_uts_ns\": %llu,\n",
+	       0xc000000000000000ULL + (unsigned long long)k->uts);
+	printf("    \"va_page\": [%" PRIu64 ", %" PRIu64 "],\n",
+	       k->va_page[0], k->va_page[1]);
+	printf("    \"pa_page\": [%" PRIu64 ", %" PRIu64 "],\n",
+	       k->pa_page[0], k->pa_page[1]);
+	printf("    \"va_pmd_leaf\": %" PRIu64 ",\n", k->va_pmd_leaf);
+	printf("    \"pa_pmd_leaf\": %" PRIu64 ",\n", k->pa_pmd_leaf);
+	printf("    \"classes\": {");
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		printf("%s\"%s\": %" PRIu64, i ? ", " : "", class_names[i],
+		       counts[i]);
+	printf("}\n  },\n");
+}
+
+static void describe(const struct mkvmcore_spec *spec,
+		     const struct mkvmcore_layout *lay,
+		     const struct mkkernel *k)
+{
+	printf("{\n");
+	if (k)
+		describe_kernel(k);
+	printf("  \"file_size\": %" PRIu64 ",\n", lay->file_size);
 	printf("  \"big_endian\": %s,\n", spec->big_endian ? "true" : "false");
 	printf("  \"machine\": %u,\n", spec->machine);
 	printf("  \"cpus\": %u,\n", spec->cpus);
@@ -821,8 +868,14 @@ int main(int argc, char **argv)
 		{ "describe", no_argument, NULL, 'd' },
 		{ "printk", no_argument, NULL, 'k' },
 		{ "logbuf", no_argument, NULL, 'L' },
+		{ "kernel", optional_argument, NULL, 'K' },
+		{ "era", required_argument, NULL, 'E' },
+		{ "fill", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct mkkernel kern;
+	bool kernel = false, hash = false, fill = false;
+	enum mkk_era era = MKK_ERA_7_2;
 	struct mkvmcore_spec spec;
 	struct mkvmcore_layout lay;
 	bool big = true, desc = false, no_info = false, prpsinfo = false;
@@ -886,6 +939,28 @@ int main(int argc, char **argv)
 		case 'L':
 			logbuf = true;
 			break;
+		case 'K':
+			kernel = true;
+			if (optarg && strcmp(optarg, "hash") == 0)
+				hash = true;
+			else if (optarg && strcmp(optarg, "radix") != 0)
+				goto usage;
+			break;
+		case 'E':
+			if (strcmp(optarg, "7.2") == 0)
+				era = MKK_ERA_7_2;
+			else if (strcmp(optarg, "6.10") == 0)
+				era = MKK_ERA_6_10;
+			else if (strcmp(optarg, "6.6") == 0)
+				era = MKK_ERA_6_6;
+			else if (strcmp(optarg, "4.17") == 0)
+				era = MKK_ERA_4_17;
+			else
+				goto usage;
+			break;
+		case 'F':
+			fill = true;
+			break;
 		default:
 			goto usage;
 		}
@@ -893,6 +968,38 @@ int main(int argc, char **argv)
 	if (optind + 1 != argc)
 		goto usage;
 
+	if (kernel) {
+		struct mkkernel_spec ks;
+
+		mkkernel_default_spec(&ks, big);
+		ks.hash = hash;
+		ks.era = era;
+		if (page)
+			ks.page_shift = page == 4096 ? 12 : page == 65536 ? 16 : 0;
+		if (size)
+			ks.mem_size = size;
+		if (mkkernel_build(&kern, &ks) < 0)
+			goto usage;
+		if (fill)
+			mkkernel_fill(&kern, 16);
+		else
+			mkkernel_mix(&kern);
+		mkkernel_vmcore(&kern, &spec);
+		spec.unknown_note = !no_unknown;
+		spec.prpsinfo = prpsinfo;
+		if (cpus)
+			spec.cpus = (unsigned int)cpus;
+		ret = mkvmcore_write(argv[optind], &spec, &lay);
+		if (ret < 0) {
+			fprintf(stderr, "mkvmcore: %s: %s\n", argv[optind],
+				strerror(-ret));
+			return 1;
+		}
+		if (desc)
+			describe(&spec, &lay, &kern);
+		mkkernel_free(&kern);
+		return 0;
+	}
 	if (size)
 		mkvmcore_sized(&spec, big, size);
 	else
@@ -925,13 +1032,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (desc)
-		describe(&spec, &lay);
+		describe(&spec, &lay, NULL);
 	return 0;
 usage:
 	fprintf(stderr, "usage: mkvmcore [--big|--little] [--machine ppc64|x86_64|aarch64]\n"
 		"       [--cpus N] [--page-size N] [--size BYTES[K|M|G]]\n"
 		"       [--zero-percent P] [--seed N] [--no-vmcoreinfo] [--prpsinfo]\n"
-		"       [--no-unknown-note] [--printk|--logbuf] [--describe] OUT\n");
+		"       [--no-unknown-note] [--printk|--logbuf]\n"
+		"       [--kernel[=radix|hash] [--era 7.2|6.10|6.6|4.17] [--fill]]\n"
+		"       [--describe] OUT\n");
 	return 2;
 }
 #endif

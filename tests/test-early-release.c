@@ -29,6 +29,7 @@
 #include "fadump.h"
 #include "fake-kernel.h"
 #include "helpers.h"
+#include "vmcore-format.h"
 #include "vmcore-util.h"
 
 #define MiB (1024ull * 1024)
@@ -387,8 +388,8 @@ static void test_no_range_wraps_past_the_top(void **state)
 	};
 	char name[] = "hostile";
 	struct fadump_vmcore vm = {
-		.ctx = w->ctx, .path = name, .segs = &seg, .nsegs = 1,
-		.nby_paddr = 1,
+		.ctx = w->ctx, .path = name, .format = &vmcore_format_elf,
+		.segs = &seg, .nsegs = 1, .nby_paddr = 1,
 	};
 	struct early_release er;
 

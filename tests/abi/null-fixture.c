@@ -163,6 +163,8 @@ static void setup(void)
 		die("mkvmcore_write", ret);
 	if ((ret = fadump_vmcore_open(fx.ctx, fx.vmcore_path, &fx.vmcore)) < 0)
 		die("fadump_vmcore_open", ret);
+	if ((ret = fadump_page_iter_new(fx.vmcore, 0, UINT64_MAX, 0, &fx.page_iter)) < 0)
+		die("fadump_page_iter_new", ret);
 
 	buf = load("metadata/regsave-qemu.bin", &len);
 	if ((ret = fadump_cpuregs_parse_rtas(fx.ctx, buf, len, &fx.cpuregs)) < 0)
@@ -184,6 +186,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	fadump_page_iter_free(fx.page_iter);
 	fadump_crashinfo_unref(fx.crashinfo);
 	fadump_opal_fdm_unref(fx.opal_fdm);
 	fadump_cpuregs_unref(fx.cpuregs);

@@ -24,6 +24,7 @@ struct null_fixture {
 	struct fadump_cpuregs *cpuregs;
 	struct fadump_opal_fdm *opal_fdm;
 	struct fadump_crashinfo *crashinfo;
+	struct fadump_page_iter *page_iter;	/* over fx.vmcore's pages */
 	const char *root;		/* the context's: a scratch copy of a capture root */
 	const char *vmcore_path;	/* a generated dump (fx.vmcore) */
 	const char *save_dir;		/* an empty directory of mode 0700 */

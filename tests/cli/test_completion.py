@@ -163,6 +163,10 @@ def test_options_per_command(tree):
     assert '--force' in complete('fadumpctl save --', tree)
     assert '--range' in complete('fadumpctl release --', tree)
     assert '--registers' in complete('fadumpctl info --', tree)
+    assert '--pages' in complete('fadumpctl info --', tree)
+    assert '--virt' in complete('fadumpctl read --', tree)
+    assert complete('fadumpctl read 0x1000 ', tree) == []
+    assert 'vmcore' in complete('fadumpctl read 0x1000 64 ', tree)
     assert '--force' not in complete('fadumpctl status --', tree)
     assert complete('fadumpctl devtree --source ', tree) == ['auto', 'dir', 'fdt']
     assert complete('fadumpctl bootargs ', tree) == ['get', 'set']

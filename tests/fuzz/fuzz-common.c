@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -220,5 +221,75 @@ const char *fuzz_memfile(const void *data, size_t len)
 		off += n;
 		len -= (size_t)n;
 	}
+	return path;
+}
+
+#define LINEAR_MAP 0xc000000000000000ULL
+#define NOTE_NAME "VMCOREINFO"
+#define ALIGN4(x) (((x) + 3) & ~(size_t)3)
+
+static void put(unsigned char *p, bool big, size_t off, uint64_t v,
+		unsigned int bytes)
+{
+	for (unsigned int i = 0; i < bytes; i++)
+		p[off + i] = (unsigned char)(v >> (big ? 8 * (bytes - 1 - i) : 8 * i));
+}
+
+static void put_phdr(unsigned char *p, bool big, size_t off, uint32_t type,
+		     uint64_t offset, uint64_t paddr, uint64_t filesz)
+{
+	put(p, big, off + offsetof(Elf64_Phdr, p_type), type, 4);
+	put(p, big, off + offsetof(Elf64_Phdr, p_flags),
+	    type == PT_LOAD ? PF_R | PF_W | PF_X : 0, 4);
+	put(p, big, off + offsetof(Elf64_Phdr, p_offset), offset, 8);
+	put(p, big, off + offsetof(Elf64_Phdr, p_vaddr),
+	    type == PT_LOAD ? LINEAR_MAP + paddr : 0, 8);
+	put(p, big, off + offsetof(Elf64_Phdr, p_paddr), paddr, 8);
+	put(p, big, off + offsetof(Elf64_Phdr, p_filesz), filesz, 8);
+	put(p, big, off + offsetof(Elf64_Phdr, p_memsz), filesz, 8);
+}
+
+const char *fuzz_ppc64_core(bool big, const void *info, size_t info_len,
+			    uint64_t paddr, const void *mem, size_t mem_len)
+{
+	size_t phnum = mem_len ? 2 : 1;
+	size_t note_off = sizeof(Elf64_Ehdr) + phnum * sizeof(Elf64_Phdr);
+	size_t note_len = sizeof(Elf64_Nhdr) + ALIGN4(sizeof(NOTE_NAME)) +
+			  ALIGN4(info_len);
+	size_t mem_off = note_off + note_len, total = mem_off + mem_len;
+	unsigned char *p = calloc(1, total);
+	const char *path;
+
+	if (!p)
+		die("out of memory for", "a core");
+	memcpy(p, ELFMAG, SELFMAG);
+	p[EI_CLASS] = ELFCLASS64;
+	p[EI_DATA] = big ? ELFDATA2MSB : ELFDATA2LSB;
+	p[EI_VERSION] = EV_CURRENT;
+	put(p, big, offsetof(Elf64_Ehdr, e_type), ET_CORE, 2);
+	put(p, big, offsetof(Elf64_Ehdr, e_machine), EM_PPC64, 2);
+	put(p, big, offsetof(Elf64_Ehdr, e_version), EV_CURRENT, 4);
+	put(p, big, offsetof(Elf64_Ehdr, e_phoff), sizeof(Elf64_Ehdr), 8);
+	put(p, big, offsetof(Elf64_Ehdr, e_ehsize), sizeof(Elf64_Ehdr), 2);
+	put(p, big, offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr), 2);
+	put(p, big, offsetof(Elf64_Ehdr, e_phnum), phnum, 2);
+
+	put_phdr(p, big, sizeof(Elf64_Ehdr), PT_NOTE, note_off, 0, note_len);
+	if (mem_len)
+		put_phdr(p, big, sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr), PT_LOAD,
+			 mem_off, paddr, mem_len);
+
+	put(p, big, note_off + offsetof(Elf64_Nhdr, n_namesz),
+	    sizeof(NOTE_NAME), 4);
+	put(p, big, note_off + offsetof(Elf64_Nhdr, n_descsz), info_len, 4);
+	put(p, big, note_off + offsetof(Elf64_Nhdr, n_type), 0, 4);
+	memcpy(p + note_off + sizeof(Elf64_Nhdr), NOTE_NAME, sizeof(NOTE_NAME));
+	if (info_len)
+		memcpy(p + note_off + sizeof(Elf64_Nhdr) +
+		       ALIGN4(sizeof(NOTE_NAME)), info, info_len);
+	if (mem_len)
+		memcpy(p + mem_off, mem, mem_len);
+	path = fuzz_memfile(p, total);
+	free(p);
 	return path;
 }

@@ -11,6 +11,7 @@
 #ifndef FADUMP_FUZZ_COMMON_H
 #define FADUMP_FUZZ_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,16 @@ const char *fuzz_memfile(const void *data, size_t len);
 #define FUZZ_SEPARATOR_LEN 4
 unsigned int fuzz_split(const uint8_t *data, size_t size, unsigned int max,
 			const uint8_t **starts, size_t *lens);
+
+/*
+ * A well-formed ppc64 ELF core of @big byte order: one VMCOREINFO note
+ * holding @info (@info_len bytes, not NUL-terminated) and, if @mem_len,
+ * one PT_LOAD of @mem at physical @paddr (virtual: the linear map), so
+ * that every execution gets past the container checks. Returns its path
+ * (a fuzz_memfile()).
+ */
+const char *fuzz_ppc64_core(bool big, const void *info, size_t info_len,
+			    uint64_t paddr, const void *mem, size_t mem_len);
 
 /*
  * Read every byte of a string the library handed back, so that a

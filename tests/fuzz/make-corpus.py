@@ -279,6 +279,169 @@ def kdumps(out, mkkdump):
             subprocess.run([mkkdump, '--pages', '8'] + opts + [path],
                            check=True, stdout=subprocess.DEVNULL)
             write(out, 'kdump', name, read(path))
+# --------------------------------------------------------------------------
+# Kernel page tables and struct pages, in the layouts fuzz-vtop.c and
+# fuzz-page-class.c give them (see their header comments). The values are
+# the kernel's (arch/powerpc/include/asm/book3s/64/, include/linux/
+# page-flags.h of 7.2), written out again here for the seeds.
+
+LINEAR = 0xc000000000000000
+PRESENT, PTE = 1 << 63, 1 << 62
+KERNEL_RW = 0x18e
+GEOMETRY = {            # (radix, page shift): index bits PTE, PMD, PUD, PGD
+    (True, 16): (5, 9, 9, 13), (True, 12): (9, 9, 9, 13),
+    (False, 16): (8, 10, 10, 8), (False, 12): (9, 7, 9, 9),
+}
+VTOP_BASE = 0x1000000           # MEM_BASE of fuzz-vtop.c
+
+
+def put(mem, off, value, size=8, big=True):
+    mem[off:off + size] = value.to_bytes(size, 'big' if big else 'little')
+
+
+def index(va, shift, bits, level):
+    s = shift + sum(bits[:level])
+    return (va >> s) & ((1 << bits[level]) - 1)
+
+
+def vtop_seed(big, radix, shift, no_radix_number=False):
+    """Page tables mapping a vmalloc page and a PMD leaf to the memory's
+    start, in memory at VTOP_BASE, the PGD placed so that its entry falls
+    at +0x200; for hash also a vmemmap_list of one block."""
+    bits = GEOMETRY[(radix, shift)]
+    small_hash = not radix and shift == 12
+    vmalloc = 0xc0003d0000000000 if small_hash else 0xc008000000000000
+    vmemmap = 0xc0003f0000000000 if small_hash else 0xc00c000000000000
+    va = vmalloc + (1 << shift)
+    mem = bytearray(0x8000)
+    pgd = VTOP_BASE + 0x200 - index(va, shift, bits, 3) * 8
+    tables = [VTOP_BASE + 0x2000, VTOP_BASE + 0x4000, VTOP_BASE + 0x6000]
+
+    def entry(table, level, value):
+        put(mem, table - VTOP_BASE + index(va, shift, bits, level) * 8, value)
+
+    nls = (lambda lvl: bits[lvl - 1]) if radix else (lambda lvl: 0)
+    entry(pgd, 3, PRESENT | tables[0] | nls(3))
+    entry(tables[0], 2, PRESENT | tables[1] | nls(2))
+    entry(tables[1], 1, PRESENT | tables[2] | nls(1))
+    entry(tables[2], 0, PRESENT | PTE | VTOP_BASE | KERNEL_RW)
+    # a PMD leaf one PMD entry up: 2 MiB (radix) or 16 MiB (hash)
+    leaf = va + (1 << (shift + bits[0]))
+    put(mem, tables[1] - VTOP_BASE + index(leaf, shift, bits, 1) * 8,
+        PRESENT | PTE | VTOP_BASE | KERNEL_RW)
+    # cur_cpu_spec -> a struct whose mmu_features (+8) say the MMU
+    put(mem, 0x100, LINEAR + VTOP_BASE + 0x180, big=big)
+    put(mem, 0x188, 0x40 if radix else 0, 4, big=big)
+    # mmu_vmemmap_psize 1, mmu_psize_defs[1].shift = the page shift
+    put(mem, 0x110, 1, 4, big=big)
+    put(mem, 0x128, shift, 4, big=big)
+    # vmemmap_list (+0x300) -> one entry (+0x400) mapping the memory
+    put(mem, 0x300, LINEAR + VTOP_BASE + 0x400, big=big)
+    put(mem, 0x400, 0, big=big)
+    put(mem, 0x408, VTOP_BASE, big=big)
+    put(mem, 0x410, vmemmap, big=big)
+    flags = (1 if big else 0) | (0 if radix else 2) | (4 if shift == 12 else 0)
+    flags |= 8 if no_radix_number else 0
+    addrs = [va + 0x10, leaf + 0x1234, vmemmap + 0x40,
+             LINEAR + VTOP_BASE + 0x300, vmalloc + (7 << shift)]
+    head = bytes([flags]) + pgd.to_bytes(8, 'little') + \
+        (VTOP_BASE + 0x300).to_bytes(8, 'little')
+    return head + b''.join(a.to_bytes(8, 'little') for a in addrs) + SEP + \
+        bytes(mem)
+
+
+def vtops(out):
+    for big in (False, True):
+        for radix in (True, False):
+            for shift in (16, 12):
+                name = '%s-%s-%dk' % ('be' if big else 'le',
+                                      'radix' if radix else 'hash',
+                                      (1 << shift) >> 10)
+                write(out, 'vtop', name, vtop_seed(big, radix, shift))
+    write(out, 'vtop', 'be-radix-64k-cpu-spec',
+          vtop_seed(True, True, 16, no_radix_number=True))
+
+
+# struct page of 7.2 (include/linux/mm_types.h): flags 0, compound_info 8,
+# mapping 24, private 40, _mapcount 48, _refcount 52; 64 bytes.
+ERAS = {    # flags bits 2-3 of fuzz-page-class.c: PG_lru, PG_head,
+            # PG_private, PG_slab, and the type values
+    0: dict(lru=5, head=6, private=14, slab=None, buddy=0xf0 << 24,
+            slab_type=0xf5 << 24, hugetlb=0xf4 << 24),
+    1: dict(lru=5, head=6, private=13, slab=None, buddy=~0x80 & 0xffffffff,
+            slab_type=~0x1000 & 0xffffffff, hugetlb=~0x800 & 0xffffffff),
+    2: dict(lru=4, head=15, private=11, slab=7, buddy=-128 & 0xffffffff,
+            slab_type=None, hugetlb=None),
+}
+
+
+def page_class_seed(big, shift, era, vmemmap):
+    """32 pages of memory: the section roots, the struct pages of all
+    of them (one of each class, a free block, a folio) and, for the
+    vmemmap flavour, a vmemmap_list entry mapping them."""
+    e = ERAS[era]
+    page = 1 << shift
+    pages = 32
+    # pages 0-4 hold the structures, the others data (one page zero)
+    mem = bytearray(5 * page) + bytearray(b'\x5a' * (pages - 5) * page)
+    descs = 4 * page             # the struct pages, in page 4
+    per_root = page // 16
+    # mem_section (0x1000) -> root 0 (page 3) -> sections of two pages
+    put(mem, 0x1000, LINEAR + 3 * page, big=big)
+    vmemmap_base = 0xc0003f0000000000 if shift == 12 else 0xc00c000000000000
+    base = vmemmap_base if vmemmap else LINEAR + descs
+    for sec in range(min(pages // 2, per_root)):
+        put(mem, 3 * page + sec * 16, base | 0x3, big=big)
+    if vmemmap:
+        put(mem, 0x2000, LINEAR + 0x2100, big=big)      # vmemmap_list
+        put(mem, 0x2010, 1, 4, big=big)                 # mmu_vmemmap_psize
+        put(mem, 0x2028, shift, 4, big=big)             # defs[1].shift
+        put(mem, 0x2100, 0, big=big)
+        put(mem, 0x2108, descs, big=big)
+        put(mem, 0x2110, vmemmap_base, big=big)
+
+    def desc(pfn, flags=0x0800000000000000, mapping=0, private=0,
+             compound=0, mapcount=0xffffffff, refcount=1):
+        d = descs + pfn * 64
+        put(mem, d, flags, big=big)
+        put(mem, d + 8, compound, big=big)
+        put(mem, d + 24, mapping, big=big)
+        put(mem, d + 40, private, big=big)
+        put(mem, d + 48, mapcount, 4, big=big)
+        put(mem, d + 52, refcount & 0xffffffff, 4, big=big)
+
+    for pfn in range(pages):
+        desc(pfn)
+    desc(8, private=3, mapcount=e['buddy'] | (0x123 if era == 0 else 0),
+         refcount=0)                                     # free, order 3
+    desc(16, flags=1 << e['lru'], mapping=0xc000000001234500, mapcount=0)
+    desc(17, flags=1 << e['lru'] | 1 << e['private'],
+         mapping=0xc000000001234500, mapcount=0)
+    desc(18, flags=1 << e['lru'], mapping=0xc000000001234601, mapcount=0)
+    if e['slab'] is None:
+        desc(19, mapcount=e['slab_type'])
+    else:
+        desc(19, flags=1 << e['slab'])
+    desc(20, refcount=-3)                                # implausible
+    # a folio of 4 pages: head and tails
+    desc(24, flags=1 << e['head'], mapping=0xc000000001234700,
+         mapcount=e['hugetlb'] if e['hugetlb'] is not None else 0xffffffff)
+    for t in range(25, 28):
+        desc(t, compound=(base + 24 * 64) | 1, refcount=0)
+    mem[29 * page:30 * page] = bytes(page)               # a zero page
+    flags = (1 if big else 0) | (2 if shift == 12 else 0) | era << 2
+    flags |= (16 if vmemmap else 0) | 32
+    return bytes([flags]) + bytes(mem)
+
+
+def page_classes(out):
+    for era in ERAS:
+        for big in (False, True):
+            for vmemmap in (False, True):
+                name = 'era%d-%s-%s' % (era, 'be' if big else 'le',
+                                        'vmemmap' if vmemmap else 'mem-map')
+                write(out, 'page-class', name,
+                      page_class_seed(big, 12, era, vmemmap))
 
 
 def main():
@@ -295,6 +458,8 @@ def main():
     metadata(out)
     vmcores(out, sys.argv[1])
     kdumps(out, os.path.join(os.path.dirname(sys.argv[1]), 'mkkdump'))
+    vtops(out)
+    page_classes(out)
 
 
 if __name__ == '__main__':

@@ -25,6 +25,22 @@ static int walk_dmesg_record(void *userdata,
 	return ++*(unsigned int *)userdata > 64 ? 1 : 0;
 }
 
+/* The first pages' classes: bounded, whatever the segments claim. */
+static inline void walk_pages(struct fadump_vmcore *vm)
+{
+	struct fadump_page_run run = { .size = sizeof(run) };
+	struct fadump_page_iter *it;
+	unsigned int cls;
+
+	if (fadump_page_iter_new(vm, 0, 64, 0, &it) == 0) {
+		while (fadump_page_iter_next(it, &run) == 1)
+			;
+		fadump_page_iter_free(it);
+	}
+	if (fadump_vmcore_page_class(vm, 1, 0, &cls) == 0)
+		fuzz_touch(fadump_page_class_name(cls));
+}
+
 static inline void vmcore_walk(struct fadump_vmcore *vm, bool dmesg)
 {
 	struct fadump_vmcore_info info = { .size = sizeof(info) };
@@ -83,6 +99,13 @@ static inline void vmcore_walk(struct fadump_vmcore *vm, bool dmesg)
 	}
 	if (fadump_vmcore_vmcoreinfo_lookup(vm, "OSRELEASE", &value) == 0)
 		fuzz_touch(value);
+	/* the kernel's own view: a symbol by virtual address, a few pages */
+	if (fadump_vmcore_vmcoreinfo_lookup(vm, "SYMBOL(init_uts_ns)",
+					    &value) == 0 &&
+	    fadump_vmcore_read_virt(vm, strtoull(value, NULL, 16), buf,
+				    sizeof(buf)) == 0)
+		fuzz_touch_bytes(buf, sizeof(buf));
+	walk_pages(vm);
 	fadump_vmcore_page_size(vm, &page);
 	fadump_vmcore_crash_time(vm, &when);
 

@@ -21,6 +21,9 @@ In the capture boot, the dump::
 
     with fadump.Vmcore() as vm:         # /proc/vmcore
         print(vm.vmcoreinfo["OSRELEASE"], len(vm.cpus), "CPUs")
+        uts = int(vm.vmcoreinfo["SYMBOL(init_uts_ns)"], 16)
+        print(vm.read_virt(uts + 130, 65))    # the kernel's release
+        print(vm.page_classes())              # {"free": ..., "cache": ...}
         # release=True: memory goes back while copying where the kernel
         # can (release_mode "ranges"), else once the copy is in place
         r = vm.save("/var/crash/latest", release=True,
@@ -100,11 +103,13 @@ from ._system import (
 from ._vmcore import (
     FORMAT_ELF,
     FORMAT_KDUMP,
+    PAGE_CLASSES,
     RELEASE_END,
     RELEASE_NONE,
     RELEASE_RANGES,
     CpuNote,
     Note,
+    PageRun,
     ProcessInfo,
     SaveResult,
     Segment,
@@ -131,7 +136,7 @@ def machine_name(machine: int) -> str | None:
 # Show and pickle the public names as fadump.X, where users find them.
 for _name in ('System', 'Status', 'Region', 'RegionReport', 'DeviceTree',
               'DumpSize', 'Vmcore', 'VmcoreInfo', 'Segment', 'Note',
-              'CpuNote', 'ProcessInfo', 'SaveResult', 'KernelDump',
+              'CpuNote', 'ProcessInfo', 'SaveResult', 'PageRun', 'KernelDump',
               'DumpSection', 'DumpVersions', 'RegisterSet', 'CpuRegisters',
               'RegisterEntry', 'CrashInfo', 'OpalMetadata', 'OpalRegion',
               'OpalCpuMetadata', 'decode_kernel_dump', 'decode_dump_versions',
@@ -148,6 +153,7 @@ __all__ = [
     'Vmcore', 'VmcoreInfo', 'Segment', 'Note', 'CpuNote', 'ProcessInfo',
     'SaveResult', 'RELEASE_NONE', 'RELEASE_END', 'RELEASE_RANGES',
     'FORMAT_ELF', 'FORMAT_KDUMP',
+    'PageRun', 'PAGE_CLASSES',
     # crash metadata
     'KernelDump', 'DumpSection', 'DumpVersions', 'RegisterSet',
     'CpuRegisters', 'RegisterEntry', 'CrashInfo', 'OpalMetadata',

@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _fadump
 from ._common import Record, Registers, StrPath, root_arg
@@ -23,6 +23,12 @@ RELEASE_RANGES = 'ranges'
 
 #: What ``Vmcore.save(release=...)`` takes besides True and False.
 RELEASE_POLICIES = ('auto', 'ranges', 'end')
+
+#: The page classes (:meth:`Vmcore.page_classes`), in the library's order:
+#: "unknown", "free", "cache", "cache_private", "anon", "hugetlb",
+#: "offline", "hwpoison", "slab", "zero", "kernel".
+PAGE_CLASSES: Tuple[str, ...] = tuple(
+    _fadump.page_class_name(i) for i in range(_fadump.PAGE_CLASS_COUNT))
 
 _RELEASE_FLAGS = {
     'auto': _fadump.SAVE_RELEASE_RANGES,
@@ -167,6 +173,25 @@ class ProcessInfo(Record):
 
 
 @dataclass(frozen=True)
+class PageRun(Record):
+    """Pages [pfn, pfn + count) of one class, all in the dump.
+
+    Attributes:
+        pfn: the first page frame number (the crashed kernel's pages).
+        count: pages.
+        page_class: one of :data:`PAGE_CLASSES`.
+    """
+
+    pfn: int
+    count: int
+    page_class: str
+
+
+def _class_name(cls: int) -> str:
+    return PAGE_CLASSES[cls] if cls < len(PAGE_CLASSES) else 'unknown'
+
+
+@dataclass(frozen=True)
 class SaveResult(Record):
     """What :meth:`Vmcore.save` did.
 
@@ -213,18 +238,25 @@ class Vmcore:
         with fadump.Vmcore() as vm:
             vm.save('/var/crash/2025-01-01', release=True)
 
+    *mmap* maps a saved file (fadump_vmcore_map()): reads then copy from
+    the mapping instead of making a system call each, many times faster
+    for small random reads (:meth:`read_into`). Only for a file nobody
+    truncates while it is open: a read of a part that is gone kills the
+    process with SIGBUS. The live dump is never mapped.
+
     Raises NotFoundError (no dump in this boot), MalformedError (not a
     well-formed ELF64 core or kdump file; the message says where),
     UnsupportedError (an ELF32 core; a split, flattened or 32-bit kdump
-    file), AccessError.
+    file; *mmap* of a /proc file), AccessError.
     """
 
     def __init__(self, path: StrPath = LIVE_VMCORE, *,
-                 root: Optional[StrPath] = None) -> None:
+                 root: Optional[StrPath] = None, mmap: bool = False) -> None:
         fspath = os.fspath(path)
         self._live = fspath in (LIVE_VMCORE, os.fsencode(LIVE_VMCORE))
         self._root = root_arg(root)
-        self._vm = _fadump.Vmcore(None if self._live else fspath, self._root)
+        self._vm = _fadump.Vmcore(None if self._live else fspath, self._root,
+                                  mmap)
 
     def __enter__(self) -> 'Vmcore':
         return self
@@ -332,6 +364,75 @@ class Vmcore:
         shrank.
         """
         return self._vm.read(paddr, size)
+
+    def read_into(self, paddr: int, buffer: Any) -> int:
+        """Fill *buffer* (any writable buffer: bytearray, memoryview,
+        array, mmap) with the memory at physical address *paddr*; returns
+        its length. Nothing is allocated per call: with *mmap* this is the
+        fast way to read many pages, and reads of up to 64 KiB of a mapped
+        file keep the GIL (a copy costs less than releasing it).
+
+        Raises what :meth:`read` raises; TypeError for a read-only buffer.
+        """
+        return self._vm.read_into(paddr, buffer)
+
+    def read_virt(self, vaddr: int, size: int) -> bytes:
+        """Read *size* bytes at kernel virtual address *vaddr*, across
+        pages mapped anywhere. ppc64 dumps (either byte order) translate
+        the linear map, the kernel page tables (radix or hash MMU, 4 KiB
+        or 64 KiB pages, huge leaves) and, under the hash MMU,
+        vmemmap_list; other machines their segments' p_vaddr.
+
+        Raises Error with errno EFAULT for an address the kernel did not
+        map, NotInDumpError if a page table or the memory is not in the
+        dump, MalformedError for an implausible page-table entry or
+        VMCOREINFO value, NotFoundError if VMCOREINFO lacks a key the
+        translation needs, UnsupportedError for a page size or kernel
+        version whose layout is not known; the message names the address
+        and the level where the walk stopped.
+        """
+        return self._vm.read_virt(vaddr, size)
+
+    def virt_to_phys(self, vaddr: int) -> int:
+        """The physical address of kernel virtual address *vaddr*; raises
+        as :meth:`read_virt`."""
+        return self._vm.virt_to_phys(vaddr)
+
+    def page_class(self, pfn: int, *, zero: bool = False) -> str:
+        """What page frame *pfn* held, from its struct page: one of
+        :data:`PAGE_CLASSES`. "unknown" means the descriptor could not be
+        read or trusted (keep such a page). *zero* reads the page and
+        says "zero" if it is all zeros (not for free, hwpoison, offline
+        or unknown pages).
+
+        Raises NotInDumpError if *pfn* is not in the dump, NotFoundError
+        or MalformedError for a missing or bad PAGESIZE.
+        """
+        return _class_name(self._vm.page_class(
+            pfn, _fadump.PAGE_CHECK_ZERO if zero else 0))
+
+    def page_classes(self, *, runs: bool = False, zero: bool = False,
+                     start: int = 0, end: Optional[int] = None
+                     ) -> Union[Dict[str, int], List[PageRun]]:
+        """Classify the dump's pages (those in [*start*, *end*), all by
+        default): a dict of the pages of each class in
+        :data:`PAGE_CLASSES` order, or with *runs* the list of
+        :class:`PageRun`, in pfn order, never spanning a hole. *zero* as
+        for :meth:`page_class`: it reads the dump. The walk runs in C
+        without the GIL.
+
+        Raises what :meth:`page_class` raises for PAGESIZE.
+        """
+        flags = _fadump.PAGE_CHECK_ZERO if zero else 0
+        last = (1 << 64) - 1 if end is None else end
+        if not runs:
+            counts = self._vm.page_runs(start, last, flags, True)
+            out = {name: 0 for name in PAGE_CLASSES}
+            for cls, n in enumerate(counts):
+                out[_class_name(cls)] += n
+            return out
+        return [PageRun(pfn, count, _class_name(cls))
+                for pfn, count, cls in self._vm.page_runs(start, last, flags)]
 
     def save(self, dest: StrPath, *, name: Optional[StrPath] = None,
              release: Union[bool, str] = False, force: bool = False,

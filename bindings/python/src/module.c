@@ -16,7 +16,20 @@ static PyObject *py_version_number(PyObject *self, PyObject *unused)
 	return PyLong_FromUnsignedLong(fadump_version_number());
 }
 
+static PyObject *py_page_class_name(PyObject *self, PyObject *arg)
+{
+	unsigned long cls = PyLong_AsUnsignedLong(arg);
+	const char *name;
+
+	if (cls == (unsigned long)-1 && PyErr_Occurred())
+		return NULL;
+	name = cls <= UINT32_MAX ? fadump_page_class_name((unsigned int)cls) : NULL;
+	return name ? pyfadump_text(name) : pyfadump_none();
+}
+
 static PyMethodDef module_methods[] = {
+	{ "page_class_name", py_page_class_name, METH_O,
+	  "page_class_name(cls) -> str or None: fadump_page_class_name()" },
 	{ "version", py_version, METH_NOARGS,
 	  "version() -> str: fadump_version() of the loaded library" },
 	{ "version_number", py_version_number, METH_NOARGS,
@@ -52,6 +65,8 @@ static const struct {
 	{ "RELEASE_NONE", FADUMP_RELEASE_NONE },
 	{ "RELEASE_AT_END", FADUMP_RELEASE_AT_END },
 	{ "RELEASE_RANGES", FADUMP_RELEASE_RANGES },
+	{ "PAGE_CHECK_ZERO", FADUMP_PAGE_CHECK_ZERO },
+	{ "PAGE_CLASS_COUNT", FADUMP_PAGE_CLASS_COUNT },
 };
 
 static int add_constants(PyObject *m)

@@ -21,23 +21,24 @@ typedef struct {
 	struct fadump_ctx *ctx;
 	struct fadump_vmcore *vm;
 	struct pyfadump_lock lock;
+	bool mapped;			/* fadump_vmcore_map() done */
 } VmcoreObject;
 
 static int vmcore_init(VmcoreObject *self, PyObject *args, PyObject *kw)
 {
-	static char *kwlist[] = { KW("path"), KW("root"), NULL };
+	static char *kwlist[] = { KW("path"), KW("root"), KW("mmap"), NULL };
 	PyObject *path = NULL, *root = NULL;
 	struct fadump_vmcore *vm = NULL;
 	struct fadump_ctx *ctx = NULL;
-	int ret;
+	int ret, map = 0;
 
 	if (self->ctx) {
 		PyErr_SetString(PyExc_RuntimeError, "Vmcore already initialised");
 		return -1;
 	}
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "|O&O&:Vmcore", kwlist,
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|O&O&p:Vmcore", kwlist,
 					 pyfadump_path_converter, &path,
-					 pyfadump_path_converter, &root))
+					 pyfadump_path_converter, &root, &map))
 		return -1;
 	if (!self->lock.lock && pyfadump_lock_init(&self->lock) < 0)
 		goto out;
@@ -48,14 +49,18 @@ static int vmcore_init(VmcoreObject *self, PyObject *args, PyObject *kw)
 	}
 	Py_BEGIN_ALLOW_THREADS
 	ret = fadump_vmcore_open(ctx, path ? PyBytes_AS_STRING(path) : NULL, &vm);
+	if (ret == 0 && map)
+		ret = fadump_vmcore_map(vm);
 	Py_END_ALLOW_THREADS
 	if (ret < 0) {
 		pyfadump_raise_ctx(ret, ctx);
+		fadump_vmcore_unref(vm);
 		fadump_ctx_unref(ctx);
 		goto out;
 	}
 	self->ctx = ctx;
 	self->vm = vm;
+	self->mapped = map;
 out:
 	Py_XDECREF(path);
 	Py_XDECREF(root);
@@ -328,14 +333,21 @@ static PyObject *vmcore_crash_time(VmcoreObject *self, PyObject *unused)
 	return leave(self, PyLong_FromLongLong(v));
 }
 
-static PyObject *vmcore_read(VmcoreObject *self, PyObject *args)
+/*
+ * read() and read_virt(): @size bytes at @addr into a new bytes object,
+ * by @fn (fadump_vmcore_read() or fadump_vmcore_read_virt()).
+ */
+static PyObject *read_bytes(VmcoreObject *self, PyObject *args,
+			    const char *format,
+			    int (*fn)(struct fadump_vmcore *, uint64_t, void *,
+				      size_t))
 {
-	uint64_t paddr;
+	uint64_t addr;
 	Py_ssize_t size;
 	PyObject *buf;
 	int ret;
 
-	if (!PyArg_ParseTuple(args, "O&n:read", pyfadump_u64_converter, &paddr,
+	if (!PyArg_ParseTuple(args, format, pyfadump_u64_converter, &addr,
 			      &size))
 		return NULL;
 	if (size < 0) {
@@ -351,14 +363,219 @@ static PyObject *vmcore_read(VmcoreObject *self, PyObject *args)
 	}
 	/* Nobody else can see buf yet: filling it without the GIL is safe. */
 	Py_BEGIN_ALLOW_THREADS
-	ret = fadump_vmcore_read(self->vm, paddr, PyBytes_AS_STRING(buf),
-				 (size_t)size);
+	ret = fn(self->vm, addr, PyBytes_AS_STRING(buf), (size_t)size);
 	Py_END_ALLOW_THREADS
 	if (ret < 0) {
 		Py_DECREF(buf);
 		return fail(self, ret);
 	}
 	return leave(self, buf);
+}
+
+static PyObject *vmcore_read(VmcoreObject *self, PyObject *args)
+{
+	return read_bytes(self, args, "O&n:read", fadump_vmcore_read);
+}
+
+static PyObject *vmcore_read_virt(VmcoreObject *self, PyObject *args)
+{
+	return read_bytes(self, args, "O&n:read_virt", fadump_vmcore_read_virt);
+}
+
+static PyObject *vmcore_virt_to_phys(VmcoreObject *self, PyObject *arg)
+{
+	uint64_t vaddr, paddr;
+	int ret;
+
+	if (!pyfadump_u64_converter(arg, &vaddr) || enter(self) < 0)
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = fadump_vmcore_virt_to_phys(self->vm, vaddr, &paddr);
+	Py_END_ALLOW_THREADS
+	if (ret < 0)
+		return fail(self, ret);
+	return leave(self, pyfadump_u64(paddr));
+}
+
+/*
+ * Reads of a mapped file up to this size keep the GIL: releasing and
+ * taking it back costs more than copying a few pages, and small random
+ * reads are what read_into() is for. Larger ones, and every pread() of
+ * an unmapped file, release it, as read() does.
+ */
+#define READ_INTO_KEEP_GIL	(64 * 1024)
+
+/*
+ * read_into(paddr, buffer): the fast path for many small reads. Called
+ * with METH_FASTCALL (no argument tuple) and filling the caller's
+ * writable buffer, so nothing is allocated per call.
+ */
+static PyObject *vmcore_read_into(VmcoreObject *self, PyObject *const *args,
+				  Py_ssize_t nargs)
+{
+	Py_buffer view;
+	uint64_t paddr;
+	int ret;
+
+	if (nargs != 2) {
+		PyErr_Format(PyExc_TypeError, "read_into() takes 2 arguments "
+			     "(%zd given)", nargs);
+		return NULL;
+	}
+	if (!pyfadump_u64_converter(args[0], &paddr))
+		return NULL;
+	if (PyObject_GetBuffer(args[1], &view, PyBUF_WRITABLE) < 0) {
+		/* as file.readinto() says it */
+		if (PyErr_ExceptionMatches(PyExc_BufferError)) {
+			PyErr_Clear();
+			PyErr_Format(PyExc_TypeError, "read_into() argument 2 must "
+				     "be a writable buffer, not %.100s",
+				     Py_TYPE(args[1])->tp_name);
+		}
+		return NULL;
+	}
+	if (enter(self) < 0) {
+		PyBuffer_Release(&view);
+		return NULL;
+	}
+	if (self->mapped && view.len <= READ_INTO_KEEP_GIL) {
+		ret = fadump_vmcore_read(self->vm, paddr, view.buf,
+					 (size_t)view.len);
+	} else {
+		Py_BEGIN_ALLOW_THREADS
+		ret = fadump_vmcore_read(self->vm, paddr, view.buf,
+					 (size_t)view.len);
+		Py_END_ALLOW_THREADS
+	}
+	PyBuffer_Release(&view);
+	if (ret < 0)
+		return fail(self, ret);
+	return leave(self, PyLong_FromSsize_t(view.len));
+}
+
+static PyObject *vmcore_page_class(VmcoreObject *self, PyObject *args)
+{
+	unsigned int flags = 0, cls;
+	uint64_t pfn;
+	int ret;
+
+	if (!PyArg_ParseTuple(args, "O&|I:page_class", pyfadump_u64_converter,
+			      &pfn, &flags) || enter(self) < 0)
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = fadump_vmcore_page_class(self->vm, pfn, flags, &cls);
+	Py_END_ALLOW_THREADS
+	if (ret < 0)
+		return fail(self, ret);
+	return leave(self, PyLong_FromUnsignedLong(cls));
+}
+
+/*
+ * page_runs(first, end, flags, counts_only): every run as a
+ * (pfn, count, class) tuple, or only the pages of each class (a list
+ * indexed by class). The walk runs without the GIL, a batch of runs at
+ * a time.
+ */
+#define RUN_BATCH 4096
+
+static int add_runs(PyObject *out, const struct fadump_page_run *runs,
+		    size_t n, bool counts_only)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct fadump_page_run *r = &runs[i];
+		PyObject *item;
+		int ret;
+
+		if (counts_only) {
+			Py_ssize_t cls = r->page_class;
+			PyObject *old, *sum;
+
+			/* a class newer than the list: appended as it comes */
+			while (PyList_GET_SIZE(out) <= cls) {
+				PyObject *zero = PyLong_FromLong(0);
+
+				if (!zero || PyList_Append(out, zero) < 0) {
+					Py_XDECREF(zero);
+					return -1;
+				}
+				Py_DECREF(zero);
+			}
+			old = PyList_GET_ITEM(out, cls);
+			item = PyLong_FromUnsignedLongLong(r->count);
+			sum = item ? PyNumber_Add(old, item) : NULL;
+			Py_XDECREF(item);
+			if (!sum)
+				return -1;
+			PyList_SetItem(out, cls, sum);	/* steals sum */
+			continue;
+		}
+		item = Py_BuildValue("(KKI)", (unsigned long long)r->pfn,
+				     (unsigned long long)r->count, r->page_class);
+		ret = item ? PyList_Append(out, item) : -1;
+		Py_XDECREF(item);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static PyObject *vmcore_page_runs(VmcoreObject *self, PyObject *args)
+{
+	uint64_t first = 0, end = UINT64_MAX;
+	unsigned int flags = 0;
+	int counts_only = 0, ret = 0;
+	struct fadump_page_iter *it;
+	struct fadump_page_run *runs;
+	PyObject *out;
+
+	if (!PyArg_ParseTuple(args, "|O&O&Ip:page_runs", pyfadump_u64_converter,
+			      &first, pyfadump_u64_converter, &end, &flags,
+			      &counts_only))
+		return NULL;
+	runs = PyMem_Malloc(RUN_BATCH * sizeof(*runs));
+	out = PyList_New(0);
+	if (!runs || !out) {
+		PyMem_Free(runs);
+		Py_XDECREF(out);
+		return PyErr_NoMemory();
+	}
+	if (enter(self) < 0)
+		goto fail;
+	ret = fadump_page_iter_new(self->vm, first, end, flags, &it);
+	if (ret < 0) {
+		fail(self, ret);
+		goto fail;
+	}
+	for (;;) {
+		size_t n = 0;
+
+		Py_BEGIN_ALLOW_THREADS
+		while (n < RUN_BATCH) {
+			runs[n].size = sizeof(runs[n]);
+			ret = fadump_page_iter_next(it, &runs[n]);
+			if (ret != 1)
+				break;
+			n++;
+		}
+		Py_END_ALLOW_THREADS
+		if (add_runs(out, runs, n, counts_only) < 0 || ret < 0) {
+			fadump_page_iter_free(it);
+			if (ret < 0)
+				fail(self, ret);
+			else
+				leave(self, NULL);
+			goto fail;
+		}
+		if (ret == 0)
+			break;
+	}
+	fadump_page_iter_free(it);
+	PyMem_Free(runs);
+	return leave(self, out);
+fail:
+	PyMem_Free(runs);
+	Py_DECREF(out);
+	return NULL;
 }
 
 /* ---- save ----------------------------------------------------------- */
@@ -566,6 +783,18 @@ static PyMethodDef vmcore_methods[] = {
 	  "crash_time() -> int or None: CRASHTIME from VMCOREINFO" },
 	{ "read", (PyCFunction)vmcore_read, METH_VARARGS,
 	  "read(paddr, size) -> bytes: fadump_vmcore_read()" },
+	{ "read_into", (PyCFunction)(void (*)(void))vmcore_read_into,
+	  METH_FASTCALL,
+	  "read_into(paddr, buffer) -> int: fill a writable buffer from paddr" },
+	{ "read_virt", (PyCFunction)vmcore_read_virt, METH_VARARGS,
+	  "read_virt(vaddr, size) -> bytes: fadump_vmcore_read_virt()" },
+	{ "virt_to_phys", (PyCFunction)vmcore_virt_to_phys, METH_O,
+	  "virt_to_phys(vaddr) -> int: fadump_vmcore_virt_to_phys()" },
+	{ "page_class", (PyCFunction)vmcore_page_class, METH_VARARGS,
+	  "page_class(pfn, flags=0) -> int: fadump_vmcore_page_class()" },
+	{ "page_runs", (PyCFunction)vmcore_page_runs, METH_VARARGS,
+	  "page_runs(first=0, end=2**64-1, flags=0, counts_only=False) -> list:\n"
+	  "(pfn, count, class) tuples, or the pages per class" },
 	{ "save", (PyCFunction)(void (*)(void))vmcore_save,
 	  METH_VARARGS | METH_KEYWORDS, save_doc },
 	{ NULL, NULL, 0, NULL },
@@ -585,7 +814,8 @@ PyTypeObject pyfadump_vmcore_type = {
 	.tp_basicsize = sizeof(VmcoreObject),
 	.tp_dealloc = (destructor)vmcore_dealloc,
 	.tp_flags = Py_TPFLAGS_DEFAULT,
-	.tp_doc = "Vmcore(path=None, root=None): an open vmcore (use fadump.Vmcore)",
+	.tp_doc = "Vmcore(path=None, root=None, mmap=False): an open vmcore "
+		  "(use fadump.Vmcore)",
 	.tp_methods = vmcore_methods,
 	.tp_getset = vmcore_getset,
 	.tp_init = (initproc)vmcore_init,
