@@ -85,6 +85,24 @@ for variant in plain asan fuzz; do
 	phase_done "$variant"
 done
 
+# compare-kdump.py over the -d 31 -c and -l dumps the QEMU run's guest
+# wrote with makedumpfile, through the plain build's Python package; with
+# Debian's python3, which python3-libkdumpfile is for.
+kdump_interop() {
+	ok=0 bad=0
+	for f in build-e2e/artifacts/boot2/dump-d31-c.kdump build-e2e/artifacts/boot2/dump-d31-l.kdump; do
+		if [ -f "$f" ] && PYTHONPATH=build/bindings/python /usr/bin/python3 tests/e2e/compare-kdump.py "$f"; then
+			echo "ok - $f reads as libkdumpfile reads it"
+			ok=$((ok + 1))
+		else
+			echo "not ok - $f (missing, or libfadump and libkdumpfile differ)"
+			bad=$((bad + 1))
+		fi
+	done
+	echo "$ok passed, $bad failed"
+	[ "$bad" -eq 0 ]
+}
+
 # Checks that are scripts rather than meson suites. Each prints a last
 # line "N passed, N failed" and exits non-zero on failure; a script that
 # cannot run here (tool missing) says so and prints "0 passed, 0 failed".
@@ -125,6 +143,10 @@ if [ $e2e -eq 1 ]; then
 		total_bad=$((total_bad + $2))
 	fi
 	phase_done e2e
+	# makedumpfile's own dumps of that crash (Debian's ppc64el build, in
+	# the guest) read page for page as libkdumpfile reads them
+	run_step kdump-interop kdump_interop
+	phase_done kdump-interop
 	# The ABI of the ppc64le and ppc64 builds against their baselines,
 	# built with the cross compilers of the chroot the QEMU run made.
 	if e2e_root=$(tests/e2e/run.sh --print-root); then
