@@ -97,10 +97,10 @@ if [ -n "$missing" ]; then
 	done
 	finish
 fi
-for h in libfdt.h libfdt_env.h fdt.h libelf.h gelf.h; do
+for h in libfdt.h libfdt_env.h fdt.h libelf.h gelf.h zlib.h zconf.h; do
 	if [ ! -f "/usr/include/$h" ]; then
 		for a in $archs; do
-			not_ok "$a: no /usr/include/$h on this host (libfdt-dev, libelf-dev)"
+			not_ok "$a: no /usr/include/$h on this host (libfdt-dev, libelf-dev, zlib1g-dev)"
 		done
 		finish
 	fi
@@ -126,23 +126,25 @@ cp "$src"/tests/abi/libfadump-*.abi "$work/abi/" 2>/dev/null || true
 
 # --- one cross build per architecture --------------------------------
 
-# The target's libfdt and libelf as far as the build needs them: the
-# headers, and libraries with the right sonames but nothing in them.
+# The target's libfdt, libelf and zlib as far as the build needs them:
+# the headers, and libraries with the right sonames but nothing in them.
 deps() {
 	arch=$1 t=$(triplet "$1") d=$work/deps-$1
 	rm -rf "$d"
 	mkdir -p "$d/include" "$d/lib" "$d/pkgconfig"
-	for h in libfdt.h libfdt_env.h fdt.h libelf.h gelf.h; do
+	for h in libfdt.h libfdt_env.h fdt.h libelf.h gelf.h zlib.h zconf.h; do
 		cp "/usr/include/$h" "$d/include/" || return 1
 	done
 	: >"$d/empty.c"
-	for lib in fdt elf; do
+	for lib in fdt elf z; do
 		in_root "$t-gcc" -shared -nostdlib -o "/e2e-abi/deps-$arch/lib/lib$lib.so.1" \
 			-Wl,-soname,"lib$lib.so.1" "/e2e-abi/deps-$arch/empty.c" || return 1
 		ln -sf "lib$lib.so.1" "$d/lib/lib$lib.so"
-		cat >"$d/pkgconfig/lib$lib.pc" <<-EOF
+		pc=lib$lib
+		[ "$lib" = z ] && pc=zlib
+		cat >"$d/pkgconfig/$pc.pc" <<-EOF
 		prefix=/e2e-abi/deps-$arch
-		Name: lib$lib
+		Name: $pc
 		Description: headers and an empty stand-in for the ABI check
 		Version: 0
 		Cflags: -I\${prefix}/include
