@@ -975,12 +975,76 @@ struct fadump_save_opts {
 	void *userdata;			/* for @progress */
 	/* Since 0.3 */
 	uint64_t release_batch;		/* bytes per early release; 0: 64 MiB */
+	/* Since 0.5 */
+	unsigned int dump_level;	/* makedumpfile -d: enum fadump_dump_level
+					 * bits; 0 keeps every page */
+	unsigned int format;		/* enum fadump_save_format */
+	unsigned int compression;	/* enum fadump_compression (kdump only) */
+	unsigned int threads;		/* compression threads; 0: one per
+					 * online CPU */
 };
 
 #define FADUMP_SAVE_OPTS_SIZE_V1 \
 	(offsetof(struct fadump_save_opts, userdata) + sizeof(void *))
 #define FADUMP_SAVE_OPTS_SIZE_V2 \
 	(offsetof(struct fadump_save_opts, release_batch) + sizeof(uint64_t))
+#define FADUMP_SAVE_OPTS_SIZE_V3 \
+	(offsetof(struct fadump_save_opts, threads) + sizeof(unsigned int))
+
+/*
+ * Since 0.5: what a filtered save leaves out, makedumpfile's -d bits (the
+ * same numbers, so "-d 31" means the same to both tools). Logically
+ * offline and hardware-poisoned pages are left out at every level above
+ * 0, as makedumpfile does: their contents are stale or unreadable.
+ * Pages of class FADUMP_PAGE_UNKNOWN are always kept.
+ */
+enum fadump_dump_level {
+	FADUMP_DUMP_ZERO = 1 << 0,		/* all-zero pages */
+	FADUMP_DUMP_CACHE = 1 << 1,		/* page cache without private data */
+	FADUMP_DUMP_CACHE_PRIVATE = 1 << 2,	/* page cache with private data */
+	FADUMP_DUMP_USER = 1 << 3,		/* process memory, hugetlbfs */
+	FADUMP_DUMP_FREE = 1 << 4,		/* free pages (buddy and per-CPU lists) */
+};
+#define FADUMP_DUMP_LEVEL_MAX 31
+
+/* Since 0.5: the file fadump_vmcore_save() writes. */
+enum fadump_save_format {
+	/*
+	 * An ELF core. At level 0, the source byte for byte (sparse); at
+	 * other levels, only the kept pages' runs as PT_LOADs, as
+	 * makedumpfile -E writes it.
+	 */
+	FADUMP_SAVE_FORMAT_ELF = 0,
+	/* makedumpfile's kdump-compressed format, header version 6. */
+	FADUMP_SAVE_FORMAT_KDUMP = 1,
+};
+
+/* Since 0.5: how each page of a kdump-compressed file is compressed. */
+enum fadump_compression {
+	FADUMP_COMPRESS_DEFAULT = 0,	/* zstd if this build has it, else zlib */
+	FADUMP_COMPRESS_NONE = 1,
+	FADUMP_COMPRESS_ZLIB = 2,	/* makedumpfile -c */
+	FADUMP_COMPRESS_LZO = 3,	/* makedumpfile -l */
+	FADUMP_COMPRESS_ZSTD = 4,	/* makedumpfile -z */
+};
+
+/**
+ * fadump_compression_name - "default", "none", "zlib", "lzo", "zstd"
+ *
+ * NULL for other values. Since: 0.5
+ */
+const char *fadump_compression_name(unsigned int compression);
+
+/**
+ * fadump_compression_supported - can this build write (and read) @compression?
+ *
+ * Returns 1 if it can, 0 if this build of the library lacks it (zstd and
+ * lzo are optional), -EINVAL for an unknown value. Since: 0.5
+ */
+int fadump_compression_supported(unsigned int compression);
+
+/* Since 0.5: the slots of the per-class counts in struct fadump_save_result. */
+#define FADUMP_SAVE_CLASS_SLOTS 16
 
 /* How the dump's memory was given back by fadump_vmcore_save(). */
 enum fadump_release_mode {
@@ -1001,12 +1065,34 @@ struct fadump_save_result {
 	uint32_t ranges_released;	/* release_range writes the kernel took */
 	uint64_t bytes_released_early;	/* their bytes */
 	uint32_t syncs;			/* fdatasync() calls made for them */
+	/* Since 0.5: filtered saves (dump_level or format set) */
+	unsigned int format;		/* enum fadump_save_format written */
+	unsigned int compression;	/* enum fadump_compression used (never DEFAULT) */
+	unsigned int threads;		/* compression threads that ran */
+	uint64_t pages_total;		/* pages of memory in the dump */
+	uint64_t pages_kept;		/* pages the file holds */
+	/* per enum fadump_page_class; slots past FADUMP_PAGE_CLASS_COUNT are 0 */
+	uint64_t class_kept[FADUMP_SAVE_CLASS_SLOTS];
+	uint64_t class_excluded[FADUMP_SAVE_CLASS_SLOTS];
+	/*
+	 * Why pages were FADUMP_PAGE_UNKNOWN (kept), empty if none were:
+	 * the first reason met, e.g. what VMCOREINFO lacks.
+	 */
+	char unknown_reason[160];
+	/* Released through release_range before the copy started: the
+	 * memory the dump does not contain. Also counted in the fields of
+	 * range-wise release above. */
+	uint32_t excluded_ranges_released;
+	uint64_t excluded_bytes_released;
+	uint64_t file_bytes;		/* size of the file written */
 };
 
 #define FADUMP_SAVE_RESULT_SIZE_V1 \
 	(offsetof(struct fadump_save_result, nanoseconds) + sizeof(uint64_t))
 #define FADUMP_SAVE_RESULT_SIZE_V2 \
 	(offsetof(struct fadump_save_result, syncs) + sizeof(uint32_t))
+#define FADUMP_SAVE_RESULT_SIZE_V3 \
+	(offsetof(struct fadump_save_result, file_bytes) + sizeof(uint64_t))
 
 /** fadump_release_mode_name - "none", "end" or "ranges". Since: 0.3 */
 const char *fadump_release_mode_name(unsigned int mode);
