@@ -11,7 +11,9 @@
  * the ELF standard (and the kernel's own vmcore) does.
  *
  * The runs are generated from the 2nd bitmap three times (count, program
- * headers, pages) instead of being kept: no memory per run.
+ * headers, pages) instead of being kept: no memory per run. Zero pages
+ * left out (level bit 1) are found while writing, after the headers:
+ * they stay in their PT_LOAD as holes, which read as what they held.
  */
 #include <elf.h>
 #include <errno.h>
@@ -44,6 +46,7 @@ struct load_gen {
 
 struct elf_writer {
 	uint64_t nloads;
+	uint64_t load_bytes;		/* of all the loads */
 	bool xnum;
 	uint64_t phoff, notes_off, data_off;
 	unsigned char *notes;
@@ -176,6 +179,7 @@ static int felf_begin(struct filtered_save *fs)
 	gen_init(&g, fs, 0);
 	while (gen_next(&g, &l))
 		ew->nloads++;
+	ew->load_bytes = g.next_offset;
 	nphdr = ew->nloads + (ew->notes_len ? 1 : 0);
 	ew->xnum = nphdr >= PN_XNUM;
 	if (nphdr > UINT32_MAX)	/* sh_info is 32 bits */
@@ -236,14 +240,9 @@ static int felf_end(struct filtered_save *fs)
 	enum fadump_byte_order o = fs->vm->order;
 	unsigned char h[sizeof(Elf64_Ehdr) + sizeof(Elf64_Shdr)] = { 0 };
 	uint64_t nphdr = ew->nloads + (ew->notes_len ? 1 : 0);
-	struct load_gen g;
-	struct load l;
 
-	/* the size: where the last load ends */
-	gen_init(&g, fs, ew->data_off);
-	while (gen_next(&g, &l))
-		;
-	fs->file_size = g.next_offset;
+	/* as laid out at the start: zero pages left out since are holes */
+	fs->file_size = ew->data_off + ew->load_bytes;
 	memcpy(h, ELFMAG, SELFMAG);
 	h[EI_CLASS] = ELFCLASS64;
 	h[EI_DATA] = o == FADUMP_BYTE_ORDER_LITTLE ? ELFDATA2LSB : ELFDATA2MSB;
