@@ -27,6 +27,8 @@
 /* Excluded pages inside one PT_LOAD, at most (a 64 KiB hole of 4 KiB pages). */
 #define MERGE_GAP	16
 #define PHDR_BUF	1024
+/* Pages that follow each other in the file are written together. */
+#define DATA_BUF	(1u << 20)
 
 struct load {
 	uint64_t paddr, end;		/* physical [paddr, end) */
@@ -54,6 +56,9 @@ struct elf_writer {
 	struct load_gen gen;		/* in step with the pages */
 	struct load cur;
 	bool have_cur;
+	unsigned char *data;		/* DATA_BUF bytes not yet written */
+	size_t data_n;
+	uint64_t buf_off;		/* their file offset */
 };
 
 static void gen_init(struct load_gen *g, const struct filtered_save *fs,
@@ -174,6 +179,9 @@ static int felf_begin(struct filtered_save *fs)
 	if (!ew)
 		return fadump_fail(fs->vm->ctx, -ENOMEM, "out of memory");
 	fs->format_data = ew;
+	ew->data = malloc(DATA_BUF);
+	if (!ew->data)
+		return fadump_fail(fs->vm->ctx, -ENOMEM, "out of memory");
 	ret = filtered_notes(fs->vm, &ew->notes, &ew->notes_len, &info_off,
 			     &info_len);
 	if (ret < 0)
@@ -201,6 +209,38 @@ static int felf_begin(struct filtered_save *fs)
 	return ret;
 }
 
+static int flush_data(struct filtered_save *fs, struct elf_writer *ew)
+{
+	int ret = 0;
+
+	if (ew->data_n)
+		ret = fs->sink->write(fs->sink->s, ew->data, ew->data_n,
+				      ew->buf_off);
+	ew->data_n = 0;
+	return ret;
+}
+
+/* @len bytes for file offset @off: appended to the buffer if they follow it. */
+static int put_data(struct filtered_save *fs, struct elf_writer *ew,
+		    const void *p, size_t len, uint64_t off)
+{
+	int ret;
+
+	if (ew->data_n && (off != ew->buf_off + ew->data_n ||
+			   ew->data_n + len > DATA_BUF)) {
+		ret = flush_data(fs, ew);
+		if (ret < 0)
+			return ret;
+	}
+	if (!ew->data_n)
+		ew->buf_off = off;
+	if (len > DATA_BUF)
+		return fs->sink->write(fs->sink->s, p, len, off);
+	memcpy(ew->data + ew->data_n, p, len);
+	ew->data_n += len;
+	return 0;
+}
+
 static int felf_page(struct filtered_save *fs, uint64_t pfn, const void *data,
 		    uint32_t len, uint32_t flags)
 {
@@ -225,10 +265,9 @@ static int felf_page(struct filtered_save *fs, uint64_t pfn, const void *data,
 		a = ew->cur.paddr > lo ? ew->cur.paddr : lo;
 		b = ew->cur.end < hi ? ew->cur.end : hi;
 		if (data) {	/* zero pages stay holes */
-			ret = fs->sink->write(fs->sink->s,
-					      (const unsigned char *)data + (a - lo),
-					      (size_t)(b - a), ew->cur.offset +
-					      (a - ew->cur.paddr));
+			ret = put_data(fs, ew, (const unsigned char *)data +
+				       (a - lo), (size_t)(b - a),
+				       ew->cur.offset + (a - ew->cur.paddr));
 			if (ret < 0)
 				return ret;
 		}
@@ -269,12 +308,10 @@ static int write_ehdr(struct filtered_save *fs, struct elf_writer *ew)
 	return fs->sink->write(fs->sink->s, h, (size_t)ew->phoff, 0);
 }
 
-/* Data goes straight to the file at its place: nothing held back. */
 static int felf_checkpoint(struct filtered_save *fs, uint64_t pfn)
 {
-	(void)fs;
 	(void)pfn;
-	return 0;
+	return flush_data(fs, fs->format_data);
 }
 
 static int felf_end(struct filtered_save *fs)
@@ -283,15 +320,17 @@ static int felf_end(struct filtered_save *fs)
 
 	/* as laid out at the start: zero pages left out since are holes */
 	fs->file_size = ew->data_off + ew->load_bytes;
-	return 0;
+	return flush_data(fs, ew);
 }
 
 static void felf_free(struct filtered_save *fs)
 {
 	struct elf_writer *ew = fs->format_data;
 
-	if (ew)
+	if (ew) {
 		free(ew->notes);
+		free(ew->data);
+	}
 	free(ew);
 	fs->format_data = NULL;
 }
