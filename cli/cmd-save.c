@@ -142,6 +142,14 @@ static uint64_t file_bytes(const struct cli_save_settings *s,
 	return is_filtered(s) || r->file_bytes ? r->file_bytes : r->bytes_total;
 }
 
+/* The library's name of the compressor it used, "?" for one it did not name. */
+static const char *compression_word(unsigned int compression)
+{
+	const char *name = fadump_compression_name(compression);
+
+	return name ? name : "?";
+}
+
 static unsigned int class_count(void)
 {
 	return FADUMP_PAGE_CLASS_COUNT < FADUMP_SAVE_CLASS_SLOTS ?
@@ -155,9 +163,10 @@ static void report_filter_json(struct json_object *o,
 {
 	struct json_object *classes;
 
-	jadd_str(o, "format", cli_format_name(s->format));
-	if (s->format == FADUMP_SAVE_FORMAT_KDUMP)
-		jadd_str(o, "compression", fadump_compression_name(r->compression));
+	/* What the library wrote; the level is what was asked of it. */
+	jadd_str(o, "format", cli_format_name(r->format));
+	if (r->format == FADUMP_SAVE_FORMAT_KDUMP)
+		jadd_str(o, "compression", compression_word(r->compression));
 	else
 		jadd_null(o, "compression");
 	jadd_u64(o, "dump_level", s->level);
@@ -196,9 +205,9 @@ static void report_filter_text(const struct cli_save_settings *s,
 	char e[SIZE_STR_MAX];
 
 	printf("%s, %s, dump level %u, %u thread%s\n",
-	       cli_format_name(s->format),
-	       s->format == FADUMP_SAVE_FORMAT_KDUMP ?
-	       fadump_compression_name(r->compression) : "uncompressed",
+	       cli_format_name(r->format),
+	       r->format == FADUMP_SAVE_FORMAT_KDUMP ?
+	       compression_word(r->compression) : "uncompressed",
 	       s->level, r->threads, r->threads == 1 ? "" : "s");
 	printf("pages: %" PRIu64 " of %" PRIu64 " kept\n", r->pages_kept,
 	       r->pages_total);

@@ -72,7 +72,7 @@ const char *cli_release_policy_name(enum cli_release_policy policy)
 const char *cli_format_name(unsigned int format)
 {
 	if (format >= sizeof(format_names) / sizeof(format_names[0]))
-		return NULL;
+		return "?";
 	return format_names[format];
 }
 

@@ -66,7 +66,7 @@ int cli_parse_threads(const char *s, size_t len, unsigned int *threads);
 #define CLI_COMPRESS_EXPECTED "zstd, zlib, lzo or none"
 #define CLI_THREADS_EXPECTED "auto or a thread count from 0 (auto) to 4096"
 
-/* "kdump" or "elf"; NULL for another value */
+/* "kdump" or "elf"; "?" for another value */
 const char *cli_format_name(unsigned int format);
 
 enum cli_release_policy {

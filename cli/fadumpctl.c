@@ -352,7 +352,10 @@ int cli_load_config(const struct cli *cli, struct cli_config *cfg)
 	if (ret == 0)
 		return EXIT_OK;
 	fprintf(stderr, "%s: %s: %s\n", progname, cli->cmd, err);
-	return ret == -EACCES ? EXIT_ACCESS : EXIT_USAGE;
+	if (ret == -EACCES)
+		return EXIT_ACCESS;
+	/* a compressor this build lacks, as --compress says it */
+	return ret == -EOPNOTSUPP ? EXIT_UNSUPPORTED : EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
