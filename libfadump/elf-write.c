@@ -11,7 +11,9 @@
  * the ELF standard (and the kernel's own vmcore) does.
  *
  * The runs are generated from the 2nd bitmap three times (count, program
- * headers, pages) instead of being kept: no memory per run.
+ * headers, pages) instead of being kept: no memory per run. Zero pages
+ * left out (level bit 1) are found while writing, after the headers:
+ * they stay in their PT_LOAD as holes, which read as what they held.
  */
 #include <elf.h>
 #include <errno.h>
@@ -44,6 +46,7 @@ struct load_gen {
 
 struct elf_writer {
 	uint64_t nloads;
+	uint64_t load_bytes;		/* of all the loads */
 	bool xnum;
 	uint64_t phoff, notes_off, data_off;
 	unsigned char *notes;
@@ -157,6 +160,8 @@ static int write_phdrs(struct filtered_save *fs, struct elf_writer *ew)
 	return ret;
 }
 
+static int write_ehdr(struct filtered_save *fs, struct elf_writer *ew);
+
 static int felf_begin(struct filtered_save *fs)
 {
 	struct elf_writer *ew = calloc(1, sizeof(*ew));
@@ -176,6 +181,7 @@ static int felf_begin(struct filtered_save *fs)
 	gen_init(&g, fs, 0);
 	while (gen_next(&g, &l))
 		ew->nloads++;
+	ew->load_bytes = g.next_offset;
 	nphdr = ew->nloads + (ew->notes_len ? 1 : 0);
 	ew->xnum = nphdr >= PN_XNUM;
 	if (nphdr > UINT32_MAX)	/* sh_info is 32 bits */
@@ -186,6 +192,8 @@ static int felf_begin(struct filtered_save *fs)
 	ew->data_off = (ew->notes_off + ew->notes_len + fs->page - 1) &
 		       ~(uint64_t)(fs->page - 1);
 	ret = write_phdrs(fs, ew);
+	if (ret == 0)
+		ret = write_ehdr(fs, ew);
 	if (ret == 0 && ew->notes_len)
 		ret = fs->sink->write(fs->sink->s, ew->notes, ew->notes_len,
 				      ew->notes_off);
@@ -230,20 +238,12 @@ static int felf_page(struct filtered_save *fs, uint64_t pfn, const void *data,
 	}
 }
 
-static int felf_end(struct filtered_save *fs)
+static int write_ehdr(struct filtered_save *fs, struct elf_writer *ew)
 {
-	struct elf_writer *ew = fs->format_data;
 	enum fadump_byte_order o = fs->vm->order;
 	unsigned char h[sizeof(Elf64_Ehdr) + sizeof(Elf64_Shdr)] = { 0 };
 	uint64_t nphdr = ew->nloads + (ew->notes_len ? 1 : 0);
-	struct load_gen g;
-	struct load l;
 
-	/* the size: where the last load ends */
-	gen_init(&g, fs, ew->data_off);
-	while (gen_next(&g, &l))
-		;
-	fs->file_size = g.next_offset;
 	memcpy(h, ELFMAG, SELFMAG);
 	h[EI_CLASS] = ELFCLASS64;
 	h[EI_DATA] = o == FADUMP_BYTE_ORDER_LITTLE ? ELFDATA2LSB : ELFDATA2MSB;
@@ -269,6 +269,23 @@ static int felf_end(struct filtered_save *fs)
 	return fs->sink->write(fs->sink->s, h, (size_t)ew->phoff, 0);
 }
 
+/* Data goes straight to the file at its place: nothing held back. */
+static int felf_checkpoint(struct filtered_save *fs, uint64_t pfn)
+{
+	(void)fs;
+	(void)pfn;
+	return 0;
+}
+
+static int felf_end(struct filtered_save *fs)
+{
+	struct elf_writer *ew = fs->format_data;
+
+	/* as laid out at the start: zero pages left out since are holes */
+	fs->file_size = ew->data_off + ew->load_bytes;
+	return 0;
+}
+
 static void felf_free(struct filtered_save *fs)
 {
 	struct elf_writer *ew = fs->format_data;
@@ -282,6 +299,7 @@ static void felf_free(struct filtered_save *fs)
 const struct filtered_format filtered_format_elf = {
 	.begin = felf_begin,
 	.page = felf_page,
+	.checkpoint = felf_checkpoint,
 	.end = felf_end,
 	.free = felf_free,
 };
