@@ -22,8 +22,8 @@ import subprocess
 
 import pytest
 
-from conftest import (DATA, EXIT_OK, FADUMPCTL, MKVMCORE, clean_env,
-                      require_env, run)
+from conftest import (DATA, EXIT_OK, EXIT_UNSUPPORTED, FADUMPCTL, MKVMCORE,
+                      clean_env, require_env, run)
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA',
             'FADUMP_BUILD_COMPRESSORS')
@@ -255,3 +255,19 @@ def test_left_out_memory_goes_back_before_the_copy(tmp_path, src):
         assert not kept.intersection(pfns), (start, size)
     assert got['bytes_released_early'] == sum(size for _, size in taken)
     assert_holds_exactly(dest / 'vmcore', src, kept)
+
+
+def test_a_kdump_source_is_copied_raw_only(tmp_path, src):
+    """A saved kdump file is not filtered again: the default says so
+    (exit 3, nothing written), the raw copy copies it as it is."""
+    first = tmp_path / 'first'
+    save_json('--source', src.path, first)
+    p = run('save', '--source', first / 'vmcore', tmp_path / 'again')
+    assert p.returncode == EXIT_UNSUPPORTED and p.stdout == '', p.stderr
+    assert p.stderr.count('\n') == 1 and 'level 0' in p.stderr, p.stderr
+    assert not (tmp_path / 'again').exists() or \
+        os.listdir(tmp_path / 'again') == []
+    save_json('--source', first / 'vmcore', '--level', '0', '--format', 'elf',
+              tmp_path / 'raw')
+    assert (tmp_path / 'raw' / 'vmcore').read_bytes() == \
+        (first / 'vmcore').read_bytes()
