@@ -24,8 +24,8 @@ import pytest
 
 import conftest
 from conftest import (DATA, EXIT_FAILED, EXIT_OK, EXIT_UNSUPPORTED,
-                      EXIT_USAGE, FADUMPCTL, MKVMCORE, ROOTS, clean_env,
-                      require_env)
+                      EXIT_USAGE, FADUMPCTL, ROOTS, capture_root,
+                      clean_env, require_env)
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
 CONFIGS = os.path.join(DATA, 'config')
@@ -56,18 +56,6 @@ def write_conf(path, text):
     return path
 
 
-def capture_root(tmp_path):
-    """pseries-7.2-capture with a generated /proc/vmcore (known CRASHTIME)
-    and a plain-file release_mem, so a release attempt shows as a '1'."""
-    root = tmp_path / 'root'
-    shutil.copytree(os.path.join(ROOTS, 'pseries-7.2-capture'), root,
-                    symlinks=True)
-    (root / 'proc/vmcore').unlink()
-    subprocess.run([MKVMCORE, '--size', '8M', str(root / 'proc/vmcore')],
-                   check=True, stdout=subprocess.DEVNULL)
-    return root
-
-
 def registered_root(tmp_path):
     root = tmp_path / 'registered'
     shutil.copytree(os.path.join(ROOTS, 'pseries-7.2-registered'), root,
@@ -82,7 +70,9 @@ def release_mem(root):
 def test_save_without_dest_uses_config_dest(tmp_path):
     root = capture_root(tmp_path)
     dest = tmp_path / 'dumps'          # does not exist: created 0700
-    conf = write_conf(tmp_path / 'f.conf', f'dest = {dest}\nrelease = no\n')
+    # the raw copy through the file's keys: compared byte for byte below
+    conf = write_conf(tmp_path / 'f.conf', f'dest = {dest}\nrelease = no\n'
+                      'level = 0\nformat = elf\n')
     p = run('--config', conf, 'save', '--json', root=root)
     assert p.returncode == EXIT_OK, p.stderr
     saved = dest / DUMP_DIR / 'vmcore'
