@@ -171,6 +171,61 @@ s = json.load(sys.stdin)
 print("platform=%s dump_active=%d" % (s["platform"], s["dump_active"]))'
 }
 
+# pip_check: what a Python user does on a machine with libfadump-dev:
+# "pip install" of this tree (pyproject.toml, meson-python) in a fresh
+# virtual environment builds the bindings alone against the installed
+# library (pkg-config). Offline, so with the system's meson-python
+# (--system-site-packages, --no-build-isolation); python3-fadump is
+# installed too, so the import must be shown to come from the venv.
+pip_check() {
+	venv=$work/venv
+	if ! /usr/bin/python3 -m venv --system-site-packages "$venv" >"$work/pip.log" 2>&1; then
+		not_ok "pip: python3 -m venv (python3-venv)"
+		note "$work/pip.log"
+		return
+	fi
+	# the source tree as committed (pip builds out of a copy of it)
+	if "$venv/bin/pip" install --no-build-isolation --no-index --no-cache-dir \
+			"$src" >>"$work/pip.log" 2>&1; then
+		ok "pip: pip install of the source tree in a fresh venv"
+	else
+		not_ok "pip: pip install of the source tree in a fresh venv"
+		note "$work/pip.log" 40
+		return
+	fi
+	vsite=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_path("platlib"))')
+	if got=$(cd "$work" && "$venv/bin/python" -c '
+import sys, fadump, fadump._fadump as ext
+st = fadump.System(root=sys.argv[1]).status()
+print(fadump.__version__, fadump.__file__)
+print(ext.__file__)
+print("platform=%s dump_active=%d" % (st.platform, st.dump_active))
+' "$fixture" 2>"$work/pip-py.log") &&
+	   want=$(cli_status /usr/sbin/fadumpctl 2>>"$work/pip-py.log") &&
+	   [ "$(echo "$got" | sed -n 1p)" = "$version $vsite/fadump/__init__.py" ] &&
+	   [ "$(echo "$got" | sed -n 3p)" = "$want" ]; then
+		ok "pip: the venv imports fadump $version from its own site-packages and reads a status"
+	else
+		not_ok "pip: import fadump in the venv: got '$got', expected '$version $vsite/fadump/__init__.py' and '${want:-}'"
+		note "$work/pip-py.log"
+		return
+	fi
+	# the extension was built against the system library, not a copy
+	ext=$(echo "$got" | sed -n 2p)
+	lib=$(ldd "$ext" | sed -n 's/.*libfadump\.so\.1 => \([^ ]*\).*/\1/p')
+	if [ -n "$lib" ] && [ "$(readlink -f "$lib")" = \
+			"$(readlink -f "/usr/lib/$multiarch/libfadump.so.1")" ]; then
+		ok "pip: the venv's extension loads the installed /usr/lib/$multiarch/libfadump.so.1"
+	else
+		not_ok "pip: the venv's extension $ext loads libfadump.so.1 from '$lib'"
+	fi
+	if "$venv/bin/python" -m pip show -f fadump 2>/dev/null | grep -q 'libfadump\.so'; then
+		not_ok "pip: the wheel carries a copy of libfadump.so"
+	else
+		ok "pip: the wheel carries no copy of libfadump.so"
+	fi
+}
+
 # run_checks LABEL PREFIX SBIN MANPATH UNITDIR UDEVDIR COMPLETION SITE LIBDIR
 # The same checks on either installation, PREFIX ("" or the scratch root)
 # being the prefix of the other paths; the caller sets up the
@@ -336,6 +391,7 @@ if [ "$deb_built" -eq 1 ]; then
 				not_ok "deb: $unit is not enabled after installation"
 			fi
 		done
+		pip_check
 	else
 		not_ok "dpkg -i $debs"
 		note "$work/install.log"

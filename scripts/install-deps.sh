@@ -15,7 +15,8 @@ pkgs="gcc meson ninja-build pkg-config
       clang libclang-rt-14-dev device-tree-compiler
       debootstrap rsync
       valgrind strace scdoc systemd bash-completion man-db
-      debhelper dh-python dpkg-dev fakeroot lintian rpm"
+      debhelper dh-python dpkg-dev fakeroot lintian rpm
+      python3-venv python3-pip python3-mesonpy"
 
 if [ "$(id -u)" -eq 0 ]; then
 	sudo=
