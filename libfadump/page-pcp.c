@@ -49,6 +49,7 @@
 #define MAX_ZONES	8		/* __MAX_NR_ZONES is at most 6 */
 #define MAX_CPUS	8192		/* NR_CPUS of ppc64 */
 #define MAX_LISTS	64		/* NR_PCP_LISTS is 14 in 7.2 */
+#define MAX_BLOCK_ORDER	30		/* blocks counted in an int64_t */
 #define MAX_PCP_PAGES	(1u << 22)	/* one CPU's lists of one zone */
 #define MAX_WALKS	(1u << 16)	/* per_cpu_pages structs visited */
 #define MAX_ENTRIES	(1u << 24)	/* list entries, all lists */
@@ -281,8 +282,10 @@ static int walk_pcp(struct pcp_walk *w, uint64_t pcp, uint64_t node,
 	for (uint64_t i = 0; !why && i < l->nlists; i++) {
 		int order = list_order(l, i);
 
-		if (order < 0 || !page_map_order_ok(w->pm, (unsigned int)order))
-			continue;	/* no order known: its pages stay kernel */
+		/* no order known, or none a free list has: its pages stay kernel */
+		if (order < 0 || order > MAX_BLOCK_ORDER ||
+		    !page_map_order_ok(w->pm, (unsigned int)order))
+			continue;
 		why = walk_list(w, pcp + l->off_lists + i * l->lh_size,
 				(unsigned int)order, count, &pages, &err);
 	}
