@@ -47,10 +47,10 @@
  * to apply to the tail's address; PAGE_POISON_PATTERN -1 (4.x+).
  *
  * Free pages on the per-CPU lists (struct per_cpu_pages, pcp) are not
- * marked as buddy pages and count as kernel pages here. Finding them
- * needs zone->per_cpu_pageset, the per-CPU offsets (__per_cpu_offset)
- * and the layout of struct per_cpu_pages (lists[], count), none of which
- * VMCOREINFO exports; makedumpfile does not count them either.
+ * marked as buddy pages: page-pcp.c walks the lists where VMCOREINFO
+ * says where they are (our kernel patch 0006), and the blocks it finds
+ * are free like buddy blocks. Elsewhere they count as kernel pages;
+ * makedumpfile does not count them either.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -81,10 +81,6 @@ enum type_encoding { TYPE_NONE, TYPE_TOP_BYTE, TYPE_BIT, TYPE_EXACT };
 struct page_type {
 	enum type_encoding enc;
 	uint32_t value;
-};
-
-struct pfn_range {
-	uint64_t start, end;		/* [start, end) */
 };
 
 struct section_root {
@@ -128,6 +124,10 @@ struct page_map {
 	bool warned_roots;		/* a root could not be read */
 	/* Why pages are UNKNOWN, the first reason warned about; "" if none */
 	char unknown_reason[160];
+
+	/* free blocks on the per-CPU lists, sorted and merged */
+	struct pfn_range *pcp;
+	size_t npcp;
 };
 
 /* One decoded struct page. */
@@ -163,6 +163,7 @@ void page_map_free(struct page_map *pm)
 	for (unsigned int i = 0; i < ROOT_CACHE; i++)
 		free(pm->sec.cache[i].smm);
 	free(pm->ranges);
+	free(pm->pcp);
 	free(pm);
 }
 
@@ -480,13 +481,20 @@ static int page_map_get(struct fadump_vmcore *vm, struct page_map **pmp)
 		pm->max_pfn = 1ULL << (bits - pm->page_shift);
 	if (pm->usable)
 		read_sections(vm, pm);
-	fadump_quiet_end(vm->ctx);
 	if (pm->usable && !pm->have_vmemmap && !pm->sec.usable) {
 		warning(vm->ctx, "%s: page classes: neither SYMBOL(vmemmap) nor a "
 			"usable section map: every page is unknown", vm->path);
 		unknown_because(pm, "neither SYMBOL(vmemmap) nor a usable "
 				"section map in VMCOREINFO");
 		pm->usable = false;
+	}
+	/* pcp entries are struct page addresses: vmemmap turns them to pfns */
+	if (pm->usable && pm->have_vmemmap)
+		ret = pcp_free_ranges(vm, pm, &pm->pcp, &pm->npcp);
+	fadump_quiet_end(vm->ctx);
+	if (ret < 0) {
+		page_map_free(pm);
+		return ret;
 	}
 	vm->page_map = pm;
 	*pmp = pm;
@@ -865,6 +873,75 @@ static const struct pfn_range *range_of(const struct page_map *pm,
 	return NULL;
 }
 
+uint64_t page_map_pages(const struct page_map *pm)
+{
+	return pm->pages;
+}
+
+bool page_map_order_ok(const struct page_map *pm, unsigned int order)
+{
+	return order < pm->max_order;
+}
+
+bool page_map_pcp_head(struct fadump_vmcore *vm, struct page_map *pm,
+		       uint64_t page, unsigned int order, uint64_t *pfn,
+		       const char **why)
+{
+	const struct pfn_range *r;
+	uint64_t at, clear;
+	struct desc d;
+
+	*why = "not a struct page of the dump";
+	if (page < pm->vmemmap || (page - pm->vmemmap) % pm->desc_size)
+		return false;
+	*pfn = (page - pm->vmemmap) / pm->desc_size;
+	if (*pfn >= pm->max_pfn || !(r = range_of(pm, *pfn)) ||
+	    desc_vaddr(vm, pm, *pfn, &at) != DESC_AT || at != page)
+		return false;
+	*why = "a block not aligned to its order or not all in the dump";
+	if ((*pfn & ((1ULL << order) - 1)) || r->end - *pfn < 1ULL << order)
+		return false;
+	*why = "its struct page cannot be read";
+	if (!read_desc(vm, pm, *pfn, &d))
+		return false;
+	/* __free_pages_prepare(): what a free leaves, PageHWPoison never */
+	clear = pm->head_mask | 1ULL << pm->pg_lru | 1ULL << pm->pg_private |
+		1ULL << pm->pg_swapcache;
+	if (pm->pg_slab >= 0)
+		clear |= 1ULL << pm->pg_slab;
+	if (pm->pg_hwpoison >= 0)
+		clear |= 1ULL << pm->pg_hwpoison;
+	*why = "not a free page (referenced, typed, mapped, private, a tail "
+	       "or flagged)";
+	return d.refcount == 0 && d.mapcount == UINT32_MAX && !d.mapping &&
+	       !d.private_ && !(d.compound & 1) && !(d.flags & clear);
+}
+
+/*
+ * The end of the per-CPU free block holding @pfn, or @pfn if none does;
+ * *@next receives the start of the first block after @pfn (UINT64_MAX).
+ */
+static uint64_t pcp_block_end(const struct page_map *pm, uint64_t pfn,
+			      uint64_t *next)
+{
+	size_t lo = 0, hi = pm->npcp;
+
+	while (lo < hi) {		/* the first block ending after pfn */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pm->pcp[mid].end <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < pm->npcp && pm->pcp[lo].start <= pfn) {
+		*next = lo + 1 < pm->npcp ? pm->pcp[lo + 1].start : UINT64_MAX;
+		return pm->pcp[lo].end;
+	}
+	*next = lo < pm->npcp ? pm->pcp[lo].start : UINT64_MAX;
+	return pfn;
+}
+
 static int check_flags(struct fadump_vmcore *vm, unsigned int flags)
 {
 	if (flags & ~(unsigned int)FADUMP_PAGE_CHECK_ZERO)
@@ -879,6 +956,7 @@ FADUMP_EXPORT int fadump_vmcore_page_class(struct fadump_vmcore *vm,
 {
 	struct page_map *pm;
 	unsigned int order, c = FADUMP_PAGE_UNKNOWN;
+	uint64_t next;
 	struct desc d;
 	int ret;
 
@@ -900,7 +978,8 @@ FADUMP_EXPORT int fadump_vmcore_page_class(struct fadump_vmcore *vm,
 		return 0;
 	}
 	fadump_quiet_begin(vm->ctx);
-	if (enclosing_free_block(vm, pm, pfn) > pfn) {
+	if (pcp_block_end(pm, pfn, &next) > pfn ||
+	    enclosing_free_block(vm, pm, pfn) > pfn) {
 		c = FADUMP_PAGE_FREE;
 	} else if (read_desc(vm, pm, pfn, &d)) {
 		c = classify_own(vm, pm, pfn, &d, NULL, true, &order);
@@ -1153,7 +1232,7 @@ static void classify_window(struct fadump_page_iter *it, uint64_t n)
 static bool fill_window(struct fadump_page_iter *it)
 {
 	struct page_map *pm = it->pm;
-	uint64_t n = next_pfns(it), until;
+	uint64_t n = next_pfns(it), until, pcp_end, pcp_next;
 
 	if (!n)
 		return false;
@@ -1169,14 +1248,18 @@ static bool fill_window(struct fadump_page_iter *it)
 		it->free_end = enclosing_free_block(it->vm, pm, it->pfn);
 	}
 	until = no_descriptors_until(it->vm, pm, it->pfn);
+	pcp_end = pcp_block_end(pm, it->pfn, &pcp_next);
+	if (it->free_end < pcp_end)
+		it->free_end = pcp_end;	/* a block on a per-CPU list */
 	if (it->free_end > it->pfn)
 		set_uniform(it, it->free_end - it->pfn < n ?
 			    it->free_end - it->pfn : n, FADUMP_PAGE_FREE);
 	else if (until > it->pfn)
 		set_uniform(it, until - it->pfn < n ? until - it->pfn : n,
 			    FADUMP_PAGE_UNKNOWN);
-	else
-		classify_window(it, n);
+	else	/* up to the next per-CPU block, classified on its own */
+		classify_window(it, pcp_next - it->pfn < n ?
+				pcp_next - it->pfn : n);
 	fadump_quiet_end(it->vm->ctx);
 	return true;
 }

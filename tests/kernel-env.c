@@ -17,17 +17,20 @@ static void capture(void *userdata, int priority, const char *file, int line,
 		    const char *fn, const char *format, va_list args)
 {
 	struct kenv *e = userdata;
-	size_t len = strlen(e->warnings);
+	char *buf = priority == LOG_WARNING ? e->warnings :
+		    priority == LOG_INFO ? e->infos : NULL;
+	size_t size = priority == LOG_WARNING ? sizeof(e->warnings) :
+		      sizeof(e->infos);
+	size_t len = buf ? strlen(buf) : 0;
 
 	(void)file;
 	(void)line;
 	(void)fn;
 	if (priority <= LOG_ERR)
 		e->errors++;
-	if (priority == LOG_WARNING && len < sizeof(e->warnings) - 2) {
-		vsnprintf(e->warnings + len, sizeof(e->warnings) - len - 1,
-			  format, args);
-		strcat(e->warnings, "\n");
+	if (buf && len < size - 2) {
+		vsnprintf(buf + len, size - len - 1, format, args);
+		strcat(buf, "\n");
 	}
 }
 
@@ -37,7 +40,7 @@ int kenv_setup(void **state)
 
 	e->ctx = vt_ctx();
 	fadump_ctx_set_log_fn(e->ctx, capture, e);
-	fadump_ctx_set_log_priority(e->ctx, LOG_WARNING);
+	fadump_ctx_set_log_priority(e->ctx, LOG_INFO);
 	e->dir = vt_tmpdir();
 	*state = e;
 	return 0;
@@ -66,6 +69,7 @@ void kenv_open(struct kenv *e)
 
 	kenv_close(e);
 	e->warnings[0] = '\0';
+	e->infos[0] = '\0';
 	e->errors = 0;
 	assert_int_equal(fadump_vmcore_open(e->ctx, path, &e->vm), 0);
 }

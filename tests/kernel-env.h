@@ -16,8 +16,12 @@ struct kenv {
 	struct mkkernel k;
 	struct mkvmcore_spec spec;
 	struct fadump_vmcore *vm;
-	/* LOG_WARNING lines, and how many at LOG_ERR or worse, since open */
+	/*
+	 * LOG_WARNING and LOG_INFO lines, and how many at LOG_ERR or worse,
+	 * since open
+	 */
 	char warnings[4096];
+	char infos[4096];
 	unsigned int errors;
 };
 

@@ -8,6 +8,9 @@
  *   0x20000   mmu_vmemmap_psize, mmu_psize_defs[], cur_cpu_spec
  *   0x30000   vmemmap_list and its entries (hash)
  *   0x40000   mem_section: the array of section roots (zero but root 0)
+ *   0x80000   pglist_data of node 0 (spec.pcp), 0x82000 node_data[],
+ *             0x83000 node_online_map, 0x84000 __per_cpu_offset[],
+ *             0x84100 __cpu_possible_mask, 0x88000 the per-CPU areas
  *   0x100000  swapper_pg_dir, then page tables and section roots
  *   0x800000, 0x900000   the two PTE-mapped test pages
  *   0x1000000 (16 MiB)   the PMD leaf's memory
@@ -50,6 +53,22 @@
 #define MAPPING_FILE	0xc000000001234500ULL	/* a struct address_space */
 #define MAPPING_ANON	(0xc000000001234600ULL | 1)	/* an anon_vma | ANON */
 #define MAPPING_HUGETLBFS 0xc000000001234700ULL
+/* spec.pcp: mm/ structures of our own layout, given by VMCOREINFO */
+#define PGDAT_PA	0x80000ULL
+#define PGDAT_SIZE	0x1000
+#define PGDAT_NR_ZONES	0xa00		/* int nr_zones */
+#define ZONE_SIZE	0x300
+#define ZONE_PAGESET	0x48		/* struct per_cpu_pages __percpu * */
+#define NR_ZONES	2
+#define NODE_DATA_PA	0x82000ULL
+#define MAX_NUMNODES	256
+#define ONLINE_MAP_PA	0x83000ULL
+#define PER_CPU_OFF_PA	0x84000ULL
+#define POSSIBLE_PA	0x84100ULL
+#define PCPU_PA		0x88000ULL	/* CPU c's area at + c * 0x1000 */
+#define PCPU_ZONE	0x200		/* zone z's page set at + z * 0x200 */
+#define PERCPU_TEMPLATE	0xc000000000f00000ULL	/* the __percpu address */
+#define POSSIBLE_CPUS	0x0bULL		/* 0, 1, 3 */
 
 /* What each era's VMCOREINFO says; -1: the kernel writes no such line. */
 struct era {
@@ -593,6 +612,93 @@ static void test_mappings(struct mkkernel *k)
 	mkkernel_map(k, k->va_pud_leaf, k->pa_pud_leaf, 2);
 }
 
+uint64_t mkkernel_pcp(const struct mkkernel *k, unsigned int cpu,
+		      unsigned int zone)
+{
+	(void)k;
+	return PCPU_PA + cpu * 0x1000ULL + zone * PCPU_ZONE;
+}
+
+uint64_t mkkernel_pcp_list(const struct mkkernel *k, unsigned int cpu,
+			   unsigned int list)
+{
+	return LINEAR + mkkernel_pcp(k, cpu, 0) + MKK_PCP_OFF_LISTS + list * 16;
+}
+
+/* order_to_pindex() inverted: THP's lists hold PMD-sized blocks */
+static unsigned int pcp_order(const struct mkkernel *k, unsigned int list)
+{
+	if (list < MKK_MIGRATE_PCPTYPES * (MKK_PAGE_ALLOC_COSTLY_ORDER + 1))
+		return list / MKK_MIGRATE_PCPTYPES;
+	return k->bits[0];		/* HPAGE_PMD_ORDER: PMD_SHIFT - PAGE_SHIFT */
+}
+
+uint64_t mkkernel_pcp_add(struct mkkernel *k, unsigned int cpu,
+			  unsigned int list, uint64_t pfn)
+{
+	uint64_t head = mkkernel_pcp_list(k, cpu, list), n;
+	uint64_t node = k->vmemmap + pfn * k->desc_size + k->off_compound;
+	uint64_t first, pcp = mkkernel_pcp(k, cpu, 0);
+	unsigned int order = pcp_order(k, list);
+	bool be = k->spec.big_endian;
+	int32_t count;
+
+	n = 1ULL << order;
+	for (uint64_t i = 0; i < n; i++) {
+		/* __free_pages_prepare(): unreferenced, no type, no mapping */
+		struct fields f = { .flags = KERNEL_FLAGS,
+				    .mapcount = UINT32_MAX };
+
+		desc_write(k, pfn + i, &f);
+		k->expect[pfn + i] = FADUMP_PAGE_FREE;
+	}
+	/* list_add(&page->pcp_list, list): pcp_list is lru's place */
+	first = mkkernel_get64(k, head - LINEAR, be);
+	mkkernel_desc_put(k, pfn, k->off_compound, first, 8);
+	mkkernel_desc_put(k, pfn, k->off_compound + 8, head, 8);
+	/* first->prev = node; head->next = node (vmemmap or linear map) */
+	mkkernel_put64(k, (first >= k->vmemmap ? first - k->vmemmap +
+			   k->vmemmap_backing : first - LINEAR) + 8, node, be);
+	mkkernel_put64(k, head - LINEAR, node, be);
+	count = (int32_t)get(k->mem + pcp + MKK_PCP_OFF_COUNT, 4, be);
+	kput(k, pcp + MKK_PCP_OFF_COUNT, (uint64_t)(count + (int32_t)n), 4);
+	return n;
+}
+
+/* Node 0 with two zones, each CPU's page sets empty. */
+static void pcp_structures(struct mkkernel *k)
+{
+	memset(k->mem + PGDAT_PA, 0, PGDAT_SIZE);
+	kput(k, PGDAT_PA + PGDAT_NR_ZONES, NR_ZONES, 4);
+	for (unsigned int z = 0; z < NR_ZONES; z++)
+		kput(k, PGDAT_PA + z * ZONE_SIZE + ZONE_PAGESET,
+		     PERCPU_TEMPLATE + z * PCPU_ZONE, 8);
+	memset(k->mem + NODE_DATA_PA, 0, MAX_NUMNODES * 8);
+	kput(k, NODE_DATA_PA, LINEAR + PGDAT_PA, 8);
+	kput(k, NODE_DATA_PA + 8, 0xdeadbeefULL, 8);	/* offline node 1 */
+	memset(k->mem + ONLINE_MAP_PA, 0, MAX_NUMNODES / 8);
+	kput(k, ONLINE_MAP_PA, 1, 8);
+	kput(k, POSSIBLE_PA, POSSIBLE_CPUS, 8);
+	for (unsigned int c = 0; c < MKK_PCP_CPUS; c++) {
+		/* not possible: offset 0, the template, never walked */
+		kput(k, PER_CPU_OFF_PA + c * 8, POSSIBLE_CPUS >> c & 1 ?
+		     LINEAR + PCPU_PA + c * 0x1000ULL - PERCPU_TEMPLATE : 0, 8);
+		if (!(POSSIBLE_CPUS >> c & 1))
+			continue;
+		for (unsigned int z = 0; z < NR_ZONES; z++) {
+			uint64_t pcp = mkkernel_pcp(k, c, z);
+
+			memset(k->mem + pcp, 0, PCPU_ZONE);
+			for (unsigned int l = 0; l < MKK_NR_PCP_LISTS; l++) {
+				uint64_t h = pcp + MKK_PCP_OFF_LISTS + l * 16;
+
+				kput(k, h, LINEAR + h, 8);	/* INIT_LIST_HEAD */
+				kput(k, h + 8, LINEAR + h, 8);
+			}
+		}
+	}
+}
+
 static int write_vmcoreinfo(struct mkkernel *k, unsigned int phys_bits)
 {
 	const struct era *e = &eras[k->spec.era];
@@ -667,6 +773,42 @@ static int write_vmcoreinfo(struct mkkernel *k, unsigned int phys_bits)
 	LINE("OFFSET(cpu_spec.mmu_features)=%d\n", CPU_SPEC_MMU_FEATURES);
 	if (!k->spec.no_radix_number)
 		LINE("NUMBER(RADIX_MMU)=%d\n", !k->spec.hash);
+	if (k->spec.pcp) {
+		/* what 7.2 writes for the zone walk, and our patch 0006 */
+		if (k->spec.pcp_flat) {
+			LINE("SYMBOL(contig_page_data)=%llx\n",
+			     (unsigned long long)(LINEAR + PGDAT_PA));
+		} else {
+			LINE("SYMBOL(node_data)=%llx\n",
+			     (unsigned long long)(LINEAR + NODE_DATA_PA));
+			LINE("LENGTH(node_data)=%d\n", MAX_NUMNODES);
+			LINE("SYMBOL(node_online_map)=%llx\n",
+			     (unsigned long long)(LINEAR + ONLINE_MAP_PA));
+			LINE("SIZE(nodemask_t)=%d\n", MAX_NUMNODES / 8);
+		}
+		LINE("SIZE(pglist_data)=%d\n", PGDAT_SIZE);
+		LINE("SIZE(zone)=%d\n", ZONE_SIZE);
+		LINE("SIZE(list_head)=16\n");
+		LINE("OFFSET(pglist_data.node_zones)=0\n");
+		LINE("OFFSET(pglist_data.nr_zones)=%d\n", PGDAT_NR_ZONES);
+		LINE("OFFSET(list_head.next)=0\n");
+		LINE("OFFSET(list_head.prev)=8\n");
+		LINE("SYMBOL(__per_cpu_offset)=%llx\n",
+		     (unsigned long long)(LINEAR + PER_CPU_OFF_PA));
+		LINE("LENGTH(__per_cpu_offset)=%d\n", MKK_PCP_CPUS);
+		LINE("SYMBOL(__cpu_possible_mask)=%llx\n",
+		     (unsigned long long)(LINEAR + POSSIBLE_PA));
+		LINE("OFFSET(page.pcp_list)=%llu\n",
+		     (unsigned long long)k->off_compound);
+		LINE("OFFSET(zone.per_cpu_pageset)=%d\n", ZONE_PAGESET);
+		LINE("OFFSET(per_cpu_pages.count)=%d\n", MKK_PCP_OFF_COUNT);
+		LINE("OFFSET(per_cpu_pages.lists)=%d\n", MKK_PCP_OFF_LISTS);
+		LINE("LENGTH(per_cpu_pages.lists)=%d\n", MKK_NR_PCP_LISTS);
+		LINE("NUMBER(MIGRATE_PCPTYPES)=%d\n", MKK_MIGRATE_PCPTYPES);
+		LINE("NUMBER(PAGE_ALLOC_COSTLY_ORDER)=%d\n",
+		     MKK_PAGE_ALLOC_COSTLY_ORDER);
+		LINE("NUMBER(HPAGE_PMD_ORDER)=%u\n", k->bits[0]);
+	}
 	LINE("KERNELOFFSET=0\n");
 	LINE("CRASHTIME=%d\n", MKV_CRASHTIME);
 #undef LINE
@@ -714,6 +856,8 @@ int mkkernel_build(struct mkkernel *k, const struct mkkernel_spec *spec)
 	test_mappings(k);
 	for (uint64_t pfn = 0; pfn < k->pages; pfn++)
 		kernel_page(k, pfn);
+	if (spec->pcp)
+		pcp_structures(k);
 	return write_vmcoreinfo(k, phys_bits);
 }
 

@@ -69,6 +69,11 @@
 #define MKK_PG_PRIVATE		14
 #define MKK_PG_SWAPBACKED	17
 #define MKK_PG_HWPOISON		21
+/* include/linux/mmzone.h: the per-CPU lists (order_to_pindex()) */
+#define MKK_MIGRATE_PCPTYPES	3
+#define MKK_PAGE_ALLOC_COSTLY_ORDER 3
+#define MKK_NR_PCP_LISTS	(MKK_MIGRATE_PCPTYPES * \
+				 (MKK_PAGE_ALLOC_COSTLY_ORDER + 1) + 2)
 /* arch/powerpc/include/asm/mmu.h */
 #define MKK_MMU_PAGE_16M	10
 #define MKK_MMU_FTR_TYPE_RADIX	0x40
@@ -94,7 +99,18 @@ struct mkkernel_spec {
 	bool compound_mask;
 	/* no NUMBER(RADIX_MMU): the MMU only through cur_cpu_spec */
 	bool no_radix_number;
+	/*
+	 * Nodes, zones and per-CPU page sets with the VMCOREINFO of our
+	 * kernel patch 0006 (NUMA: node_data; pcp_flat: contig_page_data):
+	 * CPUs 0, 1 and 3 of 8 possible, two zones, empty lists until
+	 * mkkernel_pcp_add() fills them.
+	 */
+	bool pcp, pcp_flat;
 };
+
+#define MKK_PCP_CPUS		8	/* NR_CPUS; possible: 0, 1, 3 */
+#define MKK_PCP_OFF_COUNT	4	/* struct per_cpu_pages */
+#define MKK_PCP_OFF_LISTS	32
 
 /* What a page is made to be (mkkernel_page()). */
 enum mkk_kind {
@@ -202,6 +218,20 @@ unsigned int mkkernel_fill(struct mkkernel *k, unsigned int kernel_pages);
  * patch, the VMCOREINFO. @spec must outlive nothing of @k.
  */
 void mkkernel_vmcore(struct mkkernel *k, struct mkvmcore_spec *spec);
+
+/*
+ * list_add() page @pfn to list @list of @cpu's page set of zone 0, as
+ * the head of a free block of the list's order, and count it; the
+ * block's pages are expected FREE. Returns the block's page count.
+ */
+uint64_t mkkernel_pcp_add(struct mkkernel *k, unsigned int cpu,
+			  unsigned int list, uint64_t pfn);
+/* Physical address of @cpu's struct per_cpu_pages of zone @zone. */
+uint64_t mkkernel_pcp(const struct mkkernel *k, unsigned int cpu,
+		      unsigned int zone);
+/* The kernel address of list @list's head in that struct. */
+uint64_t mkkernel_pcp_list(const struct mkkernel *k, unsigned int cpu,
+			   unsigned int list);
 
 /* Remove the VMCOREINFO line starting with @prefix (e.g. "NUMBER(PG_lru)="). */
 bool mkkernel_drop_line(struct mkkernel *k, const char *prefix);

@@ -455,6 +455,226 @@ static void test_huge_empty_segment(void **state)
 	check_pfn(e, start + 12345, FADUMP_PAGE_UNKNOWN, 0);
 }
 
+/*
+ * Free pages on the per-CPU lists, where VMCOREINFO says where the lists
+ * are (kernel patch 0006). The blocks are placed clear of the mixed area:
+ * order 0 and 1 (cpu 0), order 3 (cpu 1), a PMD-sized THP block (cpu 3).
+ */
+struct pcp_pages {
+	uint64_t lo, thp;		/* pfns */
+	uint64_t blocks;
+};
+
+static void pcp_fill(struct kenv *e, struct pcp_pages *p)
+{
+	struct mkkernel *k = &e->k;
+	unsigned int shift = k->spec.page_shift;
+
+	p->lo = (40ULL << 20) >> shift;
+	/* aligned to HPAGE_PMD_ORDER: 16 MiB (64K) or 44 MiB (4K) */
+	p->thp = (shift == 16 ? 16ULL << 20 : 44ULL << 20) >> shift;
+	mkkernel_pcp_add(k, 0, 0, p->lo);
+	mkkernel_pcp_add(k, 0, 1, p->lo + 1);
+	mkkernel_pcp_add(k, 0, 2, p->lo + 5);
+	mkkernel_pcp_add(k, 0, 0, p->lo + 6);
+	mkkernel_pcp_add(k, 0, 4, p->lo + 8);		/* order 1 */
+	mkkernel_pcp_add(k, 1, 9, p->lo + 16);		/* order 3 */
+	mkkernel_pcp_add(k, 3, MKK_NR_PCP_LISTS - 1, p->thp);
+	p->blocks = 7;
+}
+
+static void build_pcp(struct kenv *e, const struct mkkernel_spec *base,
+		      struct pcp_pages *p)
+{
+	struct mkkernel_spec s = *base;
+
+	s.pcp = true;
+	build_spec(e, &s);
+	pcp_fill(e, p);
+}
+
+static uint64_t count_class(struct kenv *e, unsigned int cls)
+{
+	uint64_t total, n = 0;
+	unsigned char *c = classes(e, 0, UINT64_MAX, 0, &total);
+
+	for (uint64_t pfn = 0; pfn < e->k.pages; pfn++)
+		n += c[pfn] == cls;
+	free(c);
+	return n;
+}
+
+static void test_pcp_lists(void **state)
+{
+	struct kenv *e = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct era_case *c = &cases[i];
+		struct mkkernel_spec s;
+		struct pcp_pages p;
+		uint64_t want;
+
+		if (c->era != MKK_ERA_7_2)
+			continue;
+		print_message("pcp %s %s %uK\n", c->big_endian ? "BE" : "LE",
+			      c->hash ? "hash" : "radix",
+			      1u << (c->page_shift - 10));
+		mkkernel_default_spec(&s, c->big_endian);
+		s.hash = c->hash;
+		s.page_shift = c->page_shift;
+		build_pcp(e, &s, &p);
+		kenv_open(e);
+		check_all(e);
+		assert_string_equal(e->warnings, "");
+		/* the THP block, and the per-pfn call in the middle of it */
+		assert_int_equal(e->k.expect[p.thp + 3], FADUMP_PAGE_FREE);
+		check_pfn(e, p.thp + 3, FADUMP_PAGE_FREE, 0);
+		check_pfn(e, p.lo + 17, FADUMP_PAGE_FREE, 0);
+		check_pfn(e, p.lo + 7, FADUMP_PAGE_KERNEL, 0);
+		want = 4 + 2 + 8 + (1ULL << e->k.bits[0]);
+		for (uint64_t pfn = 0; pfn < e->k.pages; pfn++)
+			want += pfn < (48ULL << 20) >> c->page_shift ? 0 :
+				e->k.expect[pfn] == FADUMP_PAGE_FREE;
+		assert_int_equal(count_class(e, FADUMP_PAGE_FREE), want);
+	}
+}
+
+/* The layout from VMCOREINFO (pcp_list elsewhere), and a kernel without NUMA. */
+static void test_pcp_layouts(void **state)
+{
+	struct kenv *e = *state;
+	struct mkkernel_spec s;
+	struct pcp_pages p;
+
+	mkkernel_default_spec(&s, true);
+	s.moved_fields = true;
+	build_pcp(e, &s, &p);
+	kenv_open(e);
+	check_all(e);
+	assert_string_equal(e->warnings, "");
+
+	mkkernel_default_spec(&s, false);
+	s.pcp_flat = true;
+	s.page_shift = 12;
+	build_pcp(e, &s, &p);
+	kenv_open(e);
+	check_all(e);
+	assert_string_equal(e->warnings, "");
+}
+
+/* Without the patch's VMCOREINFO: kernel pages, and no warning. */
+static void test_pcp_without_keys(void **state)
+{
+	struct kenv *e = *state;
+	static const char *const keys[] = {
+		"OFFSET(zone.per_cpu_pageset)=", "SYMBOL(__per_cpu_offset)=",
+		"LENGTH(per_cpu_pages.lists)=", "NUMBER(MIGRATE_PCPTYPES)=",
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct mkkernel_spec s;
+		struct pcp_pages p;
+		char name[64];
+
+		mkkernel_default_spec(&s, i & 1);
+		build_pcp(e, &s, &p);
+		assert_true(mkkernel_drop_line(&e->k, keys[i]));
+		for (uint64_t pfn = 0; pfn < (48ULL << 20) >> 16; pfn++)
+			if (e->k.expect[pfn] == FADUMP_PAGE_FREE)
+				e->k.expect[pfn] = FADUMP_PAGE_KERNEL;
+		kenv_open(e);
+		check_all(e);
+		assert_string_equal(e->warnings, "");
+		assert_non_null(strstr(e->infos, "per-CPU lists count as kernel"));
+		snprintf(name, sizeof(name), "%.*s", (int)strlen(keys[i]) - 1,
+			 keys[i]);
+		assert_non_null(strstr(e->infos, name));
+	}
+}
+
+enum pcp_damage {
+	PCP_CYCLE, PCP_OUTSIDE, PCP_MISALIGNED, PCP_COUNT_LIE, PCP_NOT_FREE,
+	PCP_NEGATIVE_COUNT, PCP_LOOP_TO_SELF, PCP_DAMAGE_COUNT,
+};
+
+/*
+ * Damaged lists on cpu 1 (four pages on list 0): bounded, warned, and
+ * that CPU's pages kernel; cpu 0 and 3 are still read.
+ */
+static void test_pcp_hostile(void **state)
+{
+	struct kenv *e = *state;
+	static const char *const why[] = {
+		[PCP_CYCLE] = "does not link back",
+		[PCP_OUTSIDE] = "not a struct page of the dump",
+		[PCP_MISALIGNED] = "not a struct page of the dump",
+		[PCP_COUNT_LIE] = "more pages than its count",
+		[PCP_NOT_FREE] = "not a free page",
+		[PCP_NEGATIVE_COUNT] = "implausible count",
+		[PCP_LOOP_TO_SELF] = "does not link back",
+	};
+
+	for (int d = 0; d < PCP_DAMAGE_COUNT; d++) {
+		struct mkkernel *k = &e->k;
+		struct mkkernel_spec s;
+		struct pcp_pages p;
+		uint64_t bad = (36ULL << 20) >> 16, node, node_va, pcp, to;
+		bool be = d & 1;
+
+		mkkernel_default_spec(&s, be);
+		build_pcp(e, &s, &p);
+		pcp = mkkernel_pcp(k, 1, 0);
+		for (int i = 3; i >= 0; i--)	/* list order: bad .. bad + 3 */
+			mkkernel_pcp_add(k, 1, 0, bad + (uint64_t)i);
+		node = mkkernel_desc(k, bad + 1) + k->off_compound;
+		node_va = k->vmemmap + (bad + 1) * k->desc_size + k->off_compound;
+		switch (d) {
+		case PCP_CYCLE:		/* bad + 2 -> bad + 1 */
+			mkkernel_put64(k, node + k->desc_size, node_va, be);
+			break;
+		case PCP_OUTSIDE:	/* bad + 1 -> the linear map, linking back */
+			mkkernel_put64(k, node, LINEAR + 0x123400, be);
+			mkkernel_put64(k, 0x123408, node_va, be);
+			break;
+		case PCP_MISALIGNED:	/* bad + 1 -> inside bad + 2's, linking back */
+			to = mkkernel_desc(k, bad + 2) + k->off_compound + 8;
+			mkkernel_put64(k, node, to - mkkernel_desc(k, 0) +
+				       k->vmemmap, be);
+			mkkernel_put64(k, to + 8, node_va, be);
+			break;
+		case PCP_COUNT_LIE:	/* 12 pages on cpu 1's lists, count 2 */
+			memset(k->mem + pcp + MKK_PCP_OFF_COUNT, 0, 4);
+			k->mem[pcp + MKK_PCP_OFF_COUNT + (be ? 3 : 0)] = 2;
+			break;
+		case PCP_NOT_FREE:
+			mkkernel_desc_put(k, bad + 2, k->off_refcount, 1, 4);
+			break;
+		case PCP_NEGATIVE_COUNT:
+			memset(k->mem + pcp + MKK_PCP_OFF_COUNT, 0xff, 4);
+			break;
+		case PCP_LOOP_TO_SELF:	/* bad + 1 -> itself, prev too */
+			mkkernel_put64(k, node, k->vmemmap + (bad + 1) *
+				       k->desc_size + k->off_compound, be);
+			mkkernel_put64(k, node + 8, k->vmemmap + (bad + 1) *
+				       k->desc_size + k->off_compound, be);
+			break;
+		}
+		/* cpu 1's pages: the order-3 block and the four */
+		for (uint64_t i = 0; i < 8; i++)
+			k->expect[p.lo + 16 + i] = FADUMP_PAGE_KERNEL;
+		for (uint64_t i = 0; i < 4; i++)
+			k->expect[bad + i] = FADUMP_PAGE_KERNEL;
+		kenv_open(e);
+		check_all(e);
+		if (!strstr(e->warnings, why[d]) || !strstr(e->warnings, "cpu 1"))
+			print_error("damage %d: %s\n", d, e->warnings);
+		assert_non_null(strstr(e->warnings, why[d]));
+		assert_non_null(strstr(e->warnings, "cpu 1"));
+		assert_non_null(strstr(e->warnings, "1 of the per-CPU free lists"));
+		assert_int_equal(e->errors, 0);
+	}
+}
+
 static void test_arguments(void **state)
 {
 	struct kenv *e = *state;
@@ -507,6 +727,10 @@ int main(void)
 		T(test_implausible_descriptors),
 		T(test_ranges_and_blocks),
 		T(test_huge_empty_segment),
+		T(test_pcp_lists),
+		T(test_pcp_layouts),
+		T(test_pcp_without_keys),
+		T(test_pcp_hostile),
 		T(test_arguments),
 #undef T
 	};

@@ -175,3 +175,20 @@ def test_page_flags(headers, mkk):
     assert mkk['MKK_PG_SWAPBACKED'] == index['PG_swapbacked']
     assert mkk['MKK_PG_HWPOISON'] == index['PG_hwpoison']
     assert 'PG_swapcache = PG_owner_priv_1' in headers['page-flags.h']
+
+
+def test_pcp_lists(headers, mkk):
+    """The per-CPU lists: MIGRATE_PCPTYPES (an enum value),
+    PAGE_ALLOC_COSTLY_ORDER, and NR_PCP_THP's 2 lists with THP."""
+    text = headers['mmzone.h']
+    body = enum_body(text, 'enum migratetype {', '};')
+    names = re.findall(r'^\s*(MIGRATE_\w+)', re.sub(r'/\*.*?\*/', '', body,
+                                                    flags=re.S), re.M)
+    assert names.index('MIGRATE_PCPTYPES') == mkk['MKK_MIGRATE_PCPTYPES']
+    k = defines(text)
+    assert mkk['MKK_PAGE_ALLOC_COSTLY_ORDER'] == k['PAGE_ALLOC_COSTLY_ORDER']
+    assert re.search(r'#define NR_PCP_THP 2\b', text)
+    assert re.search(r'#define NR_PCP_LISTS \(NR_LOWORDER_PCP_LISTS \+ '
+                     r'NR_PCP_THP\)', text)
+    assert re.search(r'#define NR_LOWORDER_PCP_LISTS \(MIGRATE_PCPTYPES \* '
+                     r'\(PAGE_ALLOC_COSTLY_ORDER \+ 1\)\)', text)

@@ -16,14 +16,23 @@
  *                      vmemmap_list (else the sections' mem_map
  *                      pointers, in the linear map)
  *             bit 5    check for zero pages
+ *             bit 6    the per-CPU free lists' VMCOREINFO (kernel patch
+ *                      0006), with SYMBOL(contig_page_data) or, with
+ *             bit 7    SYMBOL(node_data) (NUMA)
  *           the memory of one PT_LOAD at physical 0
  *
  * In that memory: mem_section's roots at 0x1000, vmemmap_list at 0x2000,
  * mmu_vmemmap_psize at 0x2010, mmu_psize_defs[] at 0x2020 (8 bytes each,
  * the shift first). Sections are two pages (SECTION_SIZE_BITS = page
  * shift + 1) of a 16 MiB physical space (MAX_PHYSMEM_BITS 24). struct
- * page has 7.2's layout. The seeds (make-corpus.py) hold section maps,
- * a vmemmap_list and struct pages of every class.
+ * page has 7.2's layout. For the per-CPU lists: the pglist_data at
+ * 0x2200 (zones of 0x20 bytes from 0, per_cpu_pageset at 8 in a zone,
+ * nr_zones at 0x60), node_data[4] at 0x2280, node_online_map at 0x22a0,
+ * __per_cpu_offset[4] at 0x22c0, __cpu_possible_mask at 0x22e0; struct
+ * per_cpu_pages has count at 4 and 6 lists from 0x10 (MIGRATE_PCPTYPES
+ * 1, PAGE_ALLOC_COSTLY_ORDER 3, HPAGE_PMD_ORDER 2). The seeds
+ * (make-corpus.py) hold section maps, a vmemmap_list, struct pages of
+ * every class and, with bit 6, per-CPU lists of two blocks.
  */
 #include <stdio.h>
 #include <string.h>
@@ -60,7 +69,7 @@ static int vmcoreinfo(char *info, size_t size, unsigned int flags)
 	unsigned int shift = flags & 2 ? 12 : 16;
 	unsigned long sections = 1UL << (PHYS_BITS - shift - 1);
 	unsigned long per_root = (1UL << shift) / 16;
-	char extra[512];
+	char extra[2048];
 	int n = 0;
 
 	extra[0] = '\0';
@@ -79,8 +88,40 @@ static int vmcoreinfo(char *info, size_t size, unsigned int flags)
 			      "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)=%ld\n",
 			      e->hugetlb);
 	if (flags & 16)
+		n += snprintf(extra + n, sizeof(extra) - (size_t)n,
+			      "SYMBOL(vmemmap)=%llx\n",
+			      shift == 12 ? VMEMMAP_4K : VMEMMAP);
+	if (flags & 128)
+		n += snprintf(extra + n, sizeof(extra) - (size_t)n,
+			      "SYMBOL(node_data)=%llx\nLENGTH(node_data)=4\n"
+			      "SYMBOL(node_online_map)=%llx\n"
+			      "SIZE(nodemask_t)=8\n", LINEAR + 0x2280,
+			      LINEAR + 0x22a0);
+	else
+		n += snprintf(extra + n, sizeof(extra) - (size_t)n,
+			      "SYMBOL(contig_page_data)=%llx\n",
+			      LINEAR + 0x2200);
+	if (flags & 64)
 		snprintf(extra + n, sizeof(extra) - (size_t)n,
-			 "SYMBOL(vmemmap)=%llx\n", shift == 12 ? VMEMMAP_4K : VMEMMAP);
+			 "SIZE(pglist_data)=128\n"
+			 "OFFSET(pglist_data.node_zones)=0\n"
+			 "OFFSET(pglist_data.nr_zones)=96\n"
+			 "SIZE(zone)=32\n"
+			 "OFFSET(zone.per_cpu_pageset)=8\n"
+			 "SYMBOL(__per_cpu_offset)=%llx\n"
+			 "LENGTH(__per_cpu_offset)=4\n"
+			 "SYMBOL(__cpu_possible_mask)=%llx\n"
+			 "OFFSET(per_cpu_pages.count)=4\n"
+			 "OFFSET(per_cpu_pages.lists)=16\n"
+			 "LENGTH(per_cpu_pages.lists)=6\n"
+			 "OFFSET(page.pcp_list)=8\n"
+			 "SIZE(list_head)=16\n"
+			 "OFFSET(list_head.next)=0\n"
+			 "OFFSET(list_head.prev)=8\n"
+			 "NUMBER(MIGRATE_PCPTYPES)=1\n"
+			 "NUMBER(PAGE_ALLOC_COSTLY_ORDER)=3\n"
+			 "NUMBER(HPAGE_PMD_ORDER)=2\n",
+			 LINEAR + 0x22c0, LINEAR + 0x22e0);
 	return snprintf(info, size,
 		"OSRELEASE=%s\n"
 		"PAGESIZE=%lu\n"
@@ -132,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fadump_page_iter *it;
 	struct fadump_vmcore *vm;
 	unsigned int flags, page_flags, cls;
-	char info[4096];
+	char info[6144];
 	int len;
 
 	if (size < 1)

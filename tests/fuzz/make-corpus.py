@@ -375,10 +375,12 @@ ERAS = {    # flags bits 2-3 of fuzz-page-class.c: PG_lru, PG_head,
 }
 
 
-def page_class_seed(big, shift, era, vmemmap):
+def page_class_seed(big, shift, era, vmemmap, pcp=None):
     """32 pages of memory: the section roots, the struct pages of all
     of them (one of each class, a free block, a folio) and, for the
-    vmemmap flavour, a vmemmap_list entry mapping them."""
+    vmemmap flavour, a vmemmap_list entry mapping them. pcp 'flat' or
+    'numa': per-CPU lists (fuzz-page-class.c's layout) holding pfn 21
+    (order 0) and 22 (order 1) on CPU 0 of the two possible."""
     e = ERAS[era]
     page = 1 << shift
     pages = 32
@@ -431,6 +433,30 @@ def page_class_seed(big, shift, era, vmemmap):
     mem[29 * page:30 * page] = bytes(page)               # a zero page
     flags = (1 if big else 0) | (2 if shift == 12 else 0) | era << 2
     flags |= (16 if vmemmap else 0) | 32
+    if pcp:
+        flags |= 64 | (128 if pcp == 'numa' else 0)
+        put(mem, 0x2200 + 0x60, 1, 4, big=big)           # nr_zones
+        put(mem, 0x2200 + 0x08, LINEAR + 0x2300, big=big)  # per_cpu_pageset
+        put(mem, 0x2280, LINEAR + 0x2200, big=big)       # node_data[0]
+        put(mem, 0x22a0, 1, big=big)                     # node 0 online
+        put(mem, 0x22c0, 0, big=big)                     # __per_cpu_offset
+        put(mem, 0x22c8, 0x100, big=big)
+        put(mem, 0x22e0, 3, big=big)                     # CPUs 0 and 1
+        for pcp_va in (LINEAR + 0x2300, LINEAR + 0x2400):
+            put(mem, pcp_va - LINEAR + 4, 0, 4, big=big)  # count
+            for i in range(6):                           # empty lists
+                head = pcp_va + 0x10 + i * 16
+                put(mem, head - LINEAR, head, big=big)
+                put(mem, head - LINEAR + 8, head, big=big)
+        put(mem, 0x2300 + 4, 3, 4, big=big)
+        for pfn, lst in ((21, 0), (22, 1)):              # list i: order i
+            head = LINEAR + 0x2300 + 0x10 + lst * 16
+            node = base + pfn * 64 + 8
+            desc(pfn, refcount=0)
+            put(mem, descs + pfn * 64 + 8, head, big=big)
+            put(mem, descs + pfn * 64 + 16, head, big=big)
+            put(mem, head - LINEAR, node, big=big)
+            put(mem, head - LINEAR + 8, node, big=big)
     return bytes([flags]) + bytes(mem)
 
 
@@ -442,6 +468,9 @@ def page_classes(out):
                                         'vmemmap' if vmemmap else 'mem-map')
                 write(out, 'page-class', name,
                       page_class_seed(big, 12, era, vmemmap))
+        for pcp in ('flat', 'numa'):
+            write(out, 'page-class', 'era%d-%s-pcp' % (era, pcp),
+                  page_class_seed(era & 1, 12, era, True, pcp))
 
 
 def main():
