@@ -213,6 +213,51 @@ struct prb_state {
 	uint64_t head_id, tail_id;
 };
 
+/*
+ * Read a part of the printk ring. The ring is kernel memory, so a
+ * filtered dump leaves a page of it out only for being all zeros (dump
+ * level bit 1: the part of a ring not yet written through, the usual case
+ * after a short uptime). makedumpfile and crash read such pages as
+ * zeros, and so does this, 4 KiB (the smallest page) at a time, for the
+ * pages the dump says it left out (-ENODATA) and for nothing else: memory
+ * missing from the dump is still an error.
+ */
+static int read_ring(struct fadump_vmcore *vm, uint64_t vaddr, void *buf,
+		     size_t len, const char *what)
+{
+	unsigned char *p = buf;
+	size_t left_out = 0;
+	int ret;
+
+	fadump_quiet_begin(vm->ctx);
+	ret = vmcore_read_virt(vm, vaddr, buf, len);
+	fadump_quiet_end(vm->ctx);
+	if (ret != -ENODATA)
+		return ret < 0 ? read_virt(vm, vaddr, buf, len, what) : 0;
+
+	for (size_t done = 0; done < len;) {
+		uint64_t at = vaddr + done;
+		size_t n = (size_t)(4096 - (at & 4095));
+
+		if (n > len - done)
+			n = len - done;
+		fadump_quiet_begin(vm->ctx);
+		ret = vmcore_read_virt(vm, at, p + done, n);
+		fadump_quiet_end(vm->ctx);
+		if (ret == -ENODATA) {
+			memset(p + done, 0, n);
+			left_out += n;
+		} else if (ret < 0) {
+			return read_virt(vm, at, p + done, n, what);
+		}
+		done += n;
+	}
+	info(vm->ctx, "%s: %zu bytes of the printk %s are pages the dump "
+	     "left out (all zeros at its dump level): read as zeros",
+	     vm->path, left_out, what);
+	return 0;
+}
+
 static int read_array(struct fadump_vmcore *vm, uint64_t vaddr,
 		      uint64_t count, uint64_t elem, const char *what,
 		      unsigned char **out)
@@ -226,7 +271,7 @@ static int read_array(struct fadump_vmcore *vm, uint64_t vaddr,
 	*out = malloc(bytes ? bytes : 1);
 	if (!*out)
 		return fadump_fail(vm->ctx, -ENOMEM, "out of memory");
-	return read_virt(vm, vaddr, *out, (size_t)bytes, what);
+	return read_ring(vm, vaddr, *out, (size_t)bytes, what);
 }
 
 static int prb_state_read(struct dmesg_reader *r, const struct prb_layout *l,
