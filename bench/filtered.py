@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Time the filtered save against makedumpfile on a synthetic ppc64le dump.
 
-usage: bench/filtered.py --build BUILD_DIR --makedumpfile PATH
+usage: bench/filtered.py --build BUILD_DIR --makedumpfile PATH [--fadumpctl PATH]
                          [--size 8G] [--reps 3] [--compress zlib,lzo,zstd]
                          [--threads auto,1] [--workdir /var/tmp/fadump-bench]
                          [--only fadumpctl|makedumpfile|raw] [--keep]
@@ -38,13 +38,11 @@ import argparse
 import json
 import os
 import re
-import shutil
-import statistics
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import drop_caches, parse_size, timed  # noqa: E402
+from run import medians, run_rotating  # noqa: E402
 
 MDF_FLAG = {'zlib': '-c', 'lzo': '-l', 'zstd': '-z'}
 # makedumpfile's report lines (print_report()) and our class names
@@ -142,6 +140,8 @@ def tools_for(args, fadumpctl, mdf, src, out, filtered):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--build', required=True, help='meson build directory')
+    ap.add_argument('--fadumpctl', help='the fadumpctl to time (default: '
+                    'the one in --build)')
     ap.add_argument('--makedumpfile', help='makedumpfile built for ppc64 '
                     '(bench/build-makedumpfile.sh)')
     ap.add_argument('--size', default='8G')
@@ -158,7 +158,7 @@ def main():
     args.compress = args.compress.split(',')
     args.threads = args.threads.split(',')
 
-    fadumpctl = os.path.join(args.build, 'cli', 'fadumpctl')
+    fadumpctl = args.fadumpctl or os.path.join(args.build, 'cli', 'fadumpctl')
     mkvmcore = os.path.join(args.build, 'tests', 'mkvmcore')
     for prog in (fadumpctl, mkvmcore, '/usr/bin/time'):
         if not os.access(prog, os.X_OK):
@@ -194,32 +194,25 @@ def main():
                           filtered)
         reps = args.reps
 
-    results = {name: [] for name in tools}
     sizes, classes, notes = {}, {}, {}
-    cold = True
     names = list(tools)
-    for rep in range(reps):
-        order = names[rep % len(names):] + names[:rep % len(names)]
-        for name in order:
-            shutil.rmtree(out, ignore_errors=True)
-            os.makedirs(out)
-            cold = drop_caches() and cold
-            wall, rss, rc, err, stdout = timed(tools[name])
-            if rc != 0:
-                notes[name] = 'exit %d: %s' % (rc, ' / '.join(
-                    l for l in err.splitlines() if l.strip())[:300])
-                continue
-            sizes[name] = output_size(out)
-            if name.startswith('makedumpfile'):
-                classes[name] = mdf_report(stdout + err)
-            elif stdout.strip():
-                found = find_classes(json.loads(stdout))
-                if found is not None:
-                    classes[name] = found
-            results[name].append((wall, rss))
-            print('  rep %d %-24s %7.2f s %8d KiB' % (rep + 1, name, wall, rss),
-                  file=sys.stderr)
-    shutil.rmtree(out, ignore_errors=True)
+
+    def record(name, rep, wall, rss, rc, err, stdout):
+        if rc != 0:
+            notes[name] = 'exit %d: %s' % (rc, ' / '.join(
+                l for l in err.splitlines() if l.strip())[:300])
+            return False
+        sizes[name] = output_size(out)
+        if name.startswith('makedumpfile'):
+            classes[name] = mdf_report(stdout + err)
+        elif stdout.strip():
+            found = find_classes(json.loads(stdout))
+            if found is not None:
+                classes[name] = found
+        return True
+
+    results, cold = run_rotating({n: (argv, False) for n, argv in tools.items()},
+                                 reps, out, record)
     if not args.keep:
         os.unlink(src)
         os.unlink(desc_path)
@@ -240,8 +233,7 @@ def main():
             print('| %s | - | - | - | - | 0 (%s) |' % (
                 name, notes.get(name, 'failed')))
             continue
-        t = statistics.median(w for w, _ in r)
-        m = statistics.median(k for _, k in r) / 1024
+        t, m = medians(r)
         med[name] = t
         print('| %s | %.2f | %.0f | %d | %.1f | %d |' % (
             name, t, size / t / 1e6, sizes[name][0], m, len(r)))
