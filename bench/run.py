@@ -72,6 +72,39 @@ def timed(argv, shell=False):
     return wall, rss, p.returncode, p.stderr.strip(), p.stdout
 
 
+def run_rotating(tools, reps, out, record):
+    """Run every tool reps times, in an order rotated each round, with out
+    emptied and the page cache dropped before every run.
+
+    tools maps a name to (argv, shell); record(name, rep, wall, rss, rc,
+    stderr, stdout) sees each run and returns True to count it.
+    Returns ({name: [(wall, rss KiB)]}, cold) where cold is False if the
+    page cache could not be dropped."""
+    results = {name: [] for name in tools}
+    cold = True
+    names = list(tools)
+    for rep in range(reps):
+        order = names[rep % len(names):] + names[:rep % len(names)]
+        for name in order:
+            shutil.rmtree(out, ignore_errors=True)
+            os.makedirs(out)
+            cold = drop_caches() and cold
+            argv, shell = tools[name]
+            wall, rss, rc, err, stdout = timed(argv, shell)
+            if record(name, rep, wall, rss, rc, err, stdout):
+                results[name].append((wall, rss))
+                print('  rep %d %-24s %7.2f s %8d KiB' % (rep + 1, name, wall,
+                                                          rss), file=sys.stderr)
+    shutil.rmtree(out, ignore_errors=True)
+    return results, cold
+
+
+def medians(runs):
+    """Median wall seconds and peak RSS in MiB of [(wall, rss KiB)]."""
+    return (statistics.median(w for w, _ in runs),
+            statistics.median(k for _, k in runs) / 1024)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--build', required=True, help='meson build directory')
@@ -110,35 +143,26 @@ def main():
         tools['makedumpfile'] = (['makedumpfile', '-E', '-d', '1', src,
                                   os.path.join(out, 'mdf')], False)
 
-    results = {name: [] for name in tools}
     notes = {}
-    cold = True
     names = list(tools)
-    for rep in range(args.reps):
-        order = names[rep % len(names):] + names[:rep % len(names)]
-        for name in order:
-            shutil.rmtree(out, ignore_errors=True)
-            os.makedirs(out)
-            cold = drop_caches() and cold
-            argv, shell = tools[name]
-            wall, rss, rc, err, stdout = timed(argv, shell)
-            if rc != 0:
-                notes[name] = 'exit %d: %s' % (rc, err.splitlines()[0] if err else '')
-                if name == 'makedumpfile':
-                    notes[name] = 'exit %d: %s' % (rc, ' / '.join(
-                        l for l in err.splitlines() if l.strip())[:300])
-                continue
-            if name == 'fadumpctl':
-                j = json.loads(stdout)
-                notes[name] = '%d of %d bytes written, %d zero bytes skipped' % (
-                    j['bytes_written'], j['bytes_total'], j['zero_bytes_skipped'])
-            if name.startswith('cp'):
-                st = os.stat(os.path.join(out, 'cp'))
-                notes['cp'] = '%d bytes allocated' % (st.st_blocks * 512)
-            results[name].append((wall, rss))
-            print('  rep %d %-12s %6.2f s %7d KiB' % (rep + 1, name, wall, rss),
-                  file=sys.stderr)
-    shutil.rmtree(out, ignore_errors=True)
+
+    def record(name, rep, wall, rss, rc, err, stdout):
+        if rc != 0:
+            notes[name] = 'exit %d: %s' % (rc, err.splitlines()[0] if err else '')
+            if name == 'makedumpfile':
+                notes[name] = 'exit %d: %s' % (rc, ' / '.join(
+                    l for l in err.splitlines() if l.strip())[:300])
+            return False
+        if name == 'fadumpctl':
+            j = json.loads(stdout)
+            notes[name] = '%d of %d bytes written, %d zero bytes skipped' % (
+                j['bytes_written'], j['bytes_total'], j['zero_bytes_skipped'])
+        if name.startswith('cp'):
+            st = os.stat(os.path.join(out, 'cp'))
+            notes['cp'] = '%d bytes allocated' % (st.st_blocks * 512)
+        return True
+
+    results, cold = run_rotating(tools, args.reps, out, record)
     if not args.keep:
         os.unlink(src)
 
@@ -155,8 +179,7 @@ def main():
         if not r:
             print('| %s | - | - | - | 0 (%s) |' % (name, notes.get(name, 'failed')))
             continue
-        t = statistics.median(w for w, _ in r)
-        m = statistics.median(k for _, k in r) / 1024
+        t, m = medians(r)
         med[name] = t
         print('| %s | %.2f | %.0f | %.1f | %d |' % (name, t, size / t / 1e6, m,
                                                      len(r)))

@@ -259,9 +259,11 @@ static uint64_t flag(int nr)
 }
 
 /* The _mapcount word of a page of type @value (era's encoding). */
-static uint32_t type_word(const struct era *e, int64_t value, uint64_t pfn)
+static uint32_t type_word(const struct mkkernel *k, const struct era *e,
+			  int64_t value, uint64_t pfn)
 {
-	if (e->top_byte)	/* the low 24 bits are the owner's: data */
+	/* the low 24 bits are the owner's: data, unless bare_page_types */
+	if (e->top_byte && !k->spec.bare_page_types)
 		return (uint32_t)value | (uint32_t)(mix(pfn) & 0xffffff);
 	return (uint32_t)value;	/* ~PG_x or the old mapcount value */
 }
@@ -297,6 +299,10 @@ static void folio(struct mkkernel *k, uint64_t pfn, unsigned int order,
 		} else {
 			t.compound = head_va | 1;
 		}
+		/* 6.x+: folio_set_order() keeps the order in the low byte
+		 * of _flags_1, the second page's flags */
+		if (i == 1 && k->spec.era != MKK_ERA_4_17)
+			t.flags |= order;
 		desc_write(k, pfn + i, &t);
 		k->expect[pfn + i] = (unsigned char)cls;
 	}
@@ -324,7 +330,7 @@ void mkkernel_page(struct mkkernel *k, uint64_t pfn, enum mkk_kind kind,
 		}
 		f.refcount = 0;
 		f.private_ = order;
-		f.mapcount = type_word(e, e->buddy, pfn);
+		f.mapcount = type_word(k, e, e->buddy, pfn);
 		desc_write(k, pfn, &f);
 		break;
 	case MKK_CACHE:
@@ -352,7 +358,7 @@ void mkkernel_page(struct mkkernel *k, uint64_t pfn, enum mkk_kind kind,
 	case MKK_HUGETLB:
 		f.mapping = MAPPING_HUGETLBFS;
 		if (e->hugetlb)
-			f.mapcount = type_word(e, e->hugetlb, pfn);
+			f.mapcount = type_word(k, e, e->hugetlb, pfn);
 		folio(k, pfn, order, f, e->hugetlb || e->pg_hugetlb >= 0 ?
 		      FADUMP_PAGE_HUGETLB : FADUMP_PAGE_UNKNOWN);
 		if (e->pg_hugetlb >= 0 && order) {	/* on the second page */
@@ -365,7 +371,7 @@ void mkkernel_page(struct mkkernel *k, uint64_t pfn, enum mkk_kind kind,
 		break;
 	case MKK_SLAB:
 		if (e->slab)
-			f.mapcount = type_word(e, e->slab, pfn);
+			f.mapcount = type_word(k, e, e->slab, pfn);
 		else
 			f.flags |= flag(e->pg_slab);
 		f.mapping = 0xc000000005555000ULL | 1;	/* looks anon: slab first */
@@ -373,7 +379,7 @@ void mkkernel_page(struct mkkernel *k, uint64_t pfn, enum mkk_kind kind,
 		break;
 	case MKK_OFFLINE:
 		if (e->offline)
-			f.mapcount = type_word(e, e->offline, pfn);
+			f.mapcount = type_word(k, e, e->offline, pfn);
 		desc_write(k, pfn, &f);
 		k->expect[pfn] = e->offline ? FADUMP_PAGE_OFFLINE :
 					      FADUMP_PAGE_KERNEL;
@@ -385,11 +391,16 @@ void mkkernel_page(struct mkkernel *k, uint64_t pfn, enum mkk_kind kind,
 		break;
 	case MKK_PAGE_TABLE:
 		if (e->table)
-			f.mapcount = type_word(e, e->table, pfn);
+			f.mapcount = type_word(k, e, e->table, pfn);
 		desc_write(k, pfn, &f);
 		k->expect[pfn] = FADUMP_PAGE_KERNEL;
 		break;
 	case MKK_ZEROED:
+		if ((pfn + 1) * page > k->mem_held) {
+			fprintf(stderr, "mkkernel: zeroed page above the "
+				"memory held\n");
+			abort();
+		}
 		kernel_page(k, pfn);
 		memset(k->mem + pfn * page, 0, page);
 		break;
@@ -429,10 +440,27 @@ static bool mix_once(struct mkkernel *k, uint64_t *p, unsigned int *n)
 	return true;
 }
 
-/* From 48 MiB on: clear of the structures and of a hash vmemmap block. */
+/* vmemmap's memory: whole 2 MiB (radix) or 16 MiB (hash) blocks. */
+static uint64_t vmemmap_bytes(const struct mkkernel *k)
+{
+	uint64_t block = k->spec.hash ? 16ULL << 20 : 2ULL << 20;
+
+	return (k->pages * k->desc_size + block - 1) / block * block;
+}
+
+/* From 48 MiB on (clear of the structures and of a hash vmemmap block),
+ * or past the struct pages of a big machine, on a 16 MiB boundary. */
+uint64_t mkkernel_meta_end(const struct mkkernel *k)
+{
+	uint64_t end = BACKING_PA + vmemmap_bytes(k);
+
+	end = (end + (16ULL << 20) - 1) & ~((16ULL << 20) - 1);
+	return end > (48ULL << 20) ? end : 48ULL << 20;
+}
+
 static uint64_t mix_start(const struct mkkernel *k)
 {
-	return (48ULL << 20) >> k->spec.page_shift;
+	return mkkernel_meta_end(k) >> k->spec.page_shift;
 }
 
 unsigned int mkkernel_mix(struct mkkernel *k)
@@ -452,6 +480,69 @@ unsigned int mkkernel_fill(struct mkkernel *k, unsigned int kernel_pages)
 	while (mix_once(k, &p, &n))
 		p += kernel_pages;	/* and some plain kernel pages */
 	return n;
+}
+
+/* What the server fill makes: a kind, its share of the pages in
+ * percent within the class, and the orders drawn for it. */
+struct server_kind {
+	enum mkk_kind kind;
+	unsigned int percent;
+	unsigned int orders[4];	/* one is drawn at random */
+};
+
+static const struct {
+	unsigned int percent;	/* of all pages */
+	struct server_kind kinds[3];
+} server_classes[] = {
+	{ 40, { { MKK_FREE, 100, { 0, 2, 5, 8 } } } },
+	{ 25, { { MKK_CACHE, 80, { 0, 0, 0, 2 } },
+		{ MKK_CACHE_PRIVATE, 20, { 0, 0, 0, 0 } } } },
+	{ 20, { { MKK_ANON, 100, { 0, 0, 0, 4 } } } },
+	{ 15, { { MKK_KERNEL, 60, { 0, 0, 0, 0 } },
+		{ MKK_SLAB, 40, { 0, 1, 1, 2 } } } },
+};
+#define SERVER_CLASSES (sizeof(server_classes) / sizeof(server_classes[0]))
+
+uint64_t mkkernel_fill_server(struct mkkernel *k, uint64_t seed)
+{
+	uint64_t made[SERVER_CLASSES] = { 0 }, total = 0;
+	uint64_t p = mix_start(k);
+
+	while (p < k->pages) {
+		uint64_t r = mix(seed ^ (p * 0x10001));
+		unsigned int c = 0, pick, order, acc = 0;
+		const struct server_kind *sk;
+		int64_t best = INT64_MIN;
+
+		/* the class furthest below its share so far: exact shares,
+		 * interleaved */
+		for (unsigned int i = 0; i < SERVER_CLASSES; i++) {
+			int64_t deficit = (int64_t)(server_classes[i].percent *
+						    (total + 1)) -
+					  (int64_t)(100 * made[i]);
+
+			if (deficit > best) {
+				best = deficit;
+				c = i;
+			}
+		}
+		pick = (unsigned int)(r % 100);
+		sk = server_classes[c].kinds;
+		while (acc + sk->percent <= pick && sk[1].percent) {
+			acc += sk->percent;
+			sk++;
+		}
+		order = sk->orders[(r >> 8) % 4];
+		/* natural alignment and the end of memory bound the order */
+		while (order && ((p & ((1ULL << order) - 1)) ||
+				 p + (1ULL << order) > k->pages))
+			order--;
+		mkkernel_page(k, p, sk->kind, order);
+		made[c] += 1ULL << order;
+		total += 1ULL << order;
+		p += 1ULL << order;
+	}
+	return total;
 }
 
 static void geometry(struct mkkernel *k)
@@ -517,7 +608,7 @@ static void map_vmemmap(struct mkkernel *k)
 	k->vmemmap_backing = BACKING_PA;
 	n = (unsigned int)((bytes + k->vmemmap_block - 1) / k->vmemmap_block);
 	if (n > MKK_MAX_VMEMMAP_BLOCKS ||
-	    BACKING_PA + n * k->vmemmap_block > k->spec.mem_size) {
+	    BACKING_PA + n * k->vmemmap_block > k->mem_held) {
 		fprintf(stderr, "mkkernel: no room for vmemmap\n");
 		abort();
 	}
@@ -827,19 +918,23 @@ int mkkernel_build(struct mkkernel *k, const struct mkkernel_spec *spec)
 	k->spec = *spec;
 	page = 1ULL << spec->page_shift;
 	k->pages = spec->mem_size / page;
-	k->mem = malloc(spec->mem_size);
+	geometry(k);
+	layout_fields(k);
+	k->mem_held = spec->structures_only ? mkkernel_meta_end(k) :
+		      spec->mem_size;
+	if (k->mem_held > spec->mem_size)
+		return -EINVAL;
+	k->mem = malloc(k->mem_held);
 	k->expect = calloc(1, k->pages);
 	if (!k->mem || !k->expect) {
 		mkkernel_free(k);
 		return -ENOMEM;
 	}
-	for (uint64_t i = 0; i < spec->mem_size; i += 8) {
+	for (uint64_t i = 0; i < k->mem_held; i += 8) {
 		uint64_t v = mix(i) | 1;	/* never an all-zero word */
 
 		memcpy(k->mem + i, &v, 8);
 	}
-	geometry(k);
-	layout_fields(k);
 	/* hash 4K: H_MAX_PHYSMEM_BITS 46; otherwise 51 (radix.h) */
 	phys_bits = spec->hash && spec->page_shift == 12 ? 46 : 51;
 	if (spec->page_shift == 12 && !spec->hash)
@@ -880,7 +975,7 @@ void mkkernel_vmcore(struct mkkernel *k, struct mkvmcore_spec *spec)
 	spec->unknown_note = false;
 	spec->zero_percent = 0;
 	spec->npatches = 1;
-	spec->patches[0] = (struct mkvmcore_patch){ 0, k->mem, k->spec.mem_size };
+	spec->patches[0] = (struct mkvmcore_patch){ 0, k->mem, k->mem_held };
 }
 
 bool mkkernel_drop_line(struct mkkernel *k, const char *prefix)

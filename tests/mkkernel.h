@@ -106,6 +106,20 @@ struct mkkernel_spec {
 	 * mkkernel_pcp_add() fills them.
 	 */
 	bool pcp, pcp_flat;
+	/*
+	 * Page types exactly as __folio_set_<type>() writes them (the low
+	 * 24 bits zero): what makedumpfile compares the whole word with.
+	 * Off, buddy and slab words carry owner data in those bits, which
+	 * the library must mask.
+	 */
+	bool bare_page_types;
+	/*
+	 * Hold only the structures in memory (up to mkkernel_meta_end()):
+	 * the pages above are the vmcore generator's (mkkernel_vmcore()),
+	 * so that a dump of many GiB needs a few MiB here. The kinds that
+	 * write page contents (MKK_ZEROED) must stay below.
+	 */
+	bool structures_only;
 };
 
 #define MKK_PCP_CPUS		8	/* NR_CPUS; possible: 0, 1, 3 */
@@ -129,11 +143,13 @@ enum mkk_kind {
 	MKK_IMPLAUSIBLE,	/* a descriptor no kernel writes */
 };
 
-#define MKK_MAX_VMEMMAP_BLOCKS	8
+#define MKK_MAX_VMEMMAP_BLOCKS	64	/* 64 GiB of 64 KiB pages */
 
 struct mkkernel {
 	struct mkkernel_spec spec;
-	unsigned char *mem;		/* the machine's memory */
+	unsigned char *mem;		/* the machine's memory (or its
+					 * first mem_held bytes) */
+	uint64_t mem_held;
 	uint64_t pages;			/* page frames in mem */
 	unsigned char *expect;		/* the class of each pfn (fadump.h) */
 	char vmcoreinfo[8192];
@@ -211,6 +227,19 @@ void mkkernel_desc_put(struct mkkernel *k, uint64_t pfn, uint64_t off,
  */
 unsigned int mkkernel_mix(struct mkkernel *k);
 unsigned int mkkernel_fill(struct mkkernel *k, unsigned int kernel_pages);
+
+/*
+ * The benchmark's machine: from mkkernel_meta_end() on, blocks of pages
+ * drawn (deterministically from @seed) so that about 40% of the pages
+ * are free (buddy blocks of orders 0 to 8), 25% page cache (some with
+ * PG_private, some in folios), 20% anonymous (some in folios) and 15%
+ * kernel and slab, as a busy server leaves them. Returns the pages made.
+ */
+uint64_t mkkernel_fill_server(struct mkkernel *k, uint64_t seed);
+
+/* The end of the structures (page tables, struct pages): the first
+ * physical address the fills use. */
+uint64_t mkkernel_meta_end(const struct mkkernel *k);
 
 /*
  * A vmcore spec for the kernel: one segment per [start, end) pair of

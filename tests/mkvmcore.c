@@ -8,13 +8,21 @@
  *   mkvmcore [--big|--little] [--machine ppc64|x86_64|aarch64] [--cpus N]
  *            [--page-size N] [--size BYTES[K|M|G]] [--zero-percent P]
  *            [--seed N] [--no-vmcoreinfo] [--prpsinfo] [--no-unknown-note]
- *            [--kernel[=radix|hash] [--era 7.2|6.10|6.6|4.17] [--fill]]
- *            [--describe] OUT
+ *            [--kernel[=radix|hash] [--era 7.2|6.10|6.6|4.17]
+ *             [--fill[=mix|server]] [--bare-page-types]]
+ *            [--text-percent P] [--sparse] [--describe] OUT
  *
  * --kernel writes a synthetic kernel (mkkernel.h) instead of random
  * memory: page tables, vmemmap, the section map and struct pages of every
  * class (--fill: repeated over all memory), for --size of RAM (64 MiB by
- * default) with --page-size pages (64 KiB by default).
+ * default) with --page-size pages (64 KiB by default). --fill=server is
+ * the benchmark's machine (mkkernel_fill_server()): it holds only the
+ * kernel's structures in memory, so it writes dumps of any size, and
+ * takes its page contents from --seed, --zero-percent and --text-percent
+ * (text-like pages, compressible; the rest pseudo-random). With
+ * --bare-page-types, page types are the whole _mapcount word, as the
+ * kernel sets them and makedumpfile compares them. --sparse leaves zero
+ * pages as holes in the file.
  *
  * --describe prints what was written as JSON on stdout (segments, note
  * offsets, file size; with --kernel, addresses, the pages of each class
@@ -176,6 +184,47 @@ static uint64_t mem_word(const struct mkvmcore_spec *spec, uint64_t paddr8)
 	return w ? w : 1;
 }
 
+static bool page_is_text(const struct mkvmcore_spec *spec, uint64_t paddr)
+{
+	uint64_t page = paddr / spec->page_size;
+
+	return spec->text_percent &&
+	       mix(spec->seed ^ 0x7e7e7e7e00000000ULL ^ page) % 100 <
+	       spec->text_percent;
+}
+
+/*
+ * A text-like page: 8-byte slots of words from a small vocabulary, one
+ * in eight a hexadecimal number, so that it compresses about as well as
+ * logs, source and kernel data (zlib: 3 to 4 times).
+ */
+static void text_page(const struct mkvmcore_spec *spec, uint64_t paddr,
+		      unsigned char *out, size_t len)
+{
+	static const char words[32][9] = {
+		"the     ", "memory  ", "kernel: ", "page    ", "return  ",
+		"struct  ", "int     ", "if (    ", "error   ", "value = ",
+		"null;\n  ", "static  ", "        ", "request ", "buffer  ",
+		"status  ", "user    ", "device  ", "{\n      ", "}\n      ",
+		"file    ", "size_t  ", "count++;", "data    ", "node    ",
+		"offset  ", "for (i  ", "GET /   ", "HTTP/1.1", "200 OK\n ",
+		"INFO    ", "0000    ",
+	};
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t r = mix(spec->seed * 31 + ((paddr + i) >> 3));
+
+		if ((r & 7) == 0) {
+			for (int d = 0; d < 7; d++)
+				out[i + d] = (unsigned char)hex[(r >> (8 + 4 * d)) & 15];
+			out[i + 7] = ' ';
+		} else {
+			memcpy(out + i, words[(r >> 3) % 32], 8);
+		}
+	}
+}
+
 uint8_t mkvmcore_mem_byte(const struct mkvmcore_spec *spec, uint64_t paddr)
 {
 	for (unsigned int i = 0; i < spec->npatches; i++) {
@@ -186,6 +235,12 @@ uint8_t mkvmcore_mem_byte(const struct mkvmcore_spec *spec, uint64_t paddr)
 	}
 	if (mkvmcore_page_is_zero(spec, paddr))
 		return 0;
+	if (page_is_text(spec, paddr)) {
+		unsigned char slot[8];
+
+		text_page(spec, paddr & ~7ULL, slot, 8);
+		return slot[paddr & 7];
+	}
 	return (uint8_t)(mem_word(spec, paddr & ~7ULL) >> (8 * (paddr & 7)));
 }
 
@@ -321,6 +376,28 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* @len bytes of @buf, the all-zero pages of them as holes (seeked over;
+ * the caller sets the file's size at the end). */
+static int write_sparse(int fd, const unsigned char *buf, size_t len,
+			uint64_t page_size)
+{
+	for (size_t pg = 0; pg < len; pg += page_size) {
+		size_t pn = len - pg < page_size ? len - pg : page_size;
+		const unsigned char *p = buf + pg;
+		int ret;
+
+		if (!p[0] && !memcmp(p, p + 1, pn - 1)) {
+			if (lseek(fd, (off_t)pn, SEEK_CUR) < 0)
+				return -errno;
+			continue;
+		}
+		ret = write_all(fd, p, pn);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
 /* Memory pages [start, end) as the file holds them, through @buf. */
 static int write_memory(int fd, const struct mkvmcore_spec *spec,
 			uint64_t start, uint64_t end, unsigned char *buf,
@@ -337,6 +414,10 @@ static int write_memory(int fd, const struct mkvmcore_spec *spec,
 				pn = n - pg;
 			if (mkvmcore_page_is_zero(spec, paddr)) {
 				memset(buf + pg, 0, pn);
+				continue;
+			}
+			if (page_is_text(spec, paddr)) {
+				text_page(spec, paddr, buf + pg, pn);
 				continue;
 			}
 			/* start and page sizes are multiples of 8 */
@@ -357,7 +438,8 @@ static int write_memory(int fd, const struct mkvmcore_spec *spec,
 				       (const uint8_t *)p->data + (from - p->paddr),
 				       to - from);
 		}
-		int ret = write_all(fd, buf, n);
+		int ret = spec->sparse ? write_sparse(fd, buf, n, spec->page_size) :
+					 write_all(fd, buf, n);
 
 		if (ret < 0)
 			return ret;
@@ -505,6 +587,9 @@ int mkvmcore_write(const char *path, const struct mkvmcore_spec *spec,
 				   round_up(s->paddr + s->filesz, spec->page_size),
 				   buf, bufsz);
 	}
+	/* trailing holes: seeking alone does not make the file longer */
+	if (ret == 0 && spec->sparse && ftruncate(fd, (off_t)lay.file_size) < 0)
+		ret = -errno;
 	if (close(fd) < 0 && ret == 0)
 		ret = -errno;
 	fd = -1;
@@ -875,11 +960,16 @@ int main(int argc, char **argv)
 		{ "logbuf", no_argument, NULL, 'L' },
 		{ "kernel", optional_argument, NULL, 'K' },
 		{ "era", required_argument, NULL, 'E' },
-		{ "fill", no_argument, NULL, 'F' },
+		{ "fill", optional_argument, NULL, 'F' },
+		{ "bare-page-types", no_argument, NULL, 'B' },
+		{ "text-percent", required_argument, NULL, 'T' },
+		{ "sparse", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct mkkernel kern;
-	bool kernel = false, hash = false, fill = false;
+	bool kernel = false, hash = false, fill = false, server = false;
+	bool bare_types = false, sparse = false;
+	uint64_t text = 0;
 	enum mkk_era era = MKK_ERA_7_2;
 	struct mkvmcore_spec spec;
 	struct mkvmcore_layout lay;
@@ -965,6 +1055,20 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			fill = true;
+			if (optarg && strcmp(optarg, "server") == 0)
+				server = true;
+			else if (optarg && strcmp(optarg, "mix") != 0)
+				goto usage;
+			break;
+		case 'B':
+			bare_types = true;
+			break;
+		case 'T':
+			if (parse_size(optarg, &text) < 0 || text > 100)
+				goto usage;
+			break;
+		case 'H':
+			sparse = true;
 			break;
 		default:
 			goto usage;
@@ -979,17 +1083,27 @@ int main(int argc, char **argv)
 		mkkernel_default_spec(&ks, big);
 		ks.hash = hash;
 		ks.era = era;
+		ks.bare_page_types = bare_types;
+		/* the server fill is for machines of many GiB */
+		ks.structures_only = server;
 		if (page)
 			ks.page_shift = page == 4096 ? 12 : page == 65536 ? 16 : 0;
 		if (size)
 			ks.mem_size = size;
 		if (mkkernel_build(&kern, &ks) < 0)
 			goto usage;
-		if (fill)
+		if (server)
+			mkkernel_fill_server(&kern, seed);
+		else if (fill)
 			mkkernel_fill(&kern, 16);
 		else
 			mkkernel_mix(&kern);
 		mkkernel_vmcore(&kern, &spec);
+		spec.seed = seed;
+		if (zero <= 100)
+			spec.zero_percent = (unsigned int)zero;
+		spec.text_percent = (unsigned int)text;
+		spec.sparse = sparse;
 		spec.unknown_note = !no_unknown;
 		spec.prpsinfo = prpsinfo;
 		if (cpus)
@@ -1017,6 +1131,8 @@ int main(int argc, char **argv)
 	if (zero <= 100)
 		spec.zero_percent = (unsigned int)zero;
 	spec.seed = seed;
+	spec.text_percent = (unsigned int)text;
+	spec.sparse = sparse;
 	if (no_info)
 		spec.vmcoreinfo = NULL;
 	spec.prpsinfo = prpsinfo;
@@ -1044,8 +1160,9 @@ usage:
 		"       [--cpus N] [--page-size N] [--size BYTES[K|M|G]]\n"
 		"       [--zero-percent P] [--seed N] [--no-vmcoreinfo] [--prpsinfo]\n"
 		"       [--no-unknown-note] [--printk|--logbuf]\n"
-		"       [--kernel[=radix|hash] [--era 7.2|6.10|6.6|4.17] [--fill]]\n"
-		"       [--describe] OUT\n");
+		"       [--kernel[=radix|hash] [--era 7.2|6.10|6.6|4.17]\n"
+		"        [--fill[=mix|server]] [--bare-page-types]]\n"
+		"       [--text-percent P] [--sparse] [--describe] OUT\n");
 	return 2;
 }
 #endif

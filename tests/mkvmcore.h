@@ -66,6 +66,11 @@ struct mkvmcore_spec {
 	bool prpsinfo;		/* add an NT_PRPSINFO note */
 	bool unknown_note;	/* add a "FADUMPTEST" note of type 0x4242 */
 	unsigned int zero_percent;	/* share of memory pages that are all zero */
+	/* share of the other pages that hold text-like bytes (words and
+	 * numbers, compressible as page cache and kernel data are); the
+	 * rest is pseudo-random */
+	unsigned int text_percent;
+	bool sparse;		/* zero pages as holes in the file */
 	uint64_t seed;		/* of the pseudo-random memory contents */
 	unsigned int npatches;
 	struct mkvmcore_patch patches[MKVMCORE_MAX_PATCHES];

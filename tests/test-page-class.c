@@ -165,6 +165,50 @@ static void test_moved_fields(void **state)
 	check_all(e);
 }
 
+/*
+ * The benchmark's machine (bench/filtered.py): only the structures held
+ * by the generator, page types as bare as the kernel sets them (no owner
+ * bits to mask), folios with their order in _flags_1, and the server's
+ * shares of free, cache, anonymous and kernel pages.
+ */
+static void test_server_machine(void **state)
+{
+	struct kenv *e = *state;
+
+	for (int big = 0; big < 2; big++) {
+		struct mkkernel_spec s;
+		uint64_t made, n[FADUMP_PAGE_CLASS_COUNT] = { 0 };
+
+		mkkernel_default_spec(&s, big);
+		s.page_shift = 12;
+		s.mem_size = 128ULL << 20;
+		s.structures_only = true;
+		s.bare_page_types = true;
+		mkkernel_free(&e->k);
+		assert_int_equal(mkkernel_build(&e->k, &s), 0);
+		assert_true(e->k.mem_held < s.mem_size);
+		made = mkkernel_fill_server(&e->k, 7);
+		assert_int_equal(made, e->k.pages - (mkkernel_meta_end(&e->k) >>
+						     s.page_shift));
+		mkkernel_vmcore(&e->k, &e->spec);
+		e->spec.zero_percent = 10;
+		e->spec.text_percent = 60;
+		kenv_open(e);
+		check_all(e);
+		assert_string_equal(e->warnings, "");
+		for (uint64_t pfn = e->k.pages - made; pfn < e->k.pages; pfn++)
+			n[e->k.expect[pfn]]++;
+		/* the shares, to a block of the largest order (256 pages) */
+		assert_true(n[FADUMP_PAGE_FREE] * 100 >= 40 * made - 25600);
+		assert_true(n[FADUMP_PAGE_FREE] * 100 <= 40 * made + 25600);
+		assert_true((n[FADUMP_PAGE_CACHE] + n[FADUMP_PAGE_CACHE_PRIVATE]) *
+			    100 <= 25 * made + 25600);
+		assert_true(n[FADUMP_PAGE_CACHE_PRIVATE] > 0);
+		assert_true(n[FADUMP_PAGE_ANON] * 100 >= 20 * made - 25600);
+		assert_true(n[FADUMP_PAGE_SLAB] > 0 && n[FADUMP_PAGE_KERNEL] > 0);
+	}
+}
+
 /* 7.1+ with HVO: tails hold a mask to apply to their own address. */
 static void test_compound_mask(void **state)
 {
@@ -718,6 +762,7 @@ int main(void)
 		T(test_every_class),
 		T(test_moved_fields),
 		T(test_compound_mask),
+		T(test_server_machine),
 		T(test_zero_pages),
 		T(test_missing_key),
 		T(test_unknown_encoding),
