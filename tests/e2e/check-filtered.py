@@ -40,9 +40,6 @@ import sys
 
 import fadump
 
-passed = 0
-failed = 0
-
 # memfill's markers (tests/e2e/memfill.c), by what the page was
 KINDS = {
     b'E2E-ANON': 'anon (live process)',
@@ -68,23 +65,19 @@ REPORT = (
 )
 
 
-def check(ok, what, detail=''):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f'ok   {what}')
-    else:
-        failed += 1
-        print(f'FAIL {what}' + (f': {detail}' if detail else ''))
-    return ok
+def load_sibling(name, filename):
+    """A script next to this one, as a module."""
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(os.path.dirname(os.path.abspath(__file__)), filename))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def read_text(path, default=None):
-    try:
-        with open(path, 'rb') as f:
-            return f.read().decode('utf-8', 'replace')
-    except OSError:
-        return default
+# check.py's check() and its counts, read() as read_text()
+common = load_sibling('e2e_check', 'check.py')
+check = common.check
+read_text = common.read
 
 
 class Marks:
@@ -252,13 +245,6 @@ def runs(b2):
     return out
 
 
-def load_compare_kdump(here):
-    spec = importlib.util.spec_from_file_location('compare_kdump', os.path.join(here, 'compare-kdump.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--fadumpctl', required=True, help='native fadumpctl (dmesg of the files)')
@@ -274,11 +260,11 @@ def main():
             counts[f[0]] = int(f[1])
     if not check(set(counts) == {k.decode() for k in KINDS}, 'first boot: left marked memory of every kind',
                  repr(counts)):
-        print(f'{passed} passed, {failed} failed')
+        print(f'{common.passed} passed, {common.failed} failed')
         return 1
     raw_path = os.path.join(b2, 'vmcore')
     if not check(os.path.exists(raw_path), 'capture boot: the raw dump was saved'):
-        print(f'{passed} passed, {failed} failed')
+        print(f'{common.passed} passed, {common.failed} failed')
         return 1
     raw = fadump.Vmcore(raw_path)
     ps = raw.page_size
@@ -308,7 +294,7 @@ def main():
 
     # Our level-31 files
     printk = (read_text(os.path.join(b1, 'printk-marker'), '') or '').strip()
-    cmpk = load_compare_kdump(os.path.dirname(os.path.abspath(__file__)))
+    cmpk = load_sibling('compare_kdump', 'compare-kdump.py')
     ours = {}
     ref_kept = None
     for c in OURS:
@@ -381,8 +367,8 @@ def main():
     with open(os.path.join(a.dir, 'filtered-compare.txt'), 'w') as f:
         f.write(table)
     print(table, end='')
-    print(f'{passed} passed, {failed} failed')
-    return 1 if failed else 0
+    print(f'{common.passed} passed, {common.failed} failed')
+    return 1 if common.failed else 0
 
 
 def comparison_table(total, counts, in_raw, ours, peer, times):

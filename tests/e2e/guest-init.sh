@@ -242,6 +242,12 @@ known_memory() {
     log "known memory: $known_mib MiB of each kind, printk '$line'"
 }
 
+# The options of the plain copy (the raw dump, byte for byte): a fadumpctl
+# with the filtered save writes a level-31 kdump file unless told otherwise
+plain_copy() {
+    if fadumpctl save --help 2>&1 | grep -q -- '--level'; then echo "--level 0 --format elf"; fi
+}
+
 # seconds_since T0: seconds from uptime T0 to now
 seconds_since() { awk "BEGIN{print $(uptime_s) - $1}"; }
 
@@ -294,11 +300,10 @@ compare_saves() {
                 fail "fadumpctl save --level 31 --format kdump --compress $c failed (run $r)"
             # the save syncs what it wrote: no sync of ours in its time
             secs=$(seconds_since "$t0")
-            # shellcheck disable=SC2012 # one file, written by the save
-            f=$d/$(ls "$d" | head -1)
-            echo "fadumpctl $c $r $secs $(wc -c <"$f")" >>"$BOOTDIR/compare.txt"
+            f=$(find "$d" -type f | head -1)   # DEST/vmcore
+            [ ! -f "$f" ] || echo "fadumpctl $c $r $secs $(wc -c <"$f")" >>"$BOOTDIR/compare.txt"
             if [ "$r" = 1 ]; then
-                mv "$f" "$BOOTDIR/flt-$c.kdump"
+                [ ! -f "$f" ] || mv "$f" "$BOOTDIR/flt-$c.kdump"
                 for x in out err rc; do mv "$BOOTDIR/flt-$c-1.$x" "$BOOTDIR/flt-$c.$x"; done
             fi
             rm -rf "$d"
@@ -575,6 +580,7 @@ proof_capture() {
     sleep 1
     echo "save_start $(uptime_s)" >"$P/times"
     mark save-start
+    opt="$opt $(plain_copy)"
     run proof-save fadumpctl save $opt --json "$BOOTDIR" || fail "proof: fadumpctl save $opt failed"
     echo "save_end $(uptime_s)" >>"$P/times"
     mark save-end
@@ -648,7 +654,7 @@ if [ "$save_mode" = cli ] && fadumpctl --help 2>&1 | grep -q -- '--release\[=MOD
     # range-wise release while saving (the release_range checks above released
     # one range already: the save must skip it, and copy zeros there); the
     # info messages say which segments the kernel keeps and go last
-    save_release="--release=ranges --json"
+    save_release="--release=ranges --json $(plain_copy)"
     save_log=FADUMP_LOG=info
 elif [ "$save_mode" = cli ] && fadumpctl save --help 2>&1 | grep -q -- '--release'; then
     save_release=--release
