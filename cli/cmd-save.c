@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * fadumpctl save [--release[=auto|ranges|end]] [--force] [--source VMCORE]
- * [DEST]: copy the dump to DEST/vmcore with the library's saver (sparse,
- * fsync()ed, linked into place, never over an existing file; DEST made
- * 0700 if missing), giving the dump's memory back as asked: part by part
- * while copying (release_range kernels), or all once the copy is durable.
+ * [--level N] [--format kdump|elf] [--compress C] [--threads N] [DEST]:
+ * save the dump to DEST/vmcore with the library's saver (fsync()ed,
+ * linked into place, never over an existing file; DEST made 0700 if
+ * missing), giving the dump's memory back as asked: part by part while
+ * copying (release_range kernels), or all once the copy is durable.
+ *
+ * What is written: by default makedumpfile -d 31 in its compressed
+ * format (CLI_SAVE_DEFAULTS, reasons in docs/saving.md); --level 0
+ * --format elf is the sparse byte-for-byte copy.
  *
  * Without DEST, the configuration decides (the capture-boot service's
- * way): <dest>/<crash time>/vmcore, released per its release policy.
+ * way): <dest>/<crash time>/vmcore, with its level, format, compress and
+ * threads, released per its release policy; options given override it.
  *
  * A release only ever follows the live dump (/proc/vmcore under the
  * root): releasing after copying some other file would throw away a dump
@@ -20,7 +26,14 @@
  *   source, dest (the saved file), bytes_total, bytes_written,
  *   zero_bytes_skipped, seconds, mb_per_s, released,
  *   release_mode ("none", "end", "ranges": what ran), bytes_released_early,
- *   ranges_released, syncs
+ *   ranges_released, syncs,
+ *   since 0.5: format ("kdump", "elf"), compression (null for elf),
+ *   dump_level, threads, file_bytes, pages_total, pages_kept, classes
+ *   ({class: {kept, excluded}} for every fadump_page_class_name()),
+ *   unknown_reason (null when no page was unknown),
+ *   excluded_ranges_released, excluded_bytes_released; the page counts
+ *   are null for the plain copy (level 0, elf), which does not look at
+ *   pages.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -113,7 +126,110 @@ static void jadd_double(struct json_object *o, const char *key, double v,
 	jadd(o, key, json_object_new_double_s(v, buf));
 }
 
+/* Only the plain copy (level 0, ELF) leaves pages unlooked at. */
+static bool is_filtered(const struct cli_save_settings *s)
+{
+	return s->level != 0 || s->format != FADUMP_SAVE_FORMAT_ELF;
+}
+
+/*
+ * The plain copy is the source byte for byte, so its file is as large
+ * as the dump even where the library leaves file_bytes to filtered saves.
+ */
+static uint64_t file_bytes(const struct cli_save_settings *s,
+			   const struct fadump_save_result *r)
+{
+	return is_filtered(s) || r->file_bytes ? r->file_bytes : r->bytes_total;
+}
+
+/* The library's name of the compressor it used, "?" for one it did not name. */
+static const char *compression_word(unsigned int compression)
+{
+	const char *name = fadump_compression_name(compression);
+
+	return name ? name : "?";
+}
+
+static unsigned int class_count(void)
+{
+	return FADUMP_PAGE_CLASS_COUNT < FADUMP_SAVE_CLASS_SLOTS ?
+	       FADUMP_PAGE_CLASS_COUNT : FADUMP_SAVE_CLASS_SLOTS;
+}
+
+/* The 0.5 keys: what was written and which pages it holds. */
+static void report_filter_json(struct json_object *o,
+			       const struct cli_save_settings *s,
+			       const struct fadump_save_result *r)
+{
+	struct json_object *classes;
+
+	/* What the library wrote; the level is what was asked of it. */
+	jadd_str(o, "format", cli_format_name(r->format));
+	if (r->format == FADUMP_SAVE_FORMAT_KDUMP)
+		jadd_str(o, "compression", compression_word(r->compression));
+	else
+		jadd_null(o, "compression");
+	jadd_u64(o, "dump_level", s->level);
+	jadd_u64(o, "threads", r->threads);
+	jadd_u64(o, "file_bytes", file_bytes(s, r));
+	jadd_u64(o, "excluded_ranges_released", r->excluded_ranges_released);
+	jadd_u64(o, "excluded_bytes_released", r->excluded_bytes_released);
+	if (!is_filtered(s)) {
+		jadd_null(o, "pages_total");
+		jadd_null(o, "pages_kept");
+		jadd_null(o, "classes");
+		jadd_null(o, "unknown_reason");
+		return;
+	}
+	jadd_u64(o, "pages_total", r->pages_total);
+	jadd_u64(o, "pages_kept", r->pages_kept);
+	classes = jobj_new();
+	for (unsigned int c = 0; c < class_count(); c++) {
+		struct json_object *one = jobj_new();
+
+		jadd_u64(one, "kept", r->class_kept[c]);
+		jadd_u64(one, "excluded", r->class_excluded[c]);
+		jadd(classes, fadump_page_class_name(c), one);
+	}
+	jadd(o, "classes", classes);
+	if (r->unknown_reason[0])
+		jadd_str(o, "unknown_reason", r->unknown_reason);
+	else
+		jadd_null(o, "unknown_reason");
+}
+
+/* The pages a filtered save kept and left out, per class that had any. */
+static void report_filter_text(const struct cli_save_settings *s,
+			       const struct fadump_save_result *r)
+{
+	char e[SIZE_STR_MAX];
+
+	printf("%s, %s, dump level %u, %u thread%s\n",
+	       cli_format_name(r->format),
+	       r->format == FADUMP_SAVE_FORMAT_KDUMP ?
+	       compression_word(r->compression) : "uncompressed",
+	       s->level, r->threads, r->threads == 1 ? "" : "s");
+	printf("pages: %" PRIu64 " of %" PRIu64 " kept\n", r->pages_kept,
+	       r->pages_total);
+	printf("  %-14s %12s %12s\n", "class", "kept", "excluded");
+	for (unsigned int c = 0; c < class_count(); c++) {
+		if (!r->class_kept[c] && !r->class_excluded[c])
+			continue;
+		printf("  %-14s %12" PRIu64 " %12" PRIu64 "\n",
+		       fadump_page_class_name(c), r->class_kept[c],
+		       r->class_excluded[c]);
+	}
+	if (r->unknown_reason[0])
+		printf("unknown pages kept: %.*s\n",
+		       (int)sizeof(r->unknown_reason), r->unknown_reason);
+	if (r->excluded_ranges_released)
+		printf("%s the dump leaves out released before the copy, in "
+		       "%u ranges\n", format_size(e, r->excluded_bytes_released),
+		       (unsigned int)r->excluded_ranges_released);
+}
+
 static void report(struct cli *cli, const char *source, const char *dest,
+		   const struct cli_save_settings *s,
 		   const struct fadump_save_result *r)
 {
 	double secs = (double)r->nanoseconds / 1e9;
@@ -135,13 +251,24 @@ static void report(struct cli *cli, const char *source, const char *dest,
 		jadd_u64(o, "bytes_released_early", r->bytes_released_early);
 		jadd_u64(o, "ranges_released", r->ranges_released);
 		jadd_u64(o, "syncs", r->syncs);
+		report_filter_json(o, s, r);
 		json_print(o);
 		return;
 	}
-	printf("saved %s to %s: %s, %s written, %s of zeros left as holes, "
-	       "%.1f s (%.0f MB/s)\n", source, dest,
-	       format_size(t, r->bytes_total), format_size(w, r->bytes_written),
-	       format_size(z, r->zero_bytes_skipped), secs, mbps);
+	/* The first line names the file: the service's journal relies on it. */
+	if (is_filtered(s)) {
+		printf("saved %s to %s: %s of dump in a %s file, %.1f s "
+		       "(%.0f MB/s)\n", source, dest,
+		       format_size(t, r->bytes_total),
+		       format_size(w, file_bytes(s, r)), secs, mbps);
+		report_filter_text(s, r);
+	} else {
+		printf("saved %s to %s: %s, %s written, %s of zeros left as "
+		       "holes, %.1f s (%.0f MB/s)\n", source, dest,
+		       format_size(t, r->bytes_total),
+		       format_size(w, r->bytes_written),
+		       format_size(z, r->zero_bytes_skipped), secs, mbps);
+	}
 	if (r->release_mode == FADUMP_RELEASE_RANGES)
 		printf("%s of memory released while saving, in %u ranges\n",
 		       format_size(t, r->bytes_released_early),
@@ -181,6 +308,39 @@ static int release_flags(struct cli *cli, enum cli_release_policy policy,
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/*
+ * The options given on top of @s (the file's settings, or the defaults
+ * for a save with DEST). A compressor applies to the kdump format only,
+ * and one this build lacks is refused before anything is opened.
+ */
+static int choose_settings(const struct cli *cli, struct cli_save_settings *s)
+{
+	unsigned int given = cli->save_given;
+
+	if (given & CLI_GIVEN_LEVEL)
+		s->level = cli->save.level;
+	if (given & CLI_GIVEN_FORMAT)
+		s->format = cli->save.format;
+	if (given & CLI_GIVEN_THREADS)
+		s->threads = cli->save.threads;
+	if (!(given & CLI_GIVEN_COMPRESS)) {
+		/* the file's compress is for its kdump format, not for ELF */
+		if (s->format == FADUMP_SAVE_FORMAT_ELF)
+			s->compression = FADUMP_COMPRESS_DEFAULT;
+		return EXIT_OK;
+	}
+	if (s->format != FADUMP_SAVE_FORMAT_KDUMP)
+		return cli_usage_error(cli, "--compress applies to --format kdump only");
+	s->compression = cli->save.compression;
+	if (fadump_compression_supported(s->compression) != 1) {
+		fprintf(stderr, "fadumpctl: save: --compress: this build of "
+			"libfadump cannot write %s\n",
+			fadump_compression_name(s->compression));
+		return EXIT_UNSUPPORTED;
+	}
+	return EXIT_OK;
 }
 
 /*
@@ -225,6 +385,7 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 		.flags = FADUMP_SAVE_CREATE_DEST,
 	};
 	struct fadump_save_result res = { .size = sizeof(res) };
+	struct cli_save_settings settings = CLI_SAVE_DEFAULTS;
 	enum cli_release_policy policy = cli->release_given ? cli->release :
 					 CLI_RELEASE_NO;
 	struct cli_config cfg = { 0 };
@@ -243,7 +404,15 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 			return status;
 		if (!cli->release_given && !cli->vmcore_source)
 			policy = cfg.release;
+		settings = cfg.save;
 	}
+	status = choose_settings(cli, &settings);
+	if (status != EXIT_OK)
+		goto out;
+	opts.dump_level = settings.level;
+	opts.format = settings.format;
+	opts.compression = settings.compression;
+	opts.threads = settings.threads;
 	if (cli->force)
 		opts.flags |= FADUMP_SAVE_ALLOW_UNSAFE_DEST;
 	ret = release_flags(cli, policy, &opts.flags);
@@ -277,11 +446,11 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 	if (ret < 0) {
 		/* Saved, but the release failed: say both. */
 		if (res.bytes_total && res.nanoseconds)
-			report(cli, source, dest, &res);
+			report(cli, source, dest, &settings, &res);
 		status = cli_fail(cli, ret);
 		goto out;
 	}
-	report(cli, source, dest, &res);
+	report(cli, source, dest, &settings, &res);
 	status = EXIT_OK;
 out:
 	fadump_vmcore_unref(vm);

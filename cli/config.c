@@ -27,15 +27,33 @@
 /* Longest piece of user input quoted back in a message. */
 #define QUOTE_MAX 64
 
+enum config_key {
+	KEY_DEST, KEY_RELEASE, KEY_BOOTARGS, KEY_LEVEL, KEY_FORMAT,
+	KEY_COMPRESS, KEY_THREADS, KEY_COUNT,
+};
+
 struct parser {
 	const char *path;
 	unsigned int line;
 	char *err;
 	size_t errlen;
-	unsigned int seen[3];		/* line each key was set on, 0: not yet */
+	unsigned int seen[KEY_COUNT];	/* line each key was set on, 0: not yet */
 };
 
-static const char *const keys[] = { "dest", "release", "bootargs_append" };
+static const char *const keys[KEY_COUNT] = {
+	[KEY_DEST] = "dest",
+	[KEY_RELEASE] = "release",
+	[KEY_BOOTARGS] = "bootargs_append",
+	[KEY_LEVEL] = "level",
+	[KEY_FORMAT] = "format",
+	[KEY_COMPRESS] = "compress",
+	[KEY_THREADS] = "threads",
+};
+
+static const char *const format_names[] = {
+	[FADUMP_SAVE_FORMAT_ELF] = "elf",
+	[FADUMP_SAVE_FORMAT_KDUMP] = "kdump",
+};
 
 static const char *const policy_names[] = {
 	[CLI_RELEASE_NO] = "no",
@@ -49,6 +67,80 @@ const char *cli_release_policy_name(enum cli_release_policy policy)
 	if ((unsigned int)policy >= sizeof(policy_names) / sizeof(policy_names[0]))
 		return "?";
 	return policy_names[policy];
+}
+
+const char *cli_format_name(unsigned int format)
+{
+	if (format >= sizeof(format_names) / sizeof(format_names[0]))
+		return "?";
+	return format_names[format];
+}
+
+static bool equals(const char *s, size_t len, const char *word)
+{
+	return strlen(word) == len && memcmp(s, word, len) == 0;
+}
+
+/* Decimal digits only, at most @max: no sign, blank, base prefix or unit. */
+static int parse_decimal(const char *s, size_t len, unsigned int max,
+			 unsigned int *out)
+{
+	unsigned long v = 0;
+
+	if (len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int cli_parse_level(const char *s, size_t len, unsigned int *level)
+{
+	return parse_decimal(s, len, FADUMP_DUMP_LEVEL_MAX, level);
+}
+
+int cli_parse_format(const char *s, size_t len, unsigned int *format)
+{
+	for (unsigned int i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
+		if (equals(s, len, format_names[i])) {
+			*format = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int cli_parse_compression(const char *s, size_t len, unsigned int *compression)
+{
+	const char *name;
+
+	/*
+	 * The library's own names; "default" is left out: leaving the
+	 * setting out says that, and the list users are shown stays short.
+	 */
+	for (unsigned int c = FADUMP_COMPRESS_DEFAULT + 1;
+	     (name = fadump_compression_name(c)); c++) {
+		if (equals(s, len, name)) {
+			*compression = c;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int cli_parse_threads(const char *s, size_t len, unsigned int *threads)
+{
+	if (equals(s, len, "auto")) {
+		*threads = 0;
+		return 0;
+	}
+	return parse_decimal(s, len, CLI_SAVE_MAX_THREADS, threads);
 }
 
 static void set_error(char *err, size_t errlen, const char *fmt, ...)
@@ -170,8 +262,7 @@ static int set_release(struct parser *p, struct cli_config *cfg, const char *v,
 	char q[QUOTE_MAX * 4 + 4];
 
 	for (size_t i = 0; i < sizeof(policy_names) / sizeof(policy_names[0]); i++) {
-		if (strlen(policy_names[i]) == len &&
-		    memcmp(policy_names[i], v, len) == 0) {
+		if (equals(v, len, policy_names[i])) {
 			cfg->release = (enum cli_release_policy)i;
 			return 0;
 		}
@@ -195,6 +286,49 @@ static int set_bootargs(struct parser *p, struct cli_config *cfg, const char *v,
 	free(cfg->bootargs_append);
 	cfg->bootargs_append = strndup(v, len);
 	return cfg->bootargs_append ? 0 : -ENOMEM;
+}
+
+/*
+ * level, format, compress, threads: @parse and the words it takes. A
+ * compressor this build lacks is refused here, when the service starts
+ * (or already when 'fadumpctl register' reads the file, before any
+ * crash), rather than after the dump was scanned.
+ */
+static int set_save_value(struct parser *p, struct cli_config *cfg,
+			  enum config_key k, const char *v, size_t len)
+{
+	char q[QUOTE_MAX * 4 + 4];
+	const char *expected;
+	int ret;
+
+	switch (k) {
+	case KEY_LEVEL:
+		ret = cli_parse_level(v, len, &cfg->save.level);
+		expected = CLI_LEVEL_EXPECTED;
+		break;
+	case KEY_FORMAT:
+		ret = cli_parse_format(v, len, &cfg->save.format);
+		expected = CLI_FORMAT_EXPECTED;
+		break;
+	case KEY_COMPRESS:
+		ret = cli_parse_compression(v, len, &cfg->save.compression);
+		expected = CLI_COMPRESS_EXPECTED;
+		break;
+	default:
+		ret = cli_parse_threads(v, len, &cfg->save.threads);
+		expected = CLI_THREADS_EXPECTED;
+		break;
+	}
+	if (ret < 0)
+		return parse_error(p, "%s: '%s' is not %s", keys[k],
+				   quote(q, v, len), expected);
+	if (k == KEY_COMPRESS &&
+	    fadump_compression_supported(cfg->save.compression) != 1) {
+		parse_error(p, "compress: this build of libfadump cannot write %s",
+			    fadump_compression_name(cfg->save.compression));
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 /* One line without its newline: @s, @len bytes (at most CLI_CONFIG_MAX_LINE). */
@@ -223,11 +357,12 @@ static int parse_line(struct parser *p, struct cli_config *cfg, const char *s,
 
 	if (klen == 0)
 		return parse_error(p, "missing key before '='");
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-		if (strlen(keys[k]) == klen && memcmp(keys[k], key, klen) == 0)
+	for (k = 0; k < KEY_COUNT; k++)
+		if (equals(key, klen, keys[k]))
 			break;
-	if (k == sizeof(keys) / sizeof(keys[0]))
-		return parse_error(p, "unknown key '%s' (known: dest, release, bootargs_append)",
+	if (k == KEY_COUNT)
+		return parse_error(p, "unknown key '%s' (known: dest, release, "
+				   "level, format, compress, threads, bootargs_append)",
 				   quote(q, key, klen));
 	if (p->seen[k])
 		return parse_error(p, "duplicate key '%s' (first set on line %u)",
@@ -248,13 +383,31 @@ static int parse_line(struct parser *p, struct cli_config *cfg, const char *s,
 	}
 
 	switch (k) {
-	case 0:
+	case KEY_DEST:
 		return set_dest(p, cfg, val, vlen);
-	case 1:
+	case KEY_RELEASE:
 		return set_release(p, cfg, val, vlen);
-	default:
+	case KEY_BOOTARGS:
 		return set_bootargs(p, cfg, val, vlen);
+	default:
+		return set_save_value(p, cfg, (enum config_key)k, val, vlen);
 	}
+}
+
+/*
+ * What no single line shows: a compressor for a format that compresses
+ * nothing. Named at the later of the two lines, as the one that made the
+ * file contradict itself.
+ */
+static int check_combination(struct parser *p, const struct cli_config *cfg)
+{
+	unsigned int fmt = p->seen[KEY_FORMAT], comp = p->seen[KEY_COMPRESS];
+
+	if (!comp || cfg->save.format != FADUMP_SAVE_FORMAT_ELF)
+		return 0;
+	p->line = comp > fmt ? comp : fmt;
+	return parse_error(p, "compress: applies to format = kdump only "
+			   "(format = elf on line %u)", fmt);
 }
 
 static int parse(struct parser *p, struct cli_config *cfg, const char *buf,
@@ -276,7 +429,7 @@ static int parse(struct parser *p, struct cli_config *cfg, const char *buf,
 			return ret;
 		s += n + (nl ? 1 : 0);
 	}
-	return 0;
+	return check_combination(p, cfg);
 }
 
 /*
@@ -360,7 +513,8 @@ int cli_config_load(const char *path, bool explicit, struct cli_config *cfg,
 
 	if (err && errlen)
 		err[0] = '\0';
-	*cfg = (struct cli_config){ .release = CLI_RELEASE_AUTO };
+	*cfg = (struct cli_config){ .release = CLI_RELEASE_AUTO,
+				    .save = CLI_SAVE_DEFAULTS };
 	cfg->dest = strdup(CLI_CONFIG_DEFAULT_DEST);
 	if (!cfg->dest) {
 		set_error(err, errlen, "out of memory");

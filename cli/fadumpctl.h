@@ -46,6 +46,8 @@ struct cli {
 	bool release_given;		/* save --release[=MODE] */
 	enum cli_release_policy release;/* its MODE (auto without one) */
 	bool force;			/* save --force */
+	struct cli_save_settings save;	/* save --level, --format, --compress, --threads */
+	unsigned int save_given;	/* which of them: enum cli_save_given bits */
 	bool range;			/* release --range */
 	const char *config_path;	/* --config, NULL: <root>/etc/fadump.conf */
 	bool registers;			/* info --registers */
@@ -53,6 +55,14 @@ struct cli {
 	bool pages;			/* info --pages */
 	bool zero;			/* info --pages --zero */
 	bool virt;			/* read --virt */
+};
+
+/* The save settings given on the command line (they override the file). */
+enum cli_save_given {
+	CLI_GIVEN_LEVEL = 1 << 0,
+	CLI_GIVEN_FORMAT = 1 << 1,
+	CLI_GIVEN_COMPRESS = 1 << 2,
+	CLI_GIVEN_THREADS = 1 << 3,
 };
 
 struct cli_command {

@@ -39,6 +39,23 @@ _fadumpctl()
 	--cpu)
 		return
 		;;
+	--level)
+		# makedumpfile's -d: 31 leaves out all it can, 0 keeps every page
+		COMPREPLY=($(compgen -W '31 0' -- "$cur"))
+		return
+		;;
+	--format)
+		COMPREPLY=($(compgen -W 'kdump elf' -- "$cur"))
+		return
+		;;
+	--compress)
+		COMPREPLY=($(compgen -W 'zstd zlib lzo none' -- "$cur"))
+		return
+		;;
+	--threads)
+		COMPREPLY=($(compgen -W 'auto' -- "$cur"))
+		return
+		;;
 	--release)
 		# only as --release=VALUE: a bare --release takes no argument
 		if [[ $split == true ]]; then
@@ -53,7 +70,8 @@ _fadumpctl()
 	local i cmd= cmd_at=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		--root | -r | --config | -c | --source | --cpu)
+		--root | -r | --config | -c | --source | --cpu | --level | --format | \
+			--compress | --threads)
 			((i++))
 			;;
 		--)
@@ -81,7 +99,8 @@ _fadumpctl()
 	local args=() j
 	for ((j = cmd_at + 1; j < cword; j++)); do
 		case ${words[j]} in
-		--root | -r | --config | -c | --source | --cpu | --range)
+		--root | -r | --config | -c | --source | --cpu | --range | --level | \
+			--format | --compress | --threads)
 			((j++))
 			;;
 		-*) ;;
@@ -92,7 +111,8 @@ _fadumpctl()
 	if [[ $cur == -* ]]; then
 		local opts=$global_opts
 		case $cmd in
-		save) opts+=' --release --release= --force --source' ;;
+		save) opts+=' --release --release= --force --source --level --format
+			--compress --threads' ;;
 		release) opts+=' --range' ;;
 		devtree) opts+=' --source' ;;
 		info) opts+=' --registers --cpu --pages --zero' ;;

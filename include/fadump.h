@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define FADUMP_VERSION_MAJOR 0
-#define FADUMP_VERSION_MINOR 4
+#define FADUMP_VERSION_MINOR 5
 #define FADUMP_VERSION_MICRO 0
 /* Comparable number: FADUMP_VERSION_NUMBER >= FADUMP_VERSION_ENCODE(0, 1, 0) */
 #define FADUMP_VERSION_ENCODE(maj, min, mic) (((maj) << 16) | ((min) << 8) | (mic))

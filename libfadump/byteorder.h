@@ -71,6 +71,25 @@ static inline uint64_t get_u64(const void *p,
 	return order == FADUMP_BYTE_ORDER_LITTLE ? le64toh(v) : be64toh(v);
 }
 
+/* Stores in @order, for the writers of dump files. */
+static inline void put_u16(void *p, uint16_t v, enum fadump_byte_order order)
+{
+	v = order == FADUMP_BYTE_ORDER_LITTLE ? htole16(v) : htobe16(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void put_u32(void *p, uint32_t v, enum fadump_byte_order order)
+{
+	v = order == FADUMP_BYTE_ORDER_LITTLE ? htole32(v) : htobe32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void put_u64(void *p, uint64_t v, enum fadump_byte_order order)
+{
+	v = order == FADUMP_BYTE_ORDER_LITTLE ? htole64(v) : htobe64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
 /*
  * The kernel's fadump_str_to_u64(): up to 8 ASCII characters packed
  * first-character-highest, zero-padded on the right. "REGSAVE" is

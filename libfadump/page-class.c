@@ -126,6 +126,8 @@ struct page_map {
 	struct section_map sec;
 	bool warned_sections;		/* a section disagreed with vmemmap */
 	bool warned_roots;		/* a root could not be read */
+	/* Why pages are UNKNOWN, the first reason warned about; "" if none */
+	char unknown_reason[160];
 };
 
 /* One decoded struct page. */
@@ -197,6 +199,14 @@ static void need_number(struct fadump_vmcore *vm, struct missing *m,
 		note_missing(m, "NUMBER", name);
 	else
 		*out = (uint64_t)v;
+}
+
+/* The first reason pages are unknown, for page_class_unknown_reason(). */
+static void unknown_because(struct page_map *pm, const char *why)
+{
+	if (!pm->unknown_reason[0])
+		snprintf(pm->unknown_reason, sizeof(pm->unknown_reason), "%s",
+			 why);
 }
 
 static int64_t optional_bit(struct fadump_vmcore *vm, const char *name)
@@ -318,13 +328,19 @@ static void read_layout(struct fadump_vmcore *vm, struct page_map *pm)
 	if (!pm->usable) {
 		warning(vm->ctx, "%s: page classes: VMCOREINFO lacks %s: every "
 			"page is unknown", vm->path, m.list);
+		/* truncated to the reason's size, as the result's field is */
+		snprintf(pm->unknown_reason, sizeof(pm->unknown_reason),
+			 "VMCOREINFO lacks %.140s", m.list);
 		return;
 	}
-	if (pm->hugetlb.enc == TYPE_NONE && pm->pg_hugetlb < 0)
+	if (pm->hugetlb.enc == TYPE_NONE && pm->pg_hugetlb < 0) {
 		warning(vm->ctx, "%s: page classes: VMCOREINFO has neither "
 			"NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE) (6.9+) nor "
 			"NUMBER(PG_hugetlb) (6.6 - 6.8): pages that could be "
 			"hugetlb are unknown", vm->path);
+		unknown_because(pm, "VMCOREINFO has no hugetlb marker "
+				"(PAGE_HUGETLB_MAPCOUNT_VALUE or PG_hugetlb)");
+	}
 }
 
 /* The section map's shape; unusable leaves vmemmap as the only path. */
@@ -468,6 +484,8 @@ static int page_map_get(struct fadump_vmcore *vm, struct page_map **pmp)
 	if (pm->usable && !pm->have_vmemmap && !pm->sec.usable) {
 		warning(vm->ctx, "%s: page classes: neither SYMBOL(vmemmap) nor a "
 			"usable section map: every page is unknown", vm->path);
+		unknown_because(pm, "neither SYMBOL(vmemmap) nor a usable "
+				"section map in VMCOREINFO");
 		pm->usable = false;
 	}
 	vm->page_map = pm;
@@ -900,6 +918,11 @@ FADUMP_EXPORT int fadump_vmcore_page_class(struct fadump_vmcore *vm,
 	fadump_clear_error(vm->ctx);	/* probes that failed are no error */
 	*cls = c;
 	return 0;
+}
+
+const char *page_class_unknown_reason(const struct fadump_vmcore *vm)
+{
+	return vm->page_map ? vm->page_map->unknown_reason : "";
 }
 
 /* ---- the iterator -------------------------------------------------------- */

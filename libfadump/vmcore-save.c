@@ -57,8 +57,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dump-filter.h"
 #include "early-release.h"
 #include "release.h"
+#include "save-filtered.h"
 
 #define TMP_PREFIX	".vmcore."
 #define TMP_NAME_LEN	(sizeof(TMP_PREFIX) - 1 + 6)
@@ -108,6 +110,11 @@ struct saver {
 	bool late;			/* copying those: nothing to release */
 	fadump_progress_fn progress;
 	void *userdata;
+	/* Filtered saves: dump level or kdump format (save-filtered.c) */
+	bool filtered;
+	struct dump_filter filter;
+	struct filtered_save fs;
+	uint64_t out_size;		/* the file's size when done */
 };
 
 static int fail_errno(struct saver *s, const char *what);
@@ -353,6 +360,66 @@ static int copy_all(struct saver *s, size_t chunk)
 	return ret;
 }
 
+/* ---- the filtered save's side of the file (save-filtered.c) ---------- */
+
+static int sink_write(void *data, const void *p, size_t len, uint64_t offset)
+{
+	struct saver *s = data;
+	int ret = write_at(s, p, len, offset);
+
+	/* descriptors and headers go behind the data: pace the data only */
+	if (ret == 0 && offset >= s->kicked)
+		pace_writeback(s, offset, offset + len);
+	return ret;
+}
+
+static int sink_progress(void *data, uint64_t done, uint64_t total)
+{
+	struct saver *s = data;
+
+	s->streamed = done;
+	if (s->progress && s->progress(s->userdata, done, total))
+		return fadump_fail(s->ctx, -ECANCELED,
+			"saving to %s cancelled after %" PRIu64 " of %" PRIu64
+			" bytes", s->dest, done, total);
+	return 0;
+}
+
+/* Choose the pages: before anything is created, as it may fail. */
+static int scan_pages(struct saver *s)
+{
+	if (s->vm->format->id != FADUMP_VMCORE_FORMAT_ELF)
+		return fadump_fail(s->ctx, -EOPNOTSUPP,
+			"%s: a %s file: a filtered save reads ELF dumps "
+			"(/proc/vmcore) only; save it at level 0 in ELF format "
+			"or use makedumpfile", s->vm->path, s->vm->format->name);
+	return dump_filter_scan(&s->filter, s->vm, s->filter.level);
+}
+
+static int copy_filtered(struct saver *s)
+{
+	struct save_sink sink = {
+		.write = sink_write,
+		.progress = sink_progress,
+		.s = s,
+	};
+	int ret;
+
+	s->fs.vm = s->vm;
+	s->fs.filter = &s->filter;
+	s->fs.sink = &sink;
+	ret = save_filtered(&s->fs);
+	s->fs.sink = NULL;
+	if (ret < 0)
+		return ret;
+	s->out_size = s->fs.file_size;
+	if (s->progress && s->progress(s->userdata, s->vm->file_size,
+				       s->vm->file_size))
+		return fadump_fail(s->ctx, -ECANCELED,
+			"saving to %s cancelled at the end", s->dest);
+	return 0;
+}
+
 static int check_name(struct fadump_ctx *ctx, const char *name)
 {
 	if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
@@ -474,8 +541,15 @@ static int check_space(struct saver *s)
 	}
 	avail = sv.f_frsize && sv.f_bavail > UINT64_MAX / sv.f_frsize ?
 		UINT64_MAX : (uint64_t)sv.f_bavail * sv.f_frsize;
-	most = s->sparse ? source_data_bytes(s->vm) : s->vm->file_size;
-	need = s->sparse ? s->vm->meta_bytes : s->vm->file_size;
+	if (s->filtered) {
+		/* headers, bitmaps, descriptors; the pages as they compress */
+		need = s->vm->note_bytes + 4 * s->filter.max_mapnr / 8 +
+		       s->filter.pages_kept * 24 + (2u << s->filter.page_shift);
+		most = need + (s->filter.pages_kept << s->filter.page_shift);
+	} else {
+		most = s->sparse ? source_data_bytes(s->vm) : s->vm->file_size;
+		need = s->sparse ? s->vm->meta_bytes : s->vm->file_size;
+	}
 	if (avail < need)
 		return fadump_fail(s->ctx, -ENOSPC,
 			"%s has %" PRIu64 " bytes free, the dump needs at least "
@@ -686,7 +760,7 @@ static int finish(struct saver *s)
 {
 	int ret;
 
-	if (ftruncate(s->fd, (off_t)s->vm->file_size) < 0)
+	if (ftruncate(s->fd, (off_t)s->out_size) < 0)
 		return fail_errno(s, "ftruncate");
 	if (fsync(s->fd) < 0)
 		return fail_errno(s, "fsync");
@@ -743,6 +817,7 @@ static void cleanup(struct saver *s, int failed)
 	}
 	if (s->early)
 		early_release_end(&s->er);
+	dump_filter_free(&s->filter);
 	free(s->later);
 	if (s->dirfd >= 0)
 		close(s->dirfd);
@@ -782,6 +857,23 @@ static void fill_result(const struct saver *s, uint64_t start,
 	full.ranges_released = s->er.ranges;
 	full.bytes_released_early = s->er.bytes;
 	full.syncs = s->syncs;
+	full.format = s->fs.format;
+	full.compression = s->fs.compression;
+	full.threads = s->fs.threads_used;
+	full.file_bytes = s->out_size;
+	if (s->filtered) {
+		const struct dump_filter *f = &s->filter;
+
+		full.zero_bytes_skipped = f->class_excluded[FADUMP_PAGE_ZERO] <<
+					  f->page_shift;
+		full.pages_total = f->pages_total;
+		full.pages_kept = f->pages_kept;
+		memcpy(full.class_kept, f->class_kept, sizeof(full.class_kept));
+		memcpy(full.class_excluded, f->class_excluded,
+		       sizeof(full.class_excluded));
+		memcpy(full.unknown_reason, f->unknown_reason,
+		       sizeof(full.unknown_reason));
+	}
 	fadump_copy_out(res, &full, sizeof(full));
 }
 
@@ -789,6 +881,36 @@ static void fill_result(const struct saver *s, uint64_t start,
 	(FADUMP_SAVE_NO_SPARSE | FADUMP_SAVE_RELEASE | \
 	 FADUMP_SAVE_RELEASE_RANGES | FADUMP_SAVE_ALLOW_UNSAFE_DEST | \
 	 FADUMP_SAVE_CREATE_DEST)
+
+static int read_filter_opts(struct saver *s,
+			    const struct fadump_save_opts *opts)
+{
+	int ret;
+
+	if (opts->dump_level > FADUMP_DUMP_LEVEL_MAX)
+		return fadump_fail(s->ctx, -EINVAL, "dump level %u: the levels "
+				   "are 0 to %d", opts->dump_level,
+				   FADUMP_DUMP_LEVEL_MAX);
+	if (opts->format > FADUMP_SAVE_FORMAT_KDUMP)
+		return fadump_fail(s->ctx, -EINVAL, "unknown save format %u",
+				   opts->format);
+	ret = fadump_compression_supported(opts->compression);
+	if (ret < 0)
+		return fadump_fail(s->ctx, -EINVAL, "unknown compression %u",
+				   opts->compression);
+	if (ret == 0)
+		return fadump_fail(s->ctx, -EOPNOTSUPP, "this libfadump was "
+				   "built without %s support",
+				   fadump_compression_name(opts->compression));
+	s->fs.format = opts->format;
+	s->fs.compression = opts->format == FADUMP_SAVE_FORMAT_KDUMP ?
+			    compression_resolve(opts->compression) :
+			    FADUMP_COMPRESS_NONE;
+	s->fs.threads = opts->threads;
+	s->filter.level = opts->dump_level;
+	s->filtered = opts->dump_level || opts->format != FADUMP_SAVE_FORMAT_ELF;
+	return 0;
+}
 
 static int read_opts(struct saver *s, const struct fadump_save_opts *opts,
 		     size_t *chunk)
@@ -812,6 +934,8 @@ static int read_opts(struct saver *s, const struct fadump_save_opts *opts,
 	s->userdata = opts->userdata;
 	if (opts->size >= FADUMP_SAVE_OPTS_SIZE_V2 && opts->release_batch)
 		s->batch = opts->release_batch;
+	if (opts->size >= FADUMP_SAVE_OPTS_SIZE_V3)
+		return read_filter_opts(s, opts);
 	return 0;
 }
 
@@ -821,7 +945,9 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 {
 	struct saver s = { .vm = vm, .dirfd = -1, .fd = -1,
 			   .name = "vmcore", .sparse = true,
-			   .batch = RELEASE_BATCH_DEFAULT };
+			   .batch = RELEASE_BATCH_DEFAULT,
+			   .fs = { .compression = FADUMP_COMPRESS_NONE,
+				   .threads_used = 1 } };
 	size_t chunk = VMCORE_CHUNK_DEFAULT;
 	unsigned int mode = FADUMP_RELEASE_NONE;
 	uint64_t start = now_ns();
@@ -852,7 +978,12 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 		return ret;
 	if (s.flags & FADUMP_SAVE_RELEASE)
 		mode = FADUMP_RELEASE_AT_END;
-	if (s.flags & FADUMP_SAVE_RELEASE_RANGES) {
+	if (ret == 0 && s.filtered)
+		ret = scan_pages(&s);
+	if (ret < 0)
+		return ret;
+	s.out_size = vm->file_size;
+	if ((s.flags & FADUMP_SAVE_RELEASE_RANGES) && !s.filtered) {
 		ret = early_release_start(&s.er, vm);
 		if (ret < 0 && ret != -EOPNOTSUPP)
 			return ret;
@@ -867,7 +998,7 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 	if (ret == 0)
 		ret = create_tmp(&s);
 	if (ret == 0)
-		ret = copy_all(&s, chunk);
+		ret = s.filtered ? copy_filtered(&s) : copy_all(&s, chunk);
 	if (ret == 0)
 		ret = finish(&s);
 	cleanup(&s, ret);
@@ -875,7 +1006,7 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 		return ret;
 
 	info(vm->ctx, "%s saved to %s/%s: %" PRIu64 " bytes, %" PRIu64
-	     " written", vm->path, dest, s.name, vm->file_size, s.written);
+	     " written", vm->path, dest, s.name, s.out_size, s.written);
 	if (s.early)
 		info(vm->ctx, "%" PRIu64 " bytes of memory released while saving, in %"
 		     PRIu32 " ranges after %" PRIu32 " syncs", s.er.bytes,

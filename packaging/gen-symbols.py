@@ -22,6 +22,7 @@ NODE_VERSIONS = {
     "LIBFADUMP_1.1": "0.2.0",
     "LIBFADUMP_1.2": "0.3.0",
     "LIBFADUMP_1.3": "0.4.0",
+    "LIBFADUMP_1.4": "0.5.0",
 }
 
 SONAME = "libfadump.so.1"

@@ -17,8 +17,9 @@
  * default) with --page-size pages (64 KiB by default).
  *
  * --describe prints what was written as JSON on stdout (segments, note
- * offsets, file size; with --kernel, addresses and the pages of each
- * class), so tests can check a reader against the writer.
+ * offsets, file size; with --kernel, addresses, the pages of each class
+ * and, in "expect", the class meant for each pfn as 'a' + the class),
+ * so tests can check a reader against the writer.
  */
 #include <elf.h>
 #include <endian.h>
@@ -823,7 +824,11 @@ static void describe_kernel(const struct mkkernel *k)
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
 		printf("%s\"%s\": %" PRIu64, i ? ", " : "", class_names[i],
 		       counts[i]);
-	printf("}\n  },\n");
+	/* the class meant for each pfn: 'a' + enum fadump_page_class */
+	printf("},\n    \"expect\": \"");
+	for (uint64_t pfn = 0; pfn < k->pages; pfn++)
+		putchar('a' + k->expect[pfn]);
+	printf("\"\n  },\n");
 }
 
 static void describe(const struct mkvmcore_spec *spec,

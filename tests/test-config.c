@@ -57,16 +57,18 @@ static int load_text(const char *text, struct cli_config *cfg, char *err,
 	return cli_config_load(path, true, cfg, err, errlen);
 }
 
-/* @text must fail with -EINVAL and a message "<path>:<line>: ...@what...". */
-static void expect_error(const char *text, unsigned int line, const char *what)
+/* @text must fail with @errnum and a message "<path>:<line>: ...@what...". */
+static void expect_failure(const char *text, int errnum, unsigned int line,
+			   const char *what)
 {
 	struct cli_config cfg;
 	char err[1024], prefix[1024];
 	int ret;
 
 	ret = load_text(text, &cfg, err, sizeof(err));
-	if (ret != -EINVAL || !strstr(err, what))
-		fail_msg("for %s: got %d '%s', want -EINVAL '%s'", text, ret, err, what);
+	if (ret != errnum || !strstr(err, what))
+		fail_msg("for %s: got %d '%s', want %d '%s'", text, ret, err,
+			 errnum, what);
 	snprintf(prefix, sizeof(prefix), "%s:%u: ", path, line);
 	if (strncmp(err, prefix, strlen(prefix)) != 0)
 		fail_msg("message '%s' does not start with '%s'", err, prefix);
@@ -75,6 +77,20 @@ static void expect_error(const char *text, unsigned int line, const char *what)
 	assert_null(cfg.dest);
 	assert_null(cfg.bootargs_append);
 	cli_config_free(&cfg);
+}
+
+static void expect_error(const char *text, unsigned int line, const char *what)
+{
+	expect_failure(text, -EINVAL, line, what);
+}
+
+/* What fadumpctl save writes with no setting: makedumpfile -d 31 -z. */
+static void assert_default_save(const struct cli_config *cfg)
+{
+	assert_int_equal(cfg->save.level, 31);
+	assert_int_equal(cfg->save.format, FADUMP_SAVE_FORMAT_KDUMP);
+	assert_int_equal(cfg->save.compression, FADUMP_COMPRESS_DEFAULT);
+	assert_int_equal(cfg->save.threads, 0);
 }
 
 static void test_missing_default_file(void **state)
@@ -89,6 +105,7 @@ static void test_missing_default_file(void **state)
 	assert_string_equal(cfg.dest, "/var/crash/fadump");
 	assert_int_equal(cfg.release, CLI_RELEASE_AUTO);
 	assert_null(cfg.bootargs_append);
+	assert_default_save(&cfg);
 	cli_config_free(&cfg);
 	assert_null(cfg.dest);
 	cli_config_free(&cfg);	/* twice is fine */
@@ -164,6 +181,86 @@ static void test_all_keys(void **state)
 	assert_int_equal(load_text("release = auto\n", &cfg, err, sizeof(err)), 0);
 	assert_int_equal(cfg.release, CLI_RELEASE_AUTO);
 	cli_config_free(&cfg);
+}
+
+static void test_save_keys(void **state)
+{
+	struct cli_config cfg;
+	char err[256];
+
+	(void)state;
+	/* The full raw copy of 0.4 and before. */
+	assert_int_equal(load_text("level = 0\nformat = elf\nthreads = 8\n",
+				   &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.save.level, 0);
+	assert_int_equal(cfg.save.format, FADUMP_SAVE_FORMAT_ELF);
+	assert_int_equal(cfg.save.compression, FADUMP_COMPRESS_DEFAULT);
+	assert_int_equal(cfg.save.threads, 8);
+	cli_config_free(&cfg);
+
+	assert_int_equal(load_text("threads = 4096\ncompress = zlib\n"
+				   "format = kdump\nlevel = 17\n",
+				   &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.save.level, 17);
+	assert_int_equal(cfg.save.format, FADUMP_SAVE_FORMAT_KDUMP);
+	assert_int_equal(cfg.save.compression, FADUMP_COMPRESS_ZLIB);
+	assert_int_equal(cfg.save.threads, 4096);
+	cli_config_free(&cfg);
+
+	assert_int_equal(load_text("compress = \"none\"\nthreads = auto\nlevel = 031\n",
+				   &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.save.compression, FADUMP_COMPRESS_NONE);
+	assert_int_equal(cfg.save.threads, 0);
+	assert_int_equal(cfg.save.level, 31);
+	cli_config_free(&cfg);
+
+	/* Each compressor this build has; one it lacks names the line. */
+	for (unsigned int c = FADUMP_COMPRESS_NONE; c <= FADUMP_COMPRESS_ZSTD; c++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "\ncompress = %s\n",
+			 fadump_compression_name(c));
+		if (fadump_compression_supported(c) == 1) {
+			assert_int_equal(load_text(text, &cfg, err, sizeof(err)), 0);
+			assert_int_equal(cfg.save.compression, c);
+			cli_config_free(&cfg);
+		} else {
+			snprintf(text + 40, sizeof(text) - 40, "cannot write %s",
+				 fadump_compression_name(c));
+			expect_failure(text, -EOPNOTSUPP, 2, text + 40);
+		}
+	}
+}
+
+static void test_save_bad_values(void **state)
+{
+	(void)state;
+	expect_error("level = 32\n", 1,
+		     "level: '32' is not a dump level from 0 to 31");
+	expect_error("level = -1\n", 1, "level: '-1' is not");
+	expect_error("level = +3\n", 1, "level: '+3' is not");
+	expect_error("level = 0x1f\n", 1, "level: '0x1f' is not");
+	expect_error("level = 3 1\n", 1, "level: '3 1' is not");
+	expect_error("level =\n", 1, "level: '' is not");
+	expect_error("level = 99999999999999999999\n", 1, "level: '9999");
+	expect_error("format = ELF\n", 1, "format: 'ELF' is not kdump or elf");
+	expect_error("format = raw\n", 1, "format: 'raw' is not kdump or elf");
+	expect_error("compress = gzip\n", 1,
+		     "compress: 'gzip' is not zstd, zlib, lzo or none");
+	expect_error("compress = default\n", 1, "compress: 'default' is not");
+	expect_error("compress = ZSTD\n", 1, "compress: 'ZSTD' is not");
+	expect_error("threads = 4097\n", 1,
+		     "threads: '4097' is not auto or a thread count from 0 (auto) to 4096");
+	expect_error("threads = -1\n", 1, "threads: '-1' is not");
+	expect_error("threads = Auto\n", 1, "threads: 'Auto' is not");
+	expect_error("threads = 1e3\n", 1, "threads: '1e3' is not");
+	expect_error("level = 31\nlevel = 0\n", 2,
+		     "duplicate key 'level' (first set on line 1)");
+	/* A compressor for a format without compression, either order. */
+	expect_error("format = elf\n# x\ncompress = zlib\n", 3,
+		     "compress: applies to format = kdump only (format = elf on line 1)");
+	expect_error("compress = none\nformat = elf\n", 2,
+		     "compress: applies to format = kdump only (format = elf on line 2)");
 }
 
 static void test_syntax_errors(void **state)
@@ -322,6 +419,7 @@ static void test_small_error_buffer(void **state)
 static void test_shipped_file(void **state)
 {
 	const char *data = getenv("FADUMP_TEST_DATA");
+	bool zstd = fadump_compression_supported(FADUMP_COMPRESS_ZSTD) == 1;
 	char shipped[1024], *text, *p;
 	struct cli_config cfg;
 	char err[1024];
@@ -336,6 +434,7 @@ static void test_shipped_file(void **state)
 	assert_string_equal(cfg.dest, CLI_CONFIG_DEFAULT_DEST);
 	assert_int_equal(cfg.release, CLI_RELEASE_AUTO);
 	assert_null(cfg.bootargs_append);
+	assert_default_save(&cfg);
 	cli_config_free(&cfg);
 
 	f = fopen(shipped, "r");
@@ -345,10 +444,14 @@ static void test_shipped_file(void **state)
 	n = (long)fread(text, 1, 65535, f);
 	fclose(f);
 	assert_true(n > 0);
-	/* "\n#key =" -> "\n key =" for the three keys */
+	/* "\n#key =" -> "\n key =" for every key */
 	for (p = text; (p = strstr(p, "\n#")); p++)
 		if (!strncmp(p + 2, "dest =", 6) ||
 		    !strncmp(p + 2, "release =", 9) ||
+		    !strncmp(p + 2, "level =", 7) ||
+		    !strncmp(p + 2, "format =", 8) ||
+		    (!strncmp(p + 2, "compress =", 10) && zstd) ||
+		    !strncmp(p + 2, "threads =", 9) ||
 		    !strncmp(p + 2, "bootargs_append =", 17))
 			p[1] = ' ';
 	write_conf(text, strlen(text));
@@ -357,6 +460,12 @@ static void test_shipped_file(void **state)
 	assert_string_equal(cfg.dest, "/var/crash/fadump");
 	assert_int_equal(cfg.release, CLI_RELEASE_AUTO);
 	assert_non_null(cfg.bootargs_append);
+	assert_int_equal(cfg.save.level, 31);
+	assert_int_equal(cfg.save.format, FADUMP_SAVE_FORMAT_KDUMP);
+	/* the line shows zstd, what the default means where the build has it */
+	assert_int_equal(cfg.save.compression,
+			 zstd ? FADUMP_COMPRESS_ZSTD : FADUMP_COMPRESS_DEFAULT);
+	assert_int_equal(cfg.save.threads, 0);
 	cli_config_free(&cfg);
 }
 
@@ -377,6 +486,8 @@ int main(void)
 		cmocka_unit_test(test_missing_explicit_file),
 		cmocka_unit_test(test_empty_and_comments),
 		cmocka_unit_test(test_all_keys),
+		cmocka_unit_test(test_save_keys),
+		cmocka_unit_test(test_save_bad_values),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_bootargs_limit),

@@ -36,6 +36,10 @@ CRASH_LOG = ('[    0.000000] Linux version 7.2.0-fadump-test\n'
              '[    3.161123] sysrq: Trigger a crash\n'
              '[    3.161458] Kernel panic - not syncing: sysrq triggered crash\n')
 
+# fadumpctl save's options for the full raw copy, byte for byte (sparse):
+# what it wrote by default before 0.5, and what tests of the ELF copier use.
+RAW = ('--level', '0', '--format', 'elf')
+
 # Exit status table of fadumpctl --help.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_ACCESS = range(5)
 

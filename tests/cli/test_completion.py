@@ -170,3 +170,20 @@ def test_options_per_command(tree):
     assert '--force' not in complete('fadumpctl status --', tree)
     assert complete('fadumpctl devtree --source ', tree) == ['auto', 'dir', 'fdt']
     assert complete('fadumpctl bootargs ', tree) == ['get', 'set']
+
+
+@needs_bash_completion
+def test_save_settings(tree):
+    for opt in ('--level', '--format', '--compress', '--threads'):
+        assert opt in complete('fadumpctl save --', tree)
+        assert opt not in complete('fadumpctl info --', tree)
+    assert complete('fadumpctl save --format ', tree) == ['elf', 'kdump']
+    assert complete('fadumpctl save --compress z', tree) == ['zlib', 'zstd']
+    assert complete('fadumpctl save --compress ', tree) == [
+        'lzo', 'none', 'zlib', 'zstd']
+    assert complete('fadumpctl save --level ', tree) == ['0', '31']
+    assert complete('fadumpctl save --threads ', tree) == ['auto']
+    # an option's value is not taken for the command or for DEST
+    assert complete('fadumpctl --level 0 sta', tree) == ['status']
+    assert complete('fadumpctl save --level 31 --compress zlib ', tree) == [
+        'dir2', 'dumps']

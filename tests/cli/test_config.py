@@ -82,7 +82,9 @@ def release_mem(root):
 def test_save_without_dest_uses_config_dest(tmp_path):
     root = capture_root(tmp_path)
     dest = tmp_path / 'dumps'          # does not exist: created 0700
-    conf = write_conf(tmp_path / 'f.conf', f'dest = {dest}\nrelease = no\n')
+    # the raw copy through the file's keys: compared byte for byte below
+    conf = write_conf(tmp_path / 'f.conf', f'dest = {dest}\nrelease = no\n'
+                      'level = 0\nformat = elf\n')
     p = run('--config', conf, 'save', '--json', root=root)
     assert p.returncode == EXIT_OK, p.stderr
     saved = dest / DUMP_DIR / 'vmcore'

@@ -20,8 +20,8 @@ import tempfile
 
 import pytest
 
-from conftest import (DATA, EXIT_ACCESS, EXIT_OK, FADUMPCTL, MKVMCORE, read,
-                      require_env)
+from conftest import (DATA, EXIT_ACCESS, EXIT_OK, FADUMPCTL, MKVMCORE, RAW,
+                      read, require_env)
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
 SHIM = os.environ.get('FAULTSHIM') or os.path.join(
@@ -228,7 +228,7 @@ def test_partial_name_symlink_is_never_followed(tmp_path):
     env = clean_env(LD_PRELOAD=SHIM, FADUMP_FAKE_ROOT=root,
                     ASAN_OPTIONS=(asan + ':' if asan else '') +
                     'verify_asan_link_order=0')
-    p = run('save', '--release=ranges', dest, root=root, env=env)
+    p = run('save', *RAW, '--release=ranges', dest, root=root, env=env)
     assert read(victim) == b'precious'
     assert os.readlink(dest / 'vmcore.partial') == str(victim)
     if p.returncode == EXIT_OK:

@@ -25,7 +25,7 @@ import time
 import pytest
 
 from conftest import (DATA, EXIT_FAILED, EXIT_OK, EXIT_USAGE, FADUMPCTL,
-                      MKVMCORE, FakeReleaseStore, assert_one_error_line,
+                      MKVMCORE, RAW, FakeReleaseStore, assert_one_error_line,
                       clean_env, read, require_env, run)
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
@@ -39,7 +39,11 @@ LINEAR_MAP = 0xc000000000000000
 SAVE_KEYS = {'source', 'dest', 'bytes_total', 'bytes_written',
              'zero_bytes_skipped', 'seconds', 'mb_per_s', 'released',
              'release_mode', 'bytes_released_early', 'ranges_released',
-             'syncs'}
+             'syncs',
+             # 0.5: the filtered save
+             'format', 'compression', 'dump_level', 'threads', 'file_bytes',
+             'pages_total', 'pages_kept', 'classes', 'unknown_reason',
+             'excluded_ranges_released', 'excluded_bytes_released'}
 INFO_KEYS = {'path', 'file_size', 'format', 'dump_level', 'byte_order',
              'machine', 'page_size', 'osrelease', 'crash_time', 'cpus',
              'segments', 'notes', 'vmcoreinfo', 'panic', 'crashing_cpu'}
@@ -202,7 +206,7 @@ def test_save_json(tmp_path, big):
     desc = gen(tmp_path / 'vmcore', *order_args(big))
     dest = tmp_path / 'dest'
     dest.mkdir()
-    got = ok_json('save', '--source', tmp_path / 'vmcore', dest)
+    got = ok_json('save', *RAW, '--source', tmp_path / 'vmcore', dest)
     assert set(got) == SAVE_KEYS
     assert got['source'] == str(tmp_path / 'vmcore')
     assert got['dest'] == str(dest / 'vmcore')
@@ -213,6 +217,13 @@ def test_save_json(tmp_path, big):
     assert got['released'] is False
     assert got['release_mode'] == 'none'
     assert got['bytes_released_early'] == got['ranges_released'] == 0
+    # the plain copy: no compressor, no page looked at
+    assert (got['format'], got['compression'], got['dump_level']) == \
+        ('elf', None, 0)
+    assert got['file_bytes'] == desc['file_size']
+    assert got['pages_total'] is got['pages_kept'] is got['classes'] is None
+    assert got['unknown_reason'] is None
+    assert got['excluded_ranges_released'] == got['excluded_bytes_released'] == 0
     assert os.listdir(dest) == ['vmcore']
     assert_sparse_copy(tmp_path / 'vmcore', dest / 'vmcore')
 
@@ -221,7 +232,7 @@ def test_save_text_and_quiet_without_tty(tmp_path):
     gen(tmp_path / 'vmcore')
     dest = tmp_path / 'dest'
     dest.mkdir()
-    p = run('save', '--source', tmp_path / 'vmcore', dest)
+    p = run('save', *RAW, '--source', tmp_path / 'vmcore', dest)
     assert p.returncode == EXIT_OK
     assert p.stderr == ''       # no progress line: stderr is not a terminal
     assert p.stdout.startswith('saved %s to %s: 1.8 MiB, ' %
@@ -233,7 +244,7 @@ def test_save_progress_on_tty(tmp_path):
     dest = tmp_path / 'dest'
     dest.mkdir()
     master, slave = pty.openpty()
-    p = subprocess.run([FADUMPCTL, 'save', '--source', str(tmp_path / 'vmcore'),
+    p = subprocess.run([FADUMPCTL, 'save', *RAW, '--source', str(tmp_path / 'vmcore'),
                         str(dest)], stdout=subprocess.PIPE, stderr=slave,
                        env=clean_env(), timeout=60)
     os.close(slave)
@@ -288,7 +299,7 @@ def test_save_to_missing_directory(tmp_path):
     p = run('save', '--source', tmp_path / 'vmcore', tmp_path / 'a' / 'b')
     assert_one_error_line(p, EXIT_FAILED, 'save', 'a/b')
     assert not (tmp_path / 'a').exists()
-    ok_json('save', '--source', tmp_path / 'vmcore', tmp_path / 'new')
+    ok_json('save', *RAW, '--source', tmp_path / 'vmcore', tmp_path / 'new')
     assert os.stat(tmp_path / 'new').st_mode & 0o7777 == 0o700
     assert read(tmp_path / 'new' / 'vmcore') == read(tmp_path / 'vmcore')
 
@@ -313,7 +324,7 @@ def test_save_release_only_after_the_copy_is_in_place(tmp_path):
         assert read(dest / 'vmcore') == src
 
     proc = subprocess.Popen([FADUMPCTL, '--root', str(root), 'save', '--json',
-                             '--release', str(dest)],
+                             *RAW, '--release', str(dest)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=clean_env())
     try:
@@ -335,7 +346,7 @@ def test_save_release_failure_keeps_the_copy(tmp_path):
     root, _ = make_root(tmp_path)
     dest = tmp_path / 'dest'
     dest.mkdir()
-    p = run('save', '--json', '--release', dest, root=root)
+    p = run('save', *RAW, '--json', '--release', dest, root=root)
     assert p.returncode == EXIT_FAILED
     assert json.loads(p.stdout)['released'] is False
     assert p.stderr.startswith('fadumpctl: save: ') and 'still exists' in p.stderr
@@ -358,7 +369,7 @@ def tiny_fs(tmp_path):
 
 def test_save_full_disk_does_not_release(tmp_path, tiny_fs):
     root, desc = make_root(tmp_path, ['--zero-percent', '0'])   # 1.75 MiB of data
-    p = run('save', '--release', tiny_fs, root=root)
+    p = run('save', *RAW, '--release', tiny_fs, root=root)
     assert p.returncode == EXIT_FAILED and p.stdout == ''
     # The copy is an unnamed O_TMPFILE file: named by what it was for.
     m = re.fullmatch(r'fadumpctl: save: %s/vmcore \(not yet linked\): write at '
@@ -407,7 +418,7 @@ def test_failed_range_save_keeps_the_copy_and_says_so_once(tmp_path, fault):
                'verify_asan_link_order=0'}
         if fault_spec:
             env['FADUMP_FAULT'] = fault_spec
-        return run('save', '--release=ranges', dest, root=root, env=env)
+        return run('save', *RAW, '--release=ranges', dest, root=root, env=env)
 
     size = desc['file_size']
     copy = '%s/vmcore.partial' % dest
@@ -463,7 +474,7 @@ def test_save_memory_is_bounded(tmp_path, big_dump):
     dest = tmp_path / 'dest'
     dest.mkdir()
     p = subprocess.run(['/usr/bin/time', '-f', '%M', '-o', str(rss), FADUMPCTL,
-                        'save', '--source', str(big_dump), str(dest)],
+                        'save', *RAW, '--source', str(big_dump), str(dest)],
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        env=clean_env(), text=True, timeout=120)
     assert p.returncode == EXIT_OK, p.stderr
@@ -488,7 +499,7 @@ def copy_is_open(pid, dest):
 def test_save_interrupted_by_signal_leaves_nothing(tmp_path, big_dump):
     dest = tmp_path / 'dest'
     dest.mkdir()
-    proc = subprocess.Popen([FADUMPCTL, 'save', '--source',
+    proc = subprocess.Popen([FADUMPCTL, 'save', *RAW, '--source',
                              str(big_dump), str(dest)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=clean_env())
@@ -524,7 +535,7 @@ def test_kdumpfile_reads_the_saved_copy(tmp_path, big):
     desc = gen(tmp_path / 'vmcore', *order_args(big))
     dest = tmp_path / 'dest'
     dest.mkdir()
-    ok_json('save', '--source', tmp_path / 'vmcore', dest)
+    ok_json('save', *RAW, '--source', tmp_path / 'vmcore', dest)
     src = read(tmp_path / 'vmcore')
 
     k = kdumpfile.kdumpfile(str(dest / 'vmcore'))
@@ -595,7 +606,7 @@ def test_readelf_agrees_on_notes_and_segments(tmp_path, tool, big):
     gen(tmp_path / 'vmcore', *order_args(big), '--prpsinfo')
     dest = tmp_path / 'dest'
     dest.mkdir()
-    ok_json('save', '--source', tmp_path / 'vmcore', dest)
+    ok_json('save', *RAW, '--source', tmp_path / 'vmcore', dest)
     saved = str(dest / 'vmcore')
     info = ok_json('info', saved)
     assert len(info['notes']) == 7

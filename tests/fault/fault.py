@@ -187,8 +187,9 @@ class Setup:
             return f.read() == self.data
 
     def argv(self, *args):
-        return [FADUMPCTL, '--root', self.root, 'save', '--json'] + \
-            list(args) + [self.dest]
+        # the raw ELF copy, compared byte for byte by complete()
+        return [FADUMPCTL, '--root', self.root, 'save', '--json', '--level',
+                '0', '--format', 'elf'] + list(args) + [self.dest]
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -101,6 +101,8 @@ from ._system import (
     parse_regions,
 )
 from ._vmcore import (
+    COMPRESSIONS,
+    DUMP_LEVEL_MAX,
     FORMAT_ELF,
     FORMAT_KDUMP,
     PAGE_CLASSES,
@@ -115,6 +117,7 @@ from ._vmcore import (
     Segment,
     Vmcore,
     VmcoreInfo,
+    compression_supported,
 )
 
 #: Version of the libfadump.so actually loaded (may be newer than the one
@@ -142,7 +145,7 @@ for _name in ('System', 'Status', 'Region', 'RegionReport', 'DeviceTree',
               'OpalCpuMetadata', 'decode_kernel_dump', 'decode_dump_versions',
               'decode_regsave', 'decode_hdat', 'decode_crash_info',
               'decode_opal_fdm', 'decode_opal_cpu', 'parse_regions',
-              'decode_fdt'):
+              'decode_fdt', 'compression_supported'):
     globals()[_name].__module__ = __name__
 del _name
 
@@ -152,7 +155,8 @@ __all__ = [
     # dumps
     'Vmcore', 'VmcoreInfo', 'Segment', 'Note', 'CpuNote', 'ProcessInfo',
     'SaveResult', 'RELEASE_NONE', 'RELEASE_END', 'RELEASE_RANGES',
-    'FORMAT_ELF', 'FORMAT_KDUMP',
+    'FORMAT_ELF', 'FORMAT_KDUMP', 'COMPRESSIONS', 'DUMP_LEVEL_MAX',
+    'compression_supported',
     'PageRun', 'PAGE_CLASSES',
     # crash metadata
     'KernelDump', 'DumpSection', 'DumpVersions', 'RegisterSet',

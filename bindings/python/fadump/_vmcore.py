@@ -37,9 +37,41 @@ _RELEASE_FLAGS = {
 }
 
 
-#: :attr:`VmcoreInfo.format` values.
+#: :attr:`VmcoreInfo.format` values, and what ``Vmcore.save(format=...)``
+#: writes.
 FORMAT_ELF = 'elf'
 FORMAT_KDUMP = 'kdump'
+
+_SAVE_FORMATS = {
+    FORMAT_ELF: _fadump.SAVE_FORMAT_ELF,
+    FORMAT_KDUMP: _fadump.SAVE_FORMAT_KDUMP,
+}
+
+#: The compressors of the kdump format, by the library's names
+#: (fadump_compression_name()): "none", "zlib", "lzo", "zstd". Which this
+#: build can write: :func:`compression_supported`.
+COMPRESSIONS: Tuple[str, ...] = tuple(
+    _fadump.compression_name(c) for c in (
+        _fadump.COMPRESS_NONE, _fadump.COMPRESS_ZLIB, _fadump.COMPRESS_LZO,
+        _fadump.COMPRESS_ZSTD))
+
+_COMPRESSION_VALUES = {
+    _fadump.compression_name(c): c for c in (
+        _fadump.COMPRESS_NONE, _fadump.COMPRESS_ZLIB, _fadump.COMPRESS_LZO,
+        _fadump.COMPRESS_ZSTD)}
+
+#: The highest dump level: everything makedumpfile -d can leave out.
+DUMP_LEVEL_MAX: int = _fadump.DUMP_LEVEL_MAX
+
+
+def compression_supported(name: str) -> bool:
+    """Whether this build of libfadump writes (and reads) compressor
+    *name*, one of :data:`COMPRESSIONS` (zstd and lzo are optional).
+    ValueError for another name."""
+    if name not in _COMPRESSION_VALUES:
+        raise ValueError('compression must be one of %s, not %r'
+                         % (', '.join(COMPRESSIONS), name))
+    return _fadump.compression_supported(_COMPRESSION_VALUES[name])
 
 
 @dataclass(frozen=True)
@@ -210,6 +242,24 @@ class SaveResult(Record):
         bytes_released_early: memory given back while copying.
         ranges_released: the release_range writes the kernel took.
         syncs: fdatasync() calls made so that memory could go early.
+        format: what was written, :data:`FORMAT_ELF` or
+            :data:`FORMAT_KDUMP`.
+        compression: the kdump file's compressor (one of
+            :data:`COMPRESSIONS`), None for ELF.
+        dump_level: the level asked for (0: every page).
+        threads: compression threads that ran.
+        file_bytes: the size of the saved file.
+        pages_total, pages_kept: pages of memory in the dump, and those
+            the file holds; None for the plain copy (level 0, ELF),
+            which looks at no page.
+        class_kept, class_excluded: pages kept and left out per page
+            class (:data:`PAGE_CLASSES`); None for the plain copy.
+            "unknown" pages are always kept.
+        unknown_reason: why pages were "unknown" (the first reason met),
+            None if none were.
+        excluded_ranges_released, excluded_bytes_released: the memory
+            the file leaves out, given back before the copy started
+            (also counted in ranges_released and bytes_released_early).
     """
 
     path: str
@@ -222,6 +272,18 @@ class SaveResult(Record):
     bytes_released_early: int = 0
     ranges_released: int = 0
     syncs: int = 0
+    format: str = FORMAT_ELF
+    compression: Optional[str] = None
+    dump_level: int = 0
+    threads: int = 0
+    file_bytes: int = 0
+    pages_total: Optional[int] = None
+    pages_kept: Optional[int] = None
+    class_kept: Optional[Dict[str, int]] = None
+    class_excluded: Optional[Dict[str, int]] = None
+    unknown_reason: Optional[str] = None
+    excluded_ranges_released: int = 0
+    excluded_bytes_released: int = 0
 
 
 class Vmcore:
@@ -438,12 +500,28 @@ class Vmcore:
              release: Union[bool, str] = False, force: bool = False,
              create_dest: bool = True, release_batch: Optional[int] = None,
              progress: Optional[ProgressCallback] = None,
-             sparse: bool = True, chunk_size: int = 0) -> SaveResult:
-        """Copy the dump durably into directory *dest*, as *name*
+             sparse: bool = True, chunk_size: int = 0, level: int = 0,
+             format: str = FORMAT_ELF, compression: Optional[str] = None,
+             threads: int = 0) -> SaveResult:
+        """Save the dump durably into directory *dest*, as *name*
         ("vmcore" by default).
 
-        The copy is byte for byte the file, with all-zero blocks left as
-        holes unless *sparse* is False. It is written to an unnamed
+        What is written: *level* is makedumpfile's dump level (-d), the
+        sum of what to leave out: 1 all-zero pages, 2 page cache, 4 page
+        cache with private data, 8 user pages, 16 free pages
+        (:data:`DUMP_LEVEL_MAX`, 31: all of them); pages whose class is
+        unknown are always kept. *format* is :data:`FORMAT_ELF` or
+        :data:`FORMAT_KDUMP` (makedumpfile's compressed format, header
+        version 6), *compression* the kdump file's compressor, one of
+        :data:`COMPRESSIONS` (None: zstd where this build has it, else
+        zlib; ValueError with ELF; UnsupportedError for one this build
+        lacks, see :func:`compression_supported`), *threads* the
+        compression threads (0: one per online CPU). The defaults,
+        level 0 and ELF, are the plain copy of earlier versions;
+        ``fadumpctl save`` defaults to level 31, kdump.
+
+        The plain copy is byte for byte the file, with all-zero blocks
+        left as holes unless *sparse* is False. It is written to an unnamed
         temporary file (O_TMPFILE, mode 0600; on filesystems without
         O_TMPFILE a ".vmcore.XXXXXX" that a SIGKILL would leave behind),
         synced and linked into place, never over an existing file.
@@ -490,7 +568,8 @@ class Vmcore:
         EDQUOT, NotFoundError (*dest*'s parent is missing, or *dest* with
         *create_dest* False), NotADirError, InvalidArgumentError (bad
         name, chunk_size or release_batch; a release of a dump that is
-        not the live one), AccessError (not permitted, or an unsafe
+        not the live one), TypeError and ValueError (bad level, format,
+        compression or threads), AccessError (not permitted, or an unsafe
         *dest*), UnsupportedError (``release="ranges"`` on a kernel
         without release_range), Error with errno ELOOP (*dest* is a
         symbolic link) or EIO, and the errors of :meth:`System.release`.
@@ -512,24 +591,25 @@ class Vmcore:
         elif release_batch <= 0:
             raise ValueError('release_batch must be positive, not %d'
                              % release_batch)
+        what = _save_settings(level, format, compression, threads)
         if policy == 'ranges' and self._live:
             self._check_release_range()
         saved = os.fsdecode(name) if name is not None else 'vmcore'
         path = os.path.join(os.fsdecode(dest), saved)
         try:
             r = self._vm.save(dest, name, flags, chunk_size, progress,
-                              release_batch)
+                              release_batch, *what)
         except BaseException as e:
             partial = getattr(e, 'save_result', None)
             if isinstance(partial, dict):
                 # The copy is in place; the release did not happen.
-                e.save_result = _save_result(path, partial)
+                e.save_result = _save_result(path, partial, level)
                 self.close()
             raise
         if policy is not None:
             # release_mem removed /proc/vmcore: the file is gone
             self.close()
-        return _save_result(path, r)
+        return _save_result(path, r, level)
 
     def _check_release_range(self) -> None:
         st = _fadump.Context(self._root).status()
@@ -553,7 +633,45 @@ def _release_policy(release: Union[bool, str]) -> Optional[str]:
                      "'end', not %r" % (release,))
 
 
-def _save_result(path: str, r: Dict[str, Any]) -> SaveResult:
+def _count(name: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError('%s must be an int, not %s'
+                        % (name, type(value).__name__))
+    if not low <= value <= high:
+        raise ValueError('%s must be from %d to %d, not %d'
+                         % (name, low, high, value))
+    return value
+
+
+def _save_settings(level: int, format: str, compression: Optional[str],
+                   threads: int) -> Tuple[int, int, int, int]:
+    """fadump_save_opts' dump_level, format, compression, threads."""
+    _count('level', level, 0, DUMP_LEVEL_MAX)
+    _count('threads', threads, 0, 2**32 - 1)
+    if format not in _SAVE_FORMATS:
+        raise ValueError("format must be 'elf' or 'kdump', not %r" % (format,))
+    if compression is None:
+        return level, _SAVE_FORMATS[format], _fadump.COMPRESS_DEFAULT, threads
+    if format != FORMAT_KDUMP:
+        raise ValueError("compression applies to format='kdump' only")
+    if not compression_supported(compression):
+        raise _fadump._exception_for(
+            errno.EOPNOTSUPP,
+            'this build of libfadump cannot write %s' % compression)
+    return (level, _SAVE_FORMATS[format], _COMPRESSION_VALUES[compression],
+            threads)
+
+
+def _by_class(counts: List[int]) -> Dict[str, int]:
+    return {PAGE_CLASSES[c]: n for c, n in enumerate(counts)
+            if c < len(PAGE_CLASSES)}
+
+
+def _save_result(path: str, r: Dict[str, Any], level: int) -> SaveResult:
+    fmt = FORMAT_KDUMP if r['format'] == _fadump.SAVE_FORMAT_KDUMP \
+        else FORMAT_ELF
+    # the plain copy looks at no page: no counts to report
+    plain = level == 0 and fmt == FORMAT_ELF
     return SaveResult(path=path, bytes_total=r['bytes_total'],
                       bytes_written=r['bytes_written'],
                       zero_bytes_skipped=r['zero_bytes_skipped'],
@@ -562,4 +680,19 @@ def _save_result(path: str, r: Dict[str, Any]) -> SaveResult:
                       release_mode=r['release_mode'],
                       bytes_released_early=r['bytes_released_early'],
                       ranges_released=r['ranges_released'],
-                      syncs=r['syncs'])
+                      syncs=r['syncs'],
+                      format=fmt,
+                      compression=(_fadump.compression_name(r['compression'])
+                                   if fmt == FORMAT_KDUMP else None),
+                      dump_level=level,
+                      threads=r['threads'],
+                      file_bytes=(r['file_bytes'] or r['bytes_total']
+                                  if plain else r['file_bytes']),
+                      pages_total=None if plain else r['pages_total'],
+                      pages_kept=None if plain else r['pages_kept'],
+                      class_kept=None if plain else _by_class(r['class_kept']),
+                      class_excluded=(None if plain else
+                                      _by_class(r['class_excluded'])),
+                      unknown_reason=r['unknown_reason'] or None,
+                      excluded_ranges_released=r['excluded_ranges_released'],
+                      excluded_bytes_released=r['excluded_bytes_released'])

@@ -27,7 +27,33 @@ static PyObject *py_page_class_name(PyObject *self, PyObject *arg)
 	return name ? pyfadump_text(name) : pyfadump_none();
 }
 
+static PyObject *py_compression_name(PyObject *self, PyObject *arg)
+{
+	unsigned long c = PyLong_AsUnsignedLong(arg);
+	const char *name;
+
+	if (c == (unsigned long)-1 && PyErr_Occurred())
+		return NULL;
+	name = c <= UINT32_MAX ? fadump_compression_name((unsigned int)c) : NULL;
+	return name ? pyfadump_text(name) : pyfadump_none();
+}
+
+static PyObject *py_compression_supported(PyObject *self, PyObject *arg)
+{
+	unsigned long c = PyLong_AsUnsignedLong(arg);
+
+	if (c == (unsigned long)-1 && PyErr_Occurred())
+		return NULL;
+	/* -EINVAL for a value the library does not know: not supported */
+	return PyBool_FromLong(c <= UINT32_MAX &&
+			       fadump_compression_supported((unsigned int)c) == 1);
+}
+
 static PyMethodDef module_methods[] = {
+	{ "compression_name", py_compression_name, METH_O,
+	  "compression_name(c) -> str or None: fadump_compression_name()" },
+	{ "compression_supported", py_compression_supported, METH_O,
+	  "compression_supported(c) -> bool: fadump_compression_supported() == 1" },
 	{ "page_class_name", py_page_class_name, METH_O,
 	  "page_class_name(cls) -> str or None: fadump_page_class_name()" },
 	{ "version", py_version, METH_NOARGS,
@@ -52,7 +78,10 @@ static int add_type(PyObject *m, const char *name, PyTypeObject *type)
 	return PyModule_AddObjectRef(m, name, (PyObject *)type);
 }
 
-/* fadump_vmcore_save() flags and the release modes its result reports. */
+/*
+ * fadump_vmcore_save() flags, the release modes its result reports, its
+ * formats and compressors.
+ */
 static const struct {
 	const char *name;
 	long value;
@@ -67,6 +96,14 @@ static const struct {
 	{ "RELEASE_RANGES", FADUMP_RELEASE_RANGES },
 	{ "PAGE_CHECK_ZERO", FADUMP_PAGE_CHECK_ZERO },
 	{ "PAGE_CLASS_COUNT", FADUMP_PAGE_CLASS_COUNT },
+	{ "DUMP_LEVEL_MAX", FADUMP_DUMP_LEVEL_MAX },
+	{ "SAVE_FORMAT_ELF", FADUMP_SAVE_FORMAT_ELF },
+	{ "SAVE_FORMAT_KDUMP", FADUMP_SAVE_FORMAT_KDUMP },
+	{ "COMPRESS_DEFAULT", FADUMP_COMPRESS_DEFAULT },
+	{ "COMPRESS_NONE", FADUMP_COMPRESS_NONE },
+	{ "COMPRESS_ZLIB", FADUMP_COMPRESS_ZLIB },
+	{ "COMPRESS_LZO", FADUMP_COMPRESS_LZO },
+	{ "COMPRESS_ZSTD", FADUMP_COMPRESS_ZSTD },
 };
 
 static int add_constants(PyObject *m)

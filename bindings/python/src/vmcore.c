@@ -632,15 +632,52 @@ static void restore_exception(struct save_call *sc)
 }
 
 PyDoc_STRVAR(save_doc,
-"save(dest, name=None, flags=0, chunk_size=0, progress=None, release_batch=0)\n"
+"save(dest, name=None, flags=0, chunk_size=0, progress=None, release_batch=0,\n"
+"     level=0, format=0, compression=0, threads=0)\n"
 "-> dict: fadump_vmcore_save(); progress(done, total) is called after each\n"
 "chunk. When a release was asked and the copy is saved but the call still\n"
 "fails (the release failed, or progress stopped it before the release), the\n"
-"exception carries the result dict as its save_result attribute.");
+"exception carries the result dict as its save_result attribute. level,\n"
+"format, compression and threads are fadump_save_opts' dump_level, format,\n"
+"compression and threads; class_kept and class_excluded of the result are\n"
+"lists indexed by page class.");
+
+/* The first FADUMP_PAGE_CLASS_COUNT slots of a per-class count array. */
+static PyObject *class_counts(const uint64_t *counts)
+{
+	unsigned int n = FADUMP_PAGE_CLASS_COUNT < FADUMP_SAVE_CLASS_SLOTS ?
+			 FADUMP_PAGE_CLASS_COUNT : FADUMP_SAVE_CLASS_SLOTS;
+	PyObject *list = PyList_New(n);
+
+	if (!list)
+		return NULL;
+	for (unsigned int i = 0; i < n; i++) {
+		PyObject *v = PyLong_FromUnsignedLongLong(counts[i]);
+
+		if (!v) {
+			Py_DECREF(list);
+			return NULL;
+		}
+		PyList_SET_ITEM(list, i, v);
+	}
+	return list;
+}
 
 static PyObject *result_dict(const struct fadump_save_result *res)
 {
-	return Py_BuildValue("{s:K,s:K,s:K,s:K,s:N,s:O,s:I,s:K,s:I}",
+	PyObject *kept = class_counts(res->class_kept);
+	PyObject *excluded = kept ? class_counts(res->class_excluded) : NULL;
+	char reason[sizeof(res->unknown_reason) + 1];
+
+	if (!excluded) {
+		Py_XDECREF(kept);
+		return NULL;
+	}
+	/* NUL-terminated whatever the library left in the array */
+	memcpy(reason, res->unknown_reason, sizeof(res->unknown_reason));
+	reason[sizeof(res->unknown_reason)] = '\0';
+	return Py_BuildValue("{s:K,s:K,s:K,s:K,s:N,s:O,s:I,s:K,s:I,"
+			     "s:I,s:I,s:I,s:K,s:K,s:N,s:N,s:N,s:I,s:K,s:K}",
 		"bytes_total", (unsigned long long)res->bytes_total,
 		"bytes_written", (unsigned long long)res->bytes_written,
 		"zero_bytes_skipped", (unsigned long long)res->zero_bytes_skipped,
@@ -651,7 +688,20 @@ static PyObject *result_dict(const struct fadump_save_result *res)
 		"ranges_released", (unsigned int)res->ranges_released,
 		"bytes_released_early",
 		(unsigned long long)res->bytes_released_early,
-		"syncs", (unsigned int)res->syncs);
+		"syncs", (unsigned int)res->syncs,
+		"format", res->format,
+		"compression", res->compression,
+		"threads", res->threads,
+		"pages_total", (unsigned long long)res->pages_total,
+		"pages_kept", (unsigned long long)res->pages_kept,
+		"class_kept", kept,
+		"class_excluded", excluded,
+		"unknown_reason", pyfadump_text(reason),
+		"excluded_ranges_released",
+		(unsigned int)res->excluded_ranges_released,
+		"excluded_bytes_released",
+		(unsigned long long)res->excluded_bytes_released,
+		"file_bytes", (unsigned long long)res->file_bytes);
 }
 
 /*
@@ -687,21 +737,25 @@ static PyObject *vmcore_save(VmcoreObject *self, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { KW("dest"), KW("name"), KW("flags"),
 				  KW("chunk_size"), KW("progress"),
-				  KW("release_batch"), NULL };
+				  KW("release_batch"), KW("level"), KW("format"),
+				  KW("compression"), KW("threads"), NULL };
 	struct fadump_save_opts opts = { .size = sizeof(opts) };
 	struct fadump_save_result res = { .size = sizeof(res) };
 	struct save_call sc = { 0 };
 	PyObject *dest = NULL, *name = NULL, *progress = Py_None, *out = NULL;
-	unsigned int flags = 0;
+	unsigned int flags = 0, level = 0, format = 0, compression = 0;
+	unsigned int threads = 0;
 	uint64_t batch = 0;
 	Py_ssize_t chunk = 0;
 	int ret;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&InOO&:save", kwlist,
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&InOO&IIII:save", kwlist,
 					 PyUnicode_FSConverter, &dest,
 					 pyfadump_path_converter, &name, &flags,
 					 &chunk, &progress,
-					 pyfadump_u64_converter, &batch))
+					 pyfadump_u64_converter, &batch,
+					 &level, &format, &compression,
+					 &threads))
 		return NULL;
 	if (chunk < 0) {
 		PyErr_SetString(PyExc_ValueError, "negative chunk_size");
@@ -721,6 +775,10 @@ static PyObject *vmcore_save(VmcoreObject *self, PyObject *args, PyObject *kw)
 	opts.progress = save_progress;
 	opts.userdata = &sc;
 	opts.release_batch = batch;
+	opts.dump_level = level;
+	opts.format = format;
+	opts.compression = compression;
+	opts.threads = threads;
 	sc.tstate = PyEval_SaveThread();
 	ret = fadump_vmcore_save(self->vm, PyBytes_AS_STRING(dest), &opts, &res);
 	PyEval_RestoreThread(sc.tstate);
