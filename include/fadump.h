@@ -1127,17 +1127,35 @@ const char *fadump_release_mode_name(unsigned int mode);
  * is zero is only known by reading it, so a full disk found later is
  * reported as -ENOSPC with how far the copy got.
  *
+ * Since 0.5, a filtered save: with @opts->dump_level above 0 or
+ * @opts->format FADUMP_SAVE_FORMAT_KDUMP, the page descriptors choose the
+ * pages (enum fadump_dump_level) before anything is written, and the
+ * file is makedumpfile's kdump-compressed format (header version 6, in
+ * the crashed machine's byte order; each page compressed alone with
+ * @opts->compression on @opts->threads threads, the file the same
+ * whatever their number) or an ELF core of the kept pages' runs. Only
+ * ELF sources (/proc/vmcore) are filtered (-EOPNOTSUPP otherwise). With
+ * FADUMP_SAVE_RELEASE_RANGES the memory the dump leaves out is released
+ * before the first page is written, and kept memory as the file holding
+ * it becomes durable; a kept .partial kdump file is then a dump of the
+ * pages it holds (marked incomplete). @res counts the pages per class
+ * kept and left out. Level 0 in ELF format is the copy above.
+ *
  * Returns 0, -EEXIST if <dest>/<name> (or, for range-wise release,
  * <name>.partial) already exists (a dump is never overwritten), -ENOSPC /
  * -EDQUOT, -ECANCELED if @opts->progress asked to stop, -ENOTDIR, -ELOOP
  * (@dest is a symlink), -EPERM (@dest is writable by others or owned by
  * another user), -EINVAL (bad name, sizes, flags; a release asked for a
- * file that is not the live /proc/vmcore), -EACCES, -EIO, the errors of
+ * file that is not the live /proc/vmcore; a dump level above 31, an
+ * unknown format or compression), -EOPNOTSUPP (a compression this build
+ * lacks, a filtered save of a non-ELF file), -EACCES, -EIO, the errors of
  * fadump_vmcore_stream() and, with a release, of fadump_release(): then
  * the copy is saved and @res says so (released false). Early releases
  * the kernel refuses are skipped and logged, never an error. Not
  * thread-safe with other calls on the same context. Since: 0.2 (flags
- * beyond FADUMP_SAVE_NO_SPARSE, result fields after nanoseconds: 0.3)
+ * beyond FADUMP_SAVE_NO_SPARSE, result fields after nanoseconds: 0.3;
+ * filtered saves, FADUMP_SAVE_OPTS_SIZE_V3, FADUMP_SAVE_RESULT_SIZE_V3:
+ * 0.5)
  */
 int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 		       const struct fadump_save_opts *opts,

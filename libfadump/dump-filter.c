@@ -74,6 +74,21 @@ uint64_t bitmap_next(const unsigned char *map, uint64_t pfn, uint64_t end)
 	return end;
 }
 
+uint64_t bitmap_next_clear(const unsigned char *map, uint64_t pfn,
+			   uint64_t end)
+{
+	while (pfn < end) {
+		if (!(pfn & 7) && map[pfn >> 3] == 0xff) {
+			pfn += 8;
+			continue;
+		}
+		if (!bitmap_test(map, pfn))
+			return pfn;
+		pfn++;
+	}
+	return end;
+}
+
 /* The end of the last range: the bitmaps' size in bits. */
 static int find_max_mapnr(struct dump_filter *f, struct fadump_vmcore *vm)
 {

@@ -49,5 +49,8 @@ static inline bool bitmap_test(const unsigned char *map, uint64_t pfn)
  * whole zero bytes are skipped, so sparse bitmaps are walked fast.
  */
 uint64_t bitmap_next(const unsigned char *map, uint64_t pfn, uint64_t end);
+/* The same for the first clear bit (whole 0xff bytes skipped). */
+uint64_t bitmap_next_clear(const unsigned char *map, uint64_t pfn,
+			   uint64_t end);
 
 #endif /* FADUMP_DUMP_FILTER_H */

@@ -212,3 +212,25 @@ void early_release_durable(struct early_release *er, uint64_t durable)
 	}
 	fadump_control_unlock(lock);
 }
+
+void early_release_phys(struct early_release *er, uint64_t start,
+			uint64_t size)
+{
+	uint64_t mask = er->page - 1, lo, hi;
+	int64_t took;
+	int lock;
+
+	lo = (start + mask) & ~mask;
+	hi = (start + size) & ~mask;
+	if (!er->abspath || lo < start || hi <= lo)
+		return;
+	lock = fadump_control_lock(er->ctx);
+	if (lock < 0) {
+		stop(er, lock, "taking the control lock");
+		return;
+	}
+	took = release_piece(er, lo, hi - lo, 0);
+	if (took < 0)
+		stop(er, (int)took, "writing to release_range");
+	fadump_control_unlock(lock);
+}

@@ -45,6 +45,15 @@ void early_release_durable(struct early_release *er, uint64_t durable);
  * (all of a smaller segment). 0 when early release has stopped or the
  * segment holds no whole page, so there is nothing to ask.
  */
+/*
+ * Give back physical [@start, @start + @size), rounded inward to whole
+ * pages of the running kernel, for a filtered save: memory its file
+ * does not need (left out, or durably written). Refusals are split as
+ * for early_release_durable(), and like it this never fails the save.
+ */
+void early_release_phys(struct early_release *er, uint64_t start,
+			uint64_t size);
+
 uint64_t early_release_probe_len(const struct early_release *er,
 				 unsigned int idx);
 

@@ -160,6 +160,8 @@ static int write_phdrs(struct filtered_save *fs, struct elf_writer *ew)
 	return ret;
 }
 
+static int write_ehdr(struct filtered_save *fs, struct elf_writer *ew);
+
 static int felf_begin(struct filtered_save *fs)
 {
 	struct elf_writer *ew = calloc(1, sizeof(*ew));
@@ -190,6 +192,8 @@ static int felf_begin(struct filtered_save *fs)
 	ew->data_off = (ew->notes_off + ew->notes_len + fs->page - 1) &
 		       ~(uint64_t)(fs->page - 1);
 	ret = write_phdrs(fs, ew);
+	if (ret == 0)
+		ret = write_ehdr(fs, ew);
 	if (ret == 0 && ew->notes_len)
 		ret = fs->sink->write(fs->sink->s, ew->notes, ew->notes_len,
 				      ew->notes_off);
@@ -234,15 +238,12 @@ static int felf_page(struct filtered_save *fs, uint64_t pfn, const void *data,
 	}
 }
 
-static int felf_end(struct filtered_save *fs)
+static int write_ehdr(struct filtered_save *fs, struct elf_writer *ew)
 {
-	struct elf_writer *ew = fs->format_data;
 	enum fadump_byte_order o = fs->vm->order;
 	unsigned char h[sizeof(Elf64_Ehdr) + sizeof(Elf64_Shdr)] = { 0 };
 	uint64_t nphdr = ew->nloads + (ew->notes_len ? 1 : 0);
 
-	/* as laid out at the start: zero pages left out since are holes */
-	fs->file_size = ew->data_off + ew->load_bytes;
 	memcpy(h, ELFMAG, SELFMAG);
 	h[EI_CLASS] = ELFCLASS64;
 	h[EI_DATA] = o == FADUMP_BYTE_ORDER_LITTLE ? ELFDATA2LSB : ELFDATA2MSB;
@@ -268,6 +269,23 @@ static int felf_end(struct filtered_save *fs)
 	return fs->sink->write(fs->sink->s, h, (size_t)ew->phoff, 0);
 }
 
+/* Data goes straight to the file at its place: nothing held back. */
+static int felf_checkpoint(struct filtered_save *fs, uint64_t pfn)
+{
+	(void)fs;
+	(void)pfn;
+	return 0;
+}
+
+static int felf_end(struct filtered_save *fs)
+{
+	struct elf_writer *ew = fs->format_data;
+
+	/* as laid out at the start: zero pages left out since are holes */
+	fs->file_size = ew->data_off + ew->load_bytes;
+	return 0;
+}
+
 static void felf_free(struct filtered_save *fs)
 {
 	struct elf_writer *ew = fs->format_data;
@@ -281,6 +299,7 @@ static void felf_free(struct filtered_save *fs)
 const struct filtered_format filtered_format_elf = {
 	.begin = felf_begin,
 	.page = felf_page,
+	.checkpoint = felf_checkpoint,
 	.end = felf_end,
 	.free = felf_free,
 };

@@ -16,9 +16,12 @@
  * that are kept (a level without bit 1) share one block of zeros at the
  * start of the data, as makedumpfile writes them.
  *
- * The bitmaps (in memory until the end) and the headers are written
- * last: a file cut short by a crash has no valid header and is not
- * mistaken for a dump.
+ * The headers, marked DUMP_DH_COMPRESSED_INCOMPLETE as makedumpfile
+ * marks a dump it could not finish, and the 1st bitmap are written
+ * first; the 2nd bitmap is written up to each checkpoint, where the
+ * saver makes the file durable before giving memory back, and whole at
+ * the end with the final header. So a .partial file kept after a failed
+ * range-wise save is a dump of exactly the pages it holds.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -47,6 +50,7 @@ struct kdump_writer {
 	uint64_t data_pos;		/* file offset of data[0] */
 	unsigned char *notes;		/* the sub-header's note section */
 	size_t notes_len, info_off, info_len;
+	uint64_t bitmap2_done;		/* bytes of the 2nd bitmap on disk */
 };
 
 static int kw_write(struct filtered_save *fs, const void *p, size_t len,
@@ -101,6 +105,9 @@ static int lay_out(struct filtered_save *fs, struct kdump_writer *kw)
 	return 0;
 }
 
+static int write_headers(struct filtered_save *fs, struct kdump_writer *kw,
+			 bool incomplete);
+
 static int kdump_begin(struct filtered_save *fs)
 {
 	const struct dump_filter *f = fs->filter;
@@ -123,7 +130,40 @@ static int kdump_begin(struct filtered_save *fs)
 	kw->bitmap_blocks = (uint32_t)(2 * half);
 	ret = filtered_notes(fs->vm, &kw->notes, &kw->notes_len, &kw->info_off,
 			     &kw->info_len);
-	return ret < 0 ? ret : lay_out(fs, kw);
+	if (ret == 0)
+		ret = lay_out(fs, kw);
+	if (ret == 0)
+		ret = write_headers(fs, kw, true);
+	if (ret == 0 && f->max_mapnr)
+		ret = kw_write(fs, f->present, (size_t)((f->max_mapnr + 7) / 8),
+			       kw->bitmap_off);
+	return ret;
+}
+
+static int kdump_checkpoint(struct filtered_save *fs, uint64_t pfn)
+{
+	struct kdump_writer *kw = fs->format_data;
+	const unsigned char *kept = fs->filter->kept;
+	uint64_t half = kw->bitmap_blocks / 2 * kw->bs;
+	uint64_t full = pfn / 8;
+	int ret;
+
+	ret = flush_data(fs, kw);
+	if (ret == 0)
+		ret = flush_desc(fs, kw);
+	if (ret == 0 && full > kw->bitmap2_done)
+		ret = kw_write(fs, kept + kw->bitmap2_done,
+			       (size_t)(full - kw->bitmap2_done),
+			       kw->bitmap_off + half + kw->bitmap2_done);
+	if (ret == 0 && pfn % 8) {
+		/* the pages of the byte after @pfn come later: not yet */
+		unsigned char last = kept[full] & ((1u << (pfn % 8)) - 1);
+
+		ret = kw_write(fs, &last, 1, kw->bitmap_off + half + full);
+	}
+	if (ret == 0)
+		kw->bitmap2_done = full;
+	return ret;
 }
 
 static int kdump_page(struct filtered_save *fs, uint64_t pfn, const void *data,
@@ -184,7 +224,8 @@ static const char *uname_machine(const struct fadump_vmcore *vm)
 	return name ? name : "";
 }
 
-static int write_headers(struct filtered_save *fs, struct kdump_writer *kw)
+static int write_headers(struct filtered_save *fs, struct kdump_writer *kw,
+			 bool incomplete)
 {
 	struct fadump_vmcore *vm = fs->vm;
 	enum fadump_byte_order order = vm->order;
@@ -215,7 +256,8 @@ static int write_headers(struct filtered_save *fs, struct kdump_writer *kw)
 	snprintf((char *)h + DH_UTSNAME + UTS_MACHINE, UTS_FIELD, "%s",
 		 uname_machine(vm));
 	put_u64(h + DH_STATUS - 16, crashtime, order);	/* timestamp.tv_sec */
-	put_u32(h + DH_STATUS, status_of(fs->compression), order);
+	put_u32(h + DH_STATUS, status_of(fs->compression) |
+		(incomplete ? DUMP_DH_COMPRESSED_INCOMPLETE : 0), order);
 	put_u32(h + DH_BLOCK_SIZE, (uint32_t)kw->bs, order);
 	put_u32(h + DH_SUB_HDR_SIZE, kw->sub_blocks, order);
 	put_u32(h + DH_BITMAP_BLOCKS, kw->bitmap_blocks, order);
@@ -255,11 +297,9 @@ static int kdump_end(struct filtered_save *fs)
 	if (ret == 0)
 		ret = flush_desc(fs, kw);
 	if (ret == 0 && bytes)
-		ret = kw_write(fs, f->present, bytes, kw->bitmap_off);
-	if (ret == 0 && bytes)
 		ret = kw_write(fs, f->kept, bytes, kw->bitmap_off + half);
 	if (ret == 0)
-		ret = write_headers(fs, kw);
+		ret = write_headers(fs, kw, false);
 	if (ret < 0)
 		return ret;
 	fs->file_size = kw->data_pos;
@@ -282,6 +322,7 @@ static void kdump_free(struct filtered_save *fs)
 const struct filtered_format filtered_format_kdump = {
 	.begin = kdump_begin,
 	.page = kdump_page,
+	.checkpoint = kdump_checkpoint,
 	.end = kdump_end,
 	.free = kdump_free,
 };

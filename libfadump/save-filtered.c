@@ -201,7 +201,14 @@ static int write_batch(struct pipeline *pl, const struct filtered_format *ff,
 					      class_at(cc, b->pfn[i]));
 	}
 	if (b->n && sink->pages_written) {
-		ret = sink->pages_written(sink->s, b->pfn[b->n - 1] + 1);
+		uint64_t end = b->pfn[b->n - 1] + 1;
+
+		ret = sink->pages_written(sink->s, end);
+		if (ret > 0) {
+			ret = ff->checkpoint(fs, end);
+			if (ret == 0)
+				ret = sink->durable(sink->s, end);
+		}
 		if (ret < 0)
 			return ret;
 	}
@@ -313,6 +320,8 @@ int save_filtered(struct filtered_save *fs)
 	workers_stop(w);
 	if (ret == 0)
 		ret = ff->end(fs);
+	if (ret == 0 && fs->sink->durable)
+		ret = fs->sink->durable(fs->sink->s, fs->filter->max_mapnr);
 	if (ff->free)
 		ff->free(fs);
 	pipeline_free(&pl, nworkers);

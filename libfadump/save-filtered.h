@@ -18,11 +18,13 @@ struct save_sink {
 	/* @done of @total source bytes handed over; -ECANCELED to stop */
 	int (*progress)(void *s, uint64_t done, uint64_t total);
 	/*
-	 * The writer has written every byte of the pages below @pfn (not
-	 * necessarily durable): a point where memory behind them could go
-	 * once it is. May be NULL.
+	 * The pages below @pfn are handed to the writer: 1 if the sink wants
+	 * them durable now (then the format's checkpoint() and durable()
+	 * follow), 0 if not yet. NULL: never.
 	 */
 	int (*pages_written)(void *s, uint64_t pfn);
+	/* The file holds the pages below @pfn: make it durable, release. */
+	int (*durable)(void *s, uint64_t pfn);
 	void *s;
 };
 
@@ -51,6 +53,12 @@ struct filtered_format {
 	 */
 	int (*page)(struct filtered_save *fs, uint64_t pfn, const void *data,
 		    uint32_t len, uint32_t flags);
+	/*
+	 * Make the file on disk a dump of the pages below @pfn that the
+	 * writer was given (buffers written, the 2nd bitmap so far), for a
+	 * .partial file kept after a failure.
+	 */
+	int (*checkpoint)(struct filtered_save *fs, uint64_t pfn);
 	/* Write what is left (bitmaps, headers); set fs->file_size. */
 	int (*end)(struct filtered_save *fs);
 	void (*free)(struct filtered_save *fs);

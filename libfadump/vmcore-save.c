@@ -115,6 +115,10 @@ struct saver {
 	struct dump_filter filter;
 	struct filtered_save fs;
 	uint64_t out_size;		/* the file's size when done */
+	uint64_t released_pfn;		/* kept pages below it went back */
+	uint64_t written_at_sync;	/* s->written at the last fdatasync */
+	uint32_t excluded_ranges;	/* released before the copy */
+	uint64_t excluded_bytes;
 };
 
 static int fail_errno(struct saver *s, const char *what);
@@ -385,6 +389,89 @@ static int sink_progress(void *data, uint64_t done, uint64_t total)
 	return 0;
 }
 
+/*
+ * Walk the runs of pages whose bit in @map is @set, pfns [@lo, @hi), as
+ * physical ranges inside the dump's segments, and give each back.
+ */
+static void release_runs(struct saver *s, const unsigned char *map, bool set,
+			 uint64_t lo, uint64_t hi)
+{
+	const struct dump_filter *f = &s->filter;
+	unsigned int shift = f->page_shift;
+
+	for (unsigned int i = 0; i < s->vm->nby_paddr && s->er.abspath; i++) {
+		const struct vmcore_segment *seg = s->vm->by_paddr[i];
+		uint64_t seg_end = seg->paddr + seg->filesz;
+		uint64_t pfn = seg->paddr >> shift > lo ? seg->paddr >> shift : lo;
+		uint64_t end = ((seg_end - 1) >> shift) + 1;
+
+		if (!seg->filesz)
+			continue;
+		if (end > hi)
+			end = hi;
+		while (pfn < end) {
+			uint64_t a = set ? bitmap_next(map, pfn, end) :
+				     bitmap_next_clear(map, pfn, end);
+			uint64_t b = set ? bitmap_next_clear(map, a, end) :
+				     bitmap_next(map, a, end);
+			uint64_t pa = a << shift, pb = b << shift;
+
+			if (a >= end)
+				break;
+			if (pa < seg->paddr)
+				pa = seg->paddr;
+			if (pb > seg_end)
+				pb = seg_end;
+			early_release_phys(&s->er, pa, pb - pa);
+			pfn = b;
+		}
+	}
+}
+
+/*
+ * Before the copy: the memory the dump will not contain goes back at
+ * once (the .partial file exists and says so if the save fails).
+ */
+static void release_excluded(struct saver *s)
+{
+	uint32_t ranges = s->er.ranges;
+	uint64_t bytes = s->er.bytes;
+
+	release_runs(s, s->filter.kept, false, 0, s->filter.max_mapnr);
+	s->excluded_ranges = s->er.ranges - ranges;
+	s->excluded_bytes = s->er.bytes - bytes;
+	info(s->ctx, "%" PRIu64 " bytes of memory the dump leaves out released "
+	     "before the copy, in %" PRIu32 " ranges", s->excluded_bytes,
+	     s->excluded_ranges);
+}
+
+/* A batch of the copy's bytes since the last sync: time for a durable point. */
+static int sink_pages_written(void *data, uint64_t pfn)
+{
+	struct saver *s = data;
+
+	(void)pfn;
+	return s->early && s->er.abspath &&
+	       s->written - s->written_at_sync >= s->batch;
+}
+
+/* The file holds the pages below @pfn: durable, then their memory goes. */
+static int sink_durable(void *data, uint64_t pfn)
+{
+	struct saver *s = data;
+
+	if (!s->early || pfn <= s->released_pfn)
+		return 0;
+	if (fdatasync(s->fd) < 0)
+		return fail_errno(s, "fdatasync");
+	s->syncs++;
+	s->synced = s->file_end;
+	s->written_at_sync = s->written;
+	release_runs(s, s->filter.kept, true, s->released_pfn, pfn);
+	s->released_pfn = pfn;
+	return 0;
+}
+
 /* Choose the pages: before anything is created, as it may fail. */
 static int scan_pages(struct saver *s)
 {
@@ -401,9 +488,14 @@ static int copy_filtered(struct saver *s)
 	struct save_sink sink = {
 		.write = sink_write,
 		.progress = sink_progress,
+		.pages_written = s->early ? sink_pages_written : NULL,
+		.durable = s->early ? sink_durable : NULL,
 		.s = s,
 	};
 	int ret;
+
+	if (s->early)
+		release_excluded(s);
 
 	s->fs.vm = s->vm;
 	s->fs.filter = &s->filter;
@@ -802,11 +894,23 @@ static void cleanup(struct saver *s, int failed)
 				 "keeps: /proc/vmcore still has it)",
 				 s->later[0].lo, s->later[0].hi,
 				 s->nlater > 1 ? " and the other ranges logged" : "");
-		fadump_fail(s->ctx, failed,
-			    "%s; %" PRIu64 " bytes of the dump's memory were "
-			    "already released, so %s/%s is kept: its first %"
-			    PRIu64 " bytes are the dump's%s", first,
-			    s->er.bytes, s->dest, s->tmp, s->synced, kept);
+		if (s->filtered)
+			fadump_fail(s->ctx, failed,
+				    "%s; %" PRIu64 " bytes of the dump's memory "
+				    "were already released, so %s/%s is kept: "
+				    "it holds the kept pages below pfn %#" PRIx64
+				    " (%s)", first, s->er.bytes, s->dest, s->tmp,
+				    s->released_pfn,
+				    s->fs.format == FADUMP_SAVE_FORMAT_KDUMP ?
+				    "a kdump-compressed file marked incomplete" :
+				    "a filtered ELF file; later pages read as zeros");
+		else
+			fadump_fail(s->ctx, failed,
+				    "%s; %" PRIu64 " bytes of the dump's memory "
+				    "were already released, so %s/%s is kept: its "
+				    "first %" PRIu64 " bytes are the dump's%s",
+				    first, s->er.bytes, s->dest, s->tmp,
+				    s->synced, kept);
 	} else if (s->tmp[0] && unlinkat(s->dirfd, s->tmp, 0) < 0) {
 		fadump_fail(s->ctx, failed,
 			    "%s; the partial copy %s/%s could not be removed: %s",
@@ -861,6 +965,8 @@ static void fill_result(const struct saver *s, uint64_t start,
 	full.compression = s->fs.compression;
 	full.threads = s->fs.threads_used;
 	full.file_bytes = s->out_size;
+	full.excluded_ranges_released = s->excluded_ranges;
+	full.excluded_bytes_released = s->excluded_bytes;
 	if (s->filtered) {
 		const struct dump_filter *f = &s->filter;
 
@@ -983,7 +1089,7 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 	if (ret < 0)
 		return ret;
 	s.out_size = vm->file_size;
-	if ((s.flags & FADUMP_SAVE_RELEASE_RANGES) && !s.filtered) {
+	if (s.flags & FADUMP_SAVE_RELEASE_RANGES) {
 		ret = early_release_start(&s.er, vm);
 		if (ret < 0 && ret != -EOPNOTSUPP)
 			return ret;
