@@ -202,8 +202,6 @@ static void report_filter_json(struct json_object *o,
 static void report_filter_text(const struct cli_save_settings *s,
 			       const struct fadump_save_result *r)
 {
-	char e[SIZE_STR_MAX];
-
 	printf("%s, %s, dump level %u, %u thread%s\n",
 	       cli_format_name(r->format),
 	       r->format == FADUMP_SAVE_FORMAT_KDUMP ?
@@ -222,10 +220,6 @@ static void report_filter_text(const struct cli_save_settings *s,
 	if (r->unknown_reason[0])
 		printf("unknown pages kept: %.*s\n",
 		       (int)sizeof(r->unknown_reason), r->unknown_reason);
-	if (r->excluded_ranges_released)
-		printf("%s the dump leaves out released before the copy, in "
-		       "%u ranges\n", format_size(e, r->excluded_bytes_released),
-		       (unsigned int)r->excluded_ranges_released);
 }
 
 static void report(struct cli *cli, const char *source, const char *dest,
@@ -273,6 +267,10 @@ static void report(struct cli *cli, const char *source, const char *dest,
 		printf("%s of memory released while saving, in %u ranges\n",
 		       format_size(t, r->bytes_released_early),
 		       (unsigned int)r->ranges_released);
+	if (r->excluded_ranges_released)
+		printf("of which %s the dump leaves out before the copy, in "
+		       "%u ranges\n", format_size(t, r->excluded_bytes_released),
+		       (unsigned int)r->excluded_ranges_released);
 	if (r->released)
 		printf("dump memory released to the system\n");
 }

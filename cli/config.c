@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,16 @@
 /* Longest piece of user input quoted back in a message. */
 #define QUOTE_MAX 64
 
+/* The save settings last, in enum cli_save_setting's order. */
 enum config_key {
-	KEY_DEST, KEY_RELEASE, KEY_BOOTARGS, KEY_LEVEL, KEY_FORMAT,
-	KEY_COMPRESS, KEY_THREADS, KEY_COUNT,
+	KEY_DEST, KEY_RELEASE, KEY_BOOTARGS,
+	KEY_LEVEL, KEY_FORMAT, KEY_COMPRESS, KEY_THREADS,
+	KEY_COUNT,
 };
+
+_Static_assert(KEY_THREADS - KEY_LEVEL == CLI_SAVE_THREADS - CLI_SAVE_LEVEL &&
+	       KEY_COUNT - KEY_LEVEL == CLI_SAVE_SETTINGS,
+	       "the save keys follow enum cli_save_setting");
 
 struct parser {
 	const char *path;
@@ -100,12 +107,12 @@ static int parse_decimal(const char *s, size_t len, unsigned int max,
 	return 0;
 }
 
-int cli_parse_level(const char *s, size_t len, unsigned int *level)
+static int parse_level(const char *s, size_t len, unsigned int *level)
 {
 	return parse_decimal(s, len, FADUMP_DUMP_LEVEL_MAX, level);
 }
 
-int cli_parse_format(const char *s, size_t len, unsigned int *format)
+static int parse_format(const char *s, size_t len, unsigned int *format)
 {
 	for (unsigned int i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
 		if (equals(s, len, format_names[i])) {
@@ -116,7 +123,8 @@ int cli_parse_format(const char *s, size_t len, unsigned int *format)
 	return -EINVAL;
 }
 
-int cli_parse_compression(const char *s, size_t len, unsigned int *compression)
+static int parse_compression(const char *s, size_t len,
+			     unsigned int *compression)
 {
 	const char *name;
 
@@ -134,13 +142,42 @@ int cli_parse_compression(const char *s, size_t len, unsigned int *compression)
 	return -EINVAL;
 }
 
-int cli_parse_threads(const char *s, size_t len, unsigned int *threads)
+static int parse_threads(const char *s, size_t len, unsigned int *threads)
 {
 	if (equals(s, len, "auto")) {
 		*threads = 0;
 		return 0;
 	}
 	return parse_decimal(s, len, CLI_SAVE_MAX_THREADS, threads);
+}
+
+const struct cli_save_key cli_save_keys[CLI_SAVE_SETTINGS] = {
+	[CLI_SAVE_LEVEL] = {
+		"level", parse_level,
+		"a dump level from 0 to 31 (makedumpfile's -d)",
+		offsetof(struct cli_save_settings, level),
+	},
+	[CLI_SAVE_FORMAT] = {
+		"format", parse_format, "kdump or elf",
+		offsetof(struct cli_save_settings, format),
+	},
+	[CLI_SAVE_COMPRESS] = {
+		"compress", parse_compression, "zstd, zlib, lzo or none",
+		offsetof(struct cli_save_settings, compression),
+	},
+	[CLI_SAVE_THREADS] = {
+		"threads", parse_threads,
+		"auto or a thread count from 0 (auto) to 4096",
+		offsetof(struct cli_save_settings, threads),
+	},
+};
+
+int cli_save_key_parse(enum cli_save_setting setting, const char *s,
+		       size_t len, struct cli_save_settings *save)
+{
+	const struct cli_save_key *key = &cli_save_keys[setting];
+
+	return key->parse(s, len, (unsigned int *)((char *)save + key->offset));
 }
 
 static void set_error(char *err, size_t errlen, const char *fmt, ...)
@@ -297,31 +334,12 @@ static int set_bootargs(struct parser *p, struct cli_config *cfg, const char *v,
 static int set_save_value(struct parser *p, struct cli_config *cfg,
 			  enum config_key k, const char *v, size_t len)
 {
+	enum cli_save_setting setting = (enum cli_save_setting)(k - KEY_LEVEL);
 	char q[QUOTE_MAX * 4 + 4];
-	const char *expected;
-	int ret;
 
-	switch (k) {
-	case KEY_LEVEL:
-		ret = cli_parse_level(v, len, &cfg->save.level);
-		expected = CLI_LEVEL_EXPECTED;
-		break;
-	case KEY_FORMAT:
-		ret = cli_parse_format(v, len, &cfg->save.format);
-		expected = CLI_FORMAT_EXPECTED;
-		break;
-	case KEY_COMPRESS:
-		ret = cli_parse_compression(v, len, &cfg->save.compression);
-		expected = CLI_COMPRESS_EXPECTED;
-		break;
-	default:
-		ret = cli_parse_threads(v, len, &cfg->save.threads);
-		expected = CLI_THREADS_EXPECTED;
-		break;
-	}
-	if (ret < 0)
+	if (cli_save_key_parse(setting, v, len, &cfg->save) < 0)
 		return parse_error(p, "%s: '%s' is not %s", keys[k],
-				   quote(q, v, len), expected);
+				   quote(q, v, len), cli_save_keys[setting].expected);
 	if (k == KEY_COMPRESS &&
 	    fadump_compression_supported(cfg->save.compression) != 1) {
 		parse_error(p, "compress: this build of libfadump cannot write %s",

@@ -50,21 +50,35 @@ struct cli_save_settings {
 	.threads = CLI_SAVE_DEFAULT_THREADS })
 
 /*
- * Parse one save setting from @s, @len bytes (not NUL-terminated): the
- * same words for --level/--format/--compress/--threads and the file's
- * level/format/compress/threads. Each returns 0, or -EINVAL for anything
- * but what its CLI_*_EXPECTED says. compress names the compressor only:
- * whether this build has it is fadump_compression_supported()'s to say.
+ * The save settings by name: the file's key, and with "--" in front the
+ * option of 'fadumpctl save', both taking the same words.
  */
-int cli_parse_level(const char *s, size_t len, unsigned int *level);
-int cli_parse_format(const char *s, size_t len, unsigned int *format);
-int cli_parse_compression(const char *s, size_t len, unsigned int *compression);
-int cli_parse_threads(const char *s, size_t len, unsigned int *threads);
+enum cli_save_setting {
+	CLI_SAVE_LEVEL,
+	CLI_SAVE_FORMAT,
+	CLI_SAVE_COMPRESS,
+	CLI_SAVE_THREADS,
+	CLI_SAVE_SETTINGS,		/* how many */
+};
 
-#define CLI_LEVEL_EXPECTED "a dump level from 0 to 31 (makedumpfile's -d)"
-#define CLI_FORMAT_EXPECTED "kdump or elf"
-#define CLI_COMPRESS_EXPECTED "zstd, zlib, lzo or none"
-#define CLI_THREADS_EXPECTED "auto or a thread count from 0 (auto) to 4096"
+struct cli_save_key {
+	const char *name;		/* "level", "format", "compress", "threads" */
+	/*
+	 * @s, @len bytes (not NUL-terminated), into *@out: 0, or -EINVAL
+	 * for anything but what @expected says. compress names the
+	 * compressor only: whether this build has it is
+	 * fadump_compression_supported()'s to say.
+	 */
+	int (*parse)(const char *s, size_t len, unsigned int *out);
+	const char *expected;		/* "kdump or elf", for messages */
+	size_t offset;			/* of its member of struct cli_save_settings */
+};
+
+extern const struct cli_save_key cli_save_keys[CLI_SAVE_SETTINGS];
+
+/* Parse @s into @setting's member of @save; the result of its parse(). */
+int cli_save_key_parse(enum cli_save_setting setting, const char *s,
+		       size_t len, struct cli_save_settings *save);
 
 /* "kdump" or "elf"; "?" for another value */
 const char *cli_format_name(unsigned int format);

@@ -276,50 +276,24 @@ static int finish_output(int status)
 }
 
 enum { OPT_SOURCE = 0x100, OPT_RELEASE, OPT_REGISTERS, OPT_CPU, OPT_FORCE,
-       OPT_RANGE, OPT_PAGES, OPT_ZERO, OPT_VIRT, OPT_LEVEL, OPT_FORMAT,
-       OPT_COMPRESS, OPT_THREADS };
+       OPT_RANGE, OPT_PAGES, OPT_ZERO, OPT_VIRT,
+       /* save's settings, in the order of enum cli_save_setting */
+       OPT_LEVEL, OPT_FORMAT, OPT_COMPRESS, OPT_THREADS };
 
 /*
- * One of save's --level, --format, --compress, --threads into cli->save,
- * with the same parsers and words as the configuration file's keys.
+ * One of save's --level, --format, --compress, --threads (@opt, in the
+ * order of enum cli_save_setting) into cli->save, with the parsers and
+ * words of the configuration file's keys.
  */
 static int parse_save_option(struct cli *cli, int opt, const char *arg)
 {
-	size_t len = strlen(arg);
-	const char *name, *expected;
-	unsigned int given;
-	int ret;
+	enum cli_save_setting setting = (enum cli_save_setting)(opt - OPT_LEVEL);
 
-	switch (opt) {
-	case OPT_LEVEL:
-		ret = cli_parse_level(arg, len, &cli->save.level);
-		name = "--level";
-		expected = CLI_LEVEL_EXPECTED;
-		given = CLI_GIVEN_LEVEL;
-		break;
-	case OPT_FORMAT:
-		ret = cli_parse_format(arg, len, &cli->save.format);
-		name = "--format";
-		expected = CLI_FORMAT_EXPECTED;
-		given = CLI_GIVEN_FORMAT;
-		break;
-	case OPT_COMPRESS:
-		ret = cli_parse_compression(arg, len, &cli->save.compression);
-		name = "--compress";
-		expected = CLI_COMPRESS_EXPECTED;
-		given = CLI_GIVEN_COMPRESS;
-		break;
-	default:
-		ret = cli_parse_threads(arg, len, &cli->save.threads);
-		name = "--threads";
-		expected = CLI_THREADS_EXPECTED;
-		given = CLI_GIVEN_THREADS;
-		break;
-	}
-	if (ret < 0)
-		return cli_usage_error(NULL, "%s: '%s' is not %s", name, arg,
-				       expected);
-	cli->save_given |= given;
+	if (cli_save_key_parse(setting, arg, strlen(arg), &cli->save) < 0)
+		return cli_usage_error(NULL, "--%s: '%s' is not %s",
+				       cli_save_keys[setting].name, arg,
+				       cli_save_keys[setting].expected);
+	cli->save_given |= 1u << setting;
 	return EXIT_OK;
 }
 

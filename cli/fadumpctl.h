@@ -59,10 +59,10 @@ struct cli {
 
 /* The save settings given on the command line (they override the file). */
 enum cli_save_given {
-	CLI_GIVEN_LEVEL = 1 << 0,
-	CLI_GIVEN_FORMAT = 1 << 1,
-	CLI_GIVEN_COMPRESS = 1 << 2,
-	CLI_GIVEN_THREADS = 1 << 3,
+	CLI_GIVEN_LEVEL = 1 << CLI_SAVE_LEVEL,
+	CLI_GIVEN_FORMAT = 1 << CLI_SAVE_FORMAT,
+	CLI_GIVEN_COMPRESS = 1 << CLI_SAVE_COMPRESS,
+	CLI_GIVEN_THREADS = 1 << CLI_SAVE_THREADS,
 };
 
 struct cli_command {

@@ -156,14 +156,8 @@ static int save(struct world *w, uint64_t batch, fadump_progress_fn progress,
 		.chunk_size = MiB, .release_batch = batch,
 		.progress = progress, .userdata = pdata,
 	};
-	struct fadump_vmcore *vm;
-	int ret;
 
-	assert_int_equal(fadump_vmcore_open(w->ctx, NULL, &vm), 0);
-	*res = (struct fadump_save_result){ .size = sizeof(*res) };
-	ret = fadump_vmcore_save(vm, w->dest, &opts, res);
-	fadump_vmcore_unref(vm);
-	return ret;
+	return vt_save_live(w->ctx, w->dest, &opts, res);
 }
 
 /* Pages of [paddr, paddr + len) wholly inside the crash memory. */

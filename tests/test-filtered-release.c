@@ -196,14 +196,8 @@ static int save(struct world *w, struct fadump_save_result *res)
 		.dump_level = LEVEL, .format = FADUMP_SAVE_FORMAT_KDUMP,
 		.compression = FADUMP_COMPRESS_ZLIB, .threads = 2,
 	};
-	struct fadump_vmcore *vm;
-	int ret;
 
-	assert_int_equal(fadump_vmcore_open(w->ctx, NULL, &vm), 0);
-	*res = (struct fadump_save_result){ .size = sizeof(*res) };
-	ret = fadump_vmcore_save(vm, w->dest, &opts, res);
-	fadump_vmcore_unref(vm);
-	return ret;
+	return vt_save_live(w->ctx, w->dest, &opts, res);
 }
 
 static void test_excluded_first_kept_after_sync(void **state)

@@ -164,3 +164,17 @@ unsigned int vt_dir_entries(const char *dir, char *names, size_t size)
 	closedir(d);
 	return n;
 }
+
+int vt_save_live(struct fadump_ctx *ctx, const char *dest,
+		 const struct fadump_save_opts *opts,
+		 struct fadump_save_result *res)
+{
+	struct fadump_vmcore *vm;
+	int ret;
+
+	assert_int_equal(fadump_vmcore_open(ctx, NULL, &vm), 0);
+	*res = (struct fadump_save_result){ .size = sizeof(*res) };
+	ret = fadump_vmcore_save(vm, dest, opts, res);
+	fadump_vmcore_unref(vm);
+	return ret;
+}

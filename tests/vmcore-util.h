@@ -63,6 +63,14 @@ void vt_open_fails(struct fadump_ctx *ctx, const char *path, int err,
 /* The last error on @ctx contains @word (prints it otherwise). */
 void vt_error_has(struct fadump_ctx *ctx, const char *word);
 
+/*
+ * Open the live dump (<root>/proc/vmcore of @ctx) and save it into @dest
+ * with @opts; @res is reset to its full size first. Returns the save's.
+ */
+int vt_save_live(struct fadump_ctx *ctx, const char *dest,
+		 const struct fadump_save_opts *opts,
+		 struct fadump_save_result *res);
+
 /* Whole file into a malloc()ed buffer. */
 unsigned char *vt_slurp(const char *path, size_t *len);
 

@@ -100,6 +100,18 @@ def scratch(tmp_path, name):
     return dst
 
 
+def capture_root(tmp_path):
+    """pseries-7.2-capture with a generated 8 MiB /proc/vmcore (known
+    CRASHTIME) and a plain-file release_mem, so a release attempt shows as
+    a '1'."""
+    root = tmp_path / 'root'
+    shutil.copytree(root_path('pseries-7.2-capture'), root, symlinks=True)
+    (root / 'proc/vmcore').unlink()
+    subprocess.run([MKVMCORE, '--size', '8M', str(root / 'proc/vmcore')],
+                   check=True, stdout=subprocess.DEVNULL)
+    return root
+
+
 def read(path):
     with open(path, 'rb') as f:
         return f.read()

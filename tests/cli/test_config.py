@@ -24,8 +24,8 @@ import pytest
 
 import conftest
 from conftest import (DATA, EXIT_FAILED, EXIT_OK, EXIT_UNSUPPORTED,
-                      EXIT_USAGE, FADUMPCTL, MKVMCORE, ROOTS, clean_env,
-                      require_env)
+                      EXIT_USAGE, FADUMPCTL, ROOTS, capture_root,
+                      clean_env, require_env)
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA')
 CONFIGS = os.path.join(DATA, 'config')
@@ -54,18 +54,6 @@ pytestmark = pytest.mark.skipif(
 def write_conf(path, text):
     path.write_text(text)
     return path
-
-
-def capture_root(tmp_path):
-    """pseries-7.2-capture with a generated /proc/vmcore (known CRASHTIME)
-    and a plain-file release_mem, so a release attempt shows as a '1'."""
-    root = tmp_path / 'root'
-    shutil.copytree(os.path.join(ROOTS, 'pseries-7.2-capture'), root,
-                    symlinks=True)
-    (root / 'proc/vmcore').unlink()
-    subprocess.run([MKVMCORE, '--size', '8M', str(root / 'proc/vmcore')],
-                   check=True, stdout=subprocess.DEVNULL)
-    return root
 
 
 def registered_root(tmp_path):

@@ -19,7 +19,7 @@ import subprocess
 import pytest
 
 from conftest import (EXIT_OK, EXIT_UNSUPPORTED, EXIT_USAGE, MKVMCORE, ROOTS,
-                      assert_one_error_line, require_env, run)
+                      assert_one_error_line, capture_root, require_env, run)
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA',
             'FADUMP_BUILD_COMPRESSORS')
@@ -93,19 +93,6 @@ def test_compressor_the_build_lacks(tmp_path, src, comp):
 
 # --------------------------------------------------------------------------
 # the configuration file, and the command line over it
-
-def capture_root(tmp_path):
-    """pseries-7.2-capture with a generated 8 MiB /proc/vmcore; the
-    release_mem is a plain file, so a release (never asked here) would
-    show."""
-    root = tmp_path / 'root'
-    shutil.copytree(os.path.join(ROOTS, 'pseries-7.2-capture'), root,
-                    symlinks=True)
-    (root / 'proc/vmcore').unlink()
-    subprocess.run([MKVMCORE, '--size', '8M', str(root / 'proc/vmcore')],
-                   check=True, stdout=subprocess.DEVNULL)
-    return root
-
 
 def conf(tmp_path, text):
     path = tmp_path / 'fadump.conf'

@@ -8,7 +8,9 @@ Which compressors this build has comes from its meson configuration
 (FADUMP_BUILD_COMPRESSORS), not from the library under test.
 """
 
+import json
 import os
+import subprocess
 
 import pytest
 
@@ -95,3 +97,66 @@ def test_plain_copy_result(core, tmp_path):
     assert r.excluded_ranges_released == r.excluded_bytes_released == 0
     d = r.as_dict()
     assert d['format'] == 'elf' and d['class_kept'] is None
+
+
+# --------------------------------------------------------------------------
+# a filtered save through the binding, against the generator's classes
+
+EXCLUDED_AT_31 = {'free', 'cache', 'cache_private', 'anon', 'hugetlb',
+                  'offline', 'hwpoison'}
+
+
+@pytest.fixture
+def kernel_dump(tmp_path):
+    """A synthetic kernel's dump and, per pfn, its class and bytes."""
+    exe = os.environ.get('MKVMCORE')
+    if not exe:
+        pytest.skip('MKVMCORE is not set')
+    path = tmp_path / 'kernel.vmcore'
+    p = subprocess.run([exe, '--kernel', '--fill', '--describe', str(path)],
+                       stdout=subprocess.PIPE, check=True, text=True)
+    lay = json.loads(p.stdout)
+    classes = [fadump.PAGE_CLASSES[ord(c) - ord('a')]
+               for c in lay['kernel']['expect']]
+    return path, lay, classes
+
+
+def test_level_31_kdump_result(kernel_dump, tmp_path):
+    path, lay, classes = kernel_dump
+    page = lay['kernel']['page_size']
+    with fadump.Vmcore(path) as vm:
+        r = vm.save(tmp_path / 'out', level=31, format='kdump', threads=2)
+        zero = [vm.read(pfn * page, page).count(0) == page
+                for pfn in range(len(classes))]
+    kept = {c: 0 for c in fadump.PAGE_CLASSES}
+    excluded = dict(kept)
+    for pfn, cls in enumerate(classes):
+        if cls in EXCLUDED_AT_31:
+            excluded[cls] += 1
+        elif zero[pfn]:
+            excluded['zero'] += 1
+        else:
+            kept[cls] += 1
+    assert (r.format, r.dump_level, r.threads) == ('kdump', 31, 2)
+    assert r.compression == ('zstd' if fadump.compression_supported('zstd')
+                             else 'zlib')
+    assert r.file_bytes == os.path.getsize(r.path)
+    assert (r.pages_total, r.pages_kept) == (len(classes), sum(kept.values()))
+    assert (r.class_kept, r.class_excluded) == (kept, excluded)
+    assert r.unknown_reason                 # the generator's bad descriptors
+    assert r.as_dict()['class_excluded']['free'] == classes.count('free')
+    kdumpfile = pytest.importorskip('kdumpfile')
+    k = kdumpfile.kdumpfile(r.path)
+    assert k.attr['file.format'] == 'diskdump'
+    with fadump.Vmcore(r.path) as saved, fadump.Vmcore(path) as source:
+        assert saved.info.format == 'kdump'
+        for pfn, cls in enumerate(classes):
+            try:
+                got = bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * page,
+                                   page))
+            except kdumpfile.exceptions.NoDataException:
+                got = None
+            if cls in EXCLUDED_AT_31 or zero[pfn]:
+                assert got is None, pfn
+            else:
+                assert got == source.read(pfn * page, page), pfn
