@@ -22,6 +22,16 @@
 #   e2e.fill=MIB            the first boot writes MIB MiB of marked pages
 #                           (memfill) to a tmpfs before the crash (default 16):
 #                           the release_range checks release some of them
+#   e2e.known=MIB           the first boot leaves MIB MiB (default 16) of each
+#                           other kind of memory a dump level filters, each with
+#                           its own marker: a live process's anonymous memory
+#                           (E2E-ANON), page cache of a file on the ext2 disk
+#                           (E2E-PCAC), a process that exited (E2E-FREE) and a
+#                           deleted tmpfs file (E2E-DELF): free memory; and a
+#                           printk record.  0: none (and no filtered saves)
+#   e2e.runs=N              filtered saves of each tool and compressor in the
+#                           capture boot (default 3, alternating; see
+#                           compare_saves)
 #   e2e.proof=1             the release proof (run.sh --release-proof): the
 #                           capture boot prints "E2E-MARK ready", reads
 #                           "E2E-MODE ranges|end|auto" from the console, saves
@@ -204,6 +214,107 @@ kcore_view() {
     log "kcore view: $(wc -l <"$kv") ranges recorded"
 }
 
+# Memory of known kind when the kernel crashes, for the filtered saves'
+# checks (check-filtered.py): memfill's marked pages, one marker per kind,
+# e2e.known MiB each (the tmpfs pages of e2e.fill are the shmem kind), and a
+# printk record.  The freed kinds go last: the allocator hands out the
+# memory freed last first, and the kinds that stay would take it.  What was
+# written is in $BOOTDIR/known.txt ("MARK PAGES" lines) and printk-marker.
+known_memory() {
+    [ "$known_mib" -gt 0 ] || return 0
+    command -v memfill >/dev/null 2>&1 || { fail "memfill missing in the initramfs"; return; }
+    run known-anon memfill hold "$known_mib" E2E-ANON || fail "memfill hold (anonymous) failed"
+    # the disk's page cache: written back (sync), then clean until the crash
+    run known-pcache memfill fill "$OUT/pcache.fill" "$known_mib" E2E-PCAC || fail "memfill fill (page cache) failed"
+    sync
+    # both freed at the end: neither takes the memory the other freed
+    run known-deleted memfill fill /tmp/deleted "$known_mib" E2E-DELF || fail "memfill fill (deleted) failed"
+    run known-free memfill anon "$known_mib" E2E-FREE || fail "memfill anon (freed) failed"
+    rm -f /tmp/deleted
+    pages=$(( known_mib * 1048576 / $(mmap-zero pagesize) ))
+    {
+        echo "E2E-FILL $(( fill_mib * 1048576 / $(mmap-zero pagesize) ))"
+        for m in E2E-FREE E2E-DELF E2E-ANON E2E-PCAC; do echo "$m $pages"; done
+    } >"$BOOTDIR/known.txt"
+    line="E2E-PRINTK $(cat /proc/sys/kernel/random/uuid)"
+    echo "$line" >/dev/kmsg
+    echo "$line" >"$BOOTDIR/printk-marker"
+    log "known memory: $known_mib MiB of each kind, printk '$line'"
+}
+
+# The options of the plain copy (the raw dump, byte for byte): a fadumpctl
+# with the filtered save writes a level-31 kdump file unless told otherwise
+plain_copy() {
+    if fadumpctl save --help 2>&1 | grep -q -- '--level'; then echo "--level 0 --format elf"; fi
+}
+
+# seconds_since T0: seconds from uptime T0 to now
+seconds_since() { awk "BEGIN{print $(uptime_s) - $1}"; }
+
+# The filtered saves, before anything is released: Debian's makedumpfile (the
+# peer) at -d 31 with -c (zlib) and -l (lzo), and `fadumpctl save --level 31
+# --format kdump` with zstd (its default), zlib and lzo for like for like;
+# e2e.runs rounds, alternating, so that a slow moment of the shared host
+# does not fall on one tool only.  Times and sizes in $BOOTDIR/compare.txt
+# ("TOOL COMPRESSION RUN SECONDS BYTES"); the first round's files are kept
+# (dump-d31-c.kdump, dump-d31-l.kdump; flt-zstd.kdump, ...) with their
+# reports (makedumpfile-c.out/err: its excluded pages per class, message
+# level 23 = the default 7 and the report 16; flt-zstd.out: the JSON).
+compare_saves() {
+    ours=1
+    if [ "$known_mib" = 0 ]; then
+        ours=0
+    elif ! fadumpctl save --help 2>&1 | grep -q -- '--level'; then
+        echo "fadumpctl has no 'save --level'" >"$BOOTDIR/flt-skipped"
+        ours=0
+    fi
+    have_peer=0
+    if command -v makedumpfile >/dev/null 2>&1; then
+        have_peer=1
+        makedumpfile -v >"$BOOTDIR/makedumpfile.version" 2>&1
+    fi
+    : >"$BOOTDIR/compare.txt"
+    mark "filtered-start"
+    r=1
+    while [ "$r" -le "$cmp_runs" ]; do
+        for c in c l; do
+            [ "$have_peer" = 1 ] || break
+            f=$BOOTDIR/dump-d31-$c.kdump
+            [ "$r" = 1 ] || f=$BOOTDIR/mdf-run.kdump
+            rm -f "$f"
+            t0=$(uptime_s)
+            step=makedumpfile-$c
+            [ "$r" = 1 ] || step=makedumpfile-$c-$r
+            run "$step" makedumpfile --message-level 23 -d 31 -$c /proc/vmcore "$f" ||
+                fail "makedumpfile -d 31 -$c failed (run $r)"
+            sync
+            echo "makedumpfile $c $r $(seconds_since "$t0") $(wc -c <"$f")" >>"$BOOTDIR/compare.txt"
+            [ "$r" = 1 ] || rm -f "$f"
+        done
+        for c in zstd zlib lzo; do
+            [ "$ours" = 1 ] || break
+            d=$BOOTDIR/flt-$c-$r
+            mkdir -p "$d"
+            t0=$(uptime_s)
+            run "flt-$c-$r" fadumpctl save --level 31 --format kdump --compress "$c" --json "$d" ||
+                fail "fadumpctl save --level 31 --format kdump --compress $c failed (run $r)"
+            # the save syncs what it wrote: no sync of ours in its time
+            secs=$(seconds_since "$t0")
+            f=$(find "$d" -type f | head -1)   # DEST/vmcore
+            [ ! -f "$f" ] || echo "fadumpctl $c $r $secs $(wc -c <"$f")" >>"$BOOTDIR/compare.txt"
+            if [ "$r" = 1 ]; then
+                [ ! -f "$f" ] || mv "$f" "$BOOTDIR/flt-$c.kdump"
+                for x in out err rc; do mv "$BOOTDIR/flt-$c-1.$x" "$BOOTDIR/flt-$c.$x"; done
+            fi
+            rm -rf "$d"
+        done
+        r=$((r + 1))
+    done
+    sync
+    mark "filtered-end"
+    log "filtered saves: $(wc -l <"$BOOTDIR/compare.txt") runs"
+}
+
 # ---------------------------------------------------------------- bring-up
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -216,6 +327,8 @@ echo 1 >/proc/sys/kernel/sysrq
 mode=require
 save_mode=auto
 fill_mib=16
+known_mib=16
+cmp_runs=3
 proof=0
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
@@ -223,6 +336,8 @@ for arg in $(cat /proc/cmdline); do
         e2e.save=*) save_mode=${arg#*=} ;;
         e2e.fill=*) fill_mib=${arg#*=} ;;
         e2e.proof=*) proof=${arg#*=} ;;
+        e2e.known=*) known_mib=${arg#*=} ;;
+        e2e.runs=*) cmp_runs=${arg#*=} ;;
     esac
 done
 
@@ -312,6 +427,8 @@ if [ "$boot" = first ]; then
         echo "$fill_mib MiB in $(awk "BEGIN{print $(uptime_s) - $t0}") s" >>"$BOOTDIR/memfill.out"
     fi
 
+    known_memory
+
     kcore_view
 
     if [ "$failures" != 0 ]; then
@@ -319,7 +436,9 @@ if [ "$boot" = first ]; then
     fi
     echo "crash requested at uptime $(cut -d' ' -f1 /proc/uptime)" >"$BOOTDIR/crash-requested"
     sync
-    umount "$OUT"
+    # read-only rather than unmounted: an unmount would evict the page cache
+    # of the disk's files, which known_memory left there for the dump
+    mount -o remount,ro "$OUT" || umount "$OUT"
     sync
     mark "crash"
     echo c >/proc/sysrq-trigger
@@ -461,6 +580,7 @@ proof_capture() {
     sleep 1
     echo "save_start $(uptime_s)" >"$P/times"
     mark save-start
+    opt="$opt $(plain_copy)"
     run proof-save fadumpctl save $opt --json "$BOOTDIR" || fail "proof: fadumpctl save $opt failed"
     echo "save_end $(uptime_s)" >>"$P/times"
     mark save-end
@@ -512,20 +632,11 @@ fi
 if fctl_has dmesg; then
     run capture-dmesg fadumpctl dmesg || fail "fadumpctl dmesg /proc/vmcore failed"
 fi
-# the peer: Debian's makedumpfile (ppc64el, run.sh puts it and its libraries
-# in the initramfs) writes kdump-compressed dumps of the same /proc/vmcore,
-# before anything is released, for the host to read with fadumpctl and
-# libkdumpfile
-if command -v makedumpfile >/dev/null 2>&1; then
-    makedumpfile -v >"$BOOTDIR/makedumpfile.version" 2>&1
-    for f in c l; do
-        t0=$(uptime_s)
-        run "makedumpfile-$f" makedumpfile -d 31 -$f /proc/vmcore "$BOOTDIR/dump-d31-$f.kdump" ||
-            fail "makedumpfile -d 31 -$f failed"
-        echo "$(awk "BEGIN{print $(uptime_s) - $t0}")" >"$BOOTDIR/makedumpfile-$f.seconds"
-    done
-    sync
-fi
+# the peer and our filtered save, before anything is released; run.sh puts
+# the peer (Debian's makedumpfile for ppc64el) and its libraries in the
+# initramfs; the host reads the files with fadumpctl and libkdumpfile
+rm -f "$OUT/pcache.fill"   # the first boot's page-cache file (in the dump)
+compare_saves
 if [ "$mode" = require ] && [ -e "$FADUMP_SYSFS/release_range" ]; then
     release_range_checks
 fi
@@ -543,7 +654,7 @@ if [ "$save_mode" = cli ] && fadumpctl --help 2>&1 | grep -q -- '--release\[=MOD
     # range-wise release while saving (the release_range checks above released
     # one range already: the save must skip it, and copy zeros there); the
     # info messages say which segments the kernel keeps and go last
-    save_release="--release=ranges --json"
+    save_release="--release=ranges --json $(plain_copy)"
     save_log=FADUMP_LOG=info
 elif [ "$save_mode" = cli ] && fadumpctl save --help 2>&1 | grep -q -- '--release'; then
     save_release=--release

@@ -6,14 +6,25 @@
  * The release_range checks need a range whose contents are known to be
  * non-zero before the release, so that "reads as zeros afterwards" proves
  * something; the memory-over-time proof needs a dump that is not 98% holes,
- * so that the save has real data to write.  Built static for the guest by
- * tests/e2e/run.sh.
+ * so that the save has real data to write; the filtered save's checks need
+ * pages of each kind a dump level leaves out (process memory, page cache,
+ * free memory), each kind with a marker of its own, to find in the dump.
+ * Built static for the guest by tests/e2e/run.sh.
  *
- *   memfill fill FILE MIB
+ * A marked page starts with an 8-byte MARK ("E2E-FILL" unless given) and
+ * the page's index (native-endian u64); the rest is a non-zero byte
+ * pattern (byte i holds i % 251 + 1), which tells a marked page from a
+ * copy of the marker string elsewhere (this program's own text).
+ *
+ *   memfill fill FILE MIB [MARK]
  *       write MIB MiB of marked pages to FILE (on a tmpfs: the pages then sit
- *       in RAM when the kernel crashes).  Every page starts with the 8 bytes
- *       "E2E-FILL" and the page's index (native-endian u64); the rest is a
- *       non-zero byte pattern.
+ *       in RAM when the kernel crashes; on a disk: in its page cache).
+ *   memfill anon MIB MARK
+ *       fill MIB MiB of anonymous memory with marked pages and exit: the
+ *       pages go back to the allocator with their contents (free memory).
+ *   memfill hold MIB MARK
+ *       the same, in a child that stays alive (paused) with its memory; the
+ *       command returns once every page is written.
  *   memfill find FILE OFFSET LENGTH PAGES COUNT
  *       print the file offsets (hex, one a line) of at most COUNT disjoint
  *       runs of PAGES contiguous marked pages in [OFFSET, OFFSET+LENGTH);
@@ -27,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define MARK "E2E-FILL"
@@ -47,11 +59,32 @@ static int parse_u64(const char *s, const char *what, uint64_t *v)
 	return 0;
 }
 
-static int fill(const char *path, uint64_t mib, size_t page)
+/* The marked page of index i, in buf (page bytes). */
+static void mark_page(unsigned char *buf, size_t page, const char *mark, uint64_t i)
+{
+	size_t j;
+
+	for (j = MARK_LEN + sizeof(i); j < page; j++)
+		buf[j] = (unsigned char)(j % 251 + 1);
+	memcpy(buf, mark, MARK_LEN);
+	memcpy(buf + MARK_LEN, &i, sizeof(i));
+}
+
+/* A marker is exactly MARK_LEN characters (they are compared as such). */
+static int check_mark(const char *mark)
+{
+	if (strlen(mark) != MARK_LEN) {
+		fprintf(stderr, "%s: MARK '%s' is not %d characters\n", prog, mark, MARK_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+static int fill(const char *path, uint64_t mib, size_t page, const char *mark)
 {
 	uint64_t pages = (mib << 20) / page, i;
 	unsigned char *buf;
-	size_t j, done;
+	size_t done;
 	ssize_t n;
 	int fd;
 
@@ -61,11 +94,8 @@ static int fill(const char *path, uint64_t mib, size_t page)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 		return 2;
 	}
-	for (j = MARK_LEN + sizeof(i); j < page; j++)
-		buf[j] = (unsigned char)(j % 251 + 1);
-	memcpy(buf, MARK, MARK_LEN);
 	for (i = 0; i < pages; i++) {
-		memcpy(buf + MARK_LEN, &i, sizeof(i));
+		mark_page(buf, page, mark, i);
 		for (done = 0; done < page; done += (size_t)n) {
 			n = write(fd, buf + done, page - done);
 			if (n < 0 && errno == EINTR) {
@@ -83,8 +113,67 @@ static int fill(const char *path, uint64_t mib, size_t page)
 		fprintf(stderr, "%s: close %s: %s\n", prog, path, strerror(errno));
 		return 2;
 	}
-	printf("%" PRIu64 " marked pages of %zu bytes in %s\n", pages, page, path);
+	printf("%" PRIu64 " %.8s pages of %zu bytes in %s\n", pages, mark, page, path);
 	return 0;
+}
+
+/*
+ * Anonymous memory full of marked pages.  With hold, a child keeps it
+ * (paused until the crash) and tells the parent through a pipe that every
+ * page is written; without, the process exits and the pages are freed
+ * with their contents still in them.
+ */
+static int anon(uint64_t mib, size_t page, const char *mark, int hold)
+{
+	uint64_t pages = (mib << 20) / page, i;
+	unsigned char *mem;
+	int pipefd[2];
+	char ok = 0;
+	pid_t pid;
+
+	if (hold) {
+		if (pipe(pipefd)) {
+			fprintf(stderr, "%s: pipe: %s\n", prog, strerror(errno));
+			return 2;
+		}
+		pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
+			return 2;
+		}
+		if (pid > 0) {
+			close(pipefd[1]);
+			if (read(pipefd[0], &ok, 1) != 1 || ok != 1) {
+				fprintf(stderr, "%s: the holder (pid %d) did not fill its memory\n",
+					prog, (int)pid);
+				return 2;
+			}
+			printf("%" PRIu64 " %.8s pages of %zu bytes held by pid %d\n", pages, mark,
+			       page, (int)pid);
+			return 0;
+		}
+		close(pipefd[0]);
+	}
+	mem = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		fprintf(stderr, "%s: mmap %" PRIu64 " MiB: %s\n", prog, mib, strerror(errno));
+		return 2;
+	}
+	for (i = 0; i < pages; i++)
+		mark_page(mem + i * page, page, mark, i);
+	if (!hold) {
+		printf("%" PRIu64 " %.8s pages of %zu bytes written, exiting\n", pages, mark, page);
+		return 0;
+	}
+	ok = 1;
+	if (write(pipefd[1], &ok, 1) != 1)
+		_exit(2);
+	close(pipefd[1]);
+	/* stdout and stderr may be files on the disk the crash leaves behind */
+	close(STDOUT_FILENO);
+	close(STDERR_FILENO);
+	for (;;)
+		pause();
 }
 
 /* Is the page at off marked?  -1 on a read error (message printed). */
@@ -147,10 +236,16 @@ int main(int argc, char **argv)
 
 	if (page <= 0)
 		return 2;
-	if (argc == 4 && !strcmp(argv[1], "fill")) {
-		if (parse_u64(argv[3], "MIB", &a) || a > (1 << 20))
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "fill")) {
+		if (parse_u64(argv[3], "MIB", &a) || a > (1 << 20) ||
+		    (argc == 5 && check_mark(argv[4])))
 			return 2;
-		return fill(argv[2], a, (size_t)page);
+		return fill(argv[2], a, (size_t)page, argc == 5 ? argv[4] : MARK);
+	}
+	if (argc == 4 && (!strcmp(argv[1], "anon") || !strcmp(argv[1], "hold"))) {
+		if (parse_u64(argv[2], "MIB", &a) || a > (1 << 20) || check_mark(argv[3]))
+			return 2;
+		return anon(a, (size_t)page, argv[3], argv[1][0] == 'h');
 	}
 	if (argc == 7 && !strcmp(argv[1], "find")) {
 		if (parse_u64(argv[3], "OFFSET", &a) || parse_u64(argv[4], "LENGTH", &b) ||
@@ -158,7 +253,8 @@ int main(int argc, char **argv)
 			return 2;
 		return find(argv[2], a, b, c, d, (size_t)page);
 	}
-	fprintf(stderr, "usage: %s fill FILE MIB\n"
-		"       %s find FILE OFFSET LENGTH PAGES COUNT\n", prog, prog);
+	fprintf(stderr, "usage: %s fill FILE MIB [MARK]\n"
+		"       %s anon|hold MIB MARK\n"
+		"       %s find FILE OFFSET LENGTH PAGES COUNT\n", prog, prog, prog);
 	return 2;
 }

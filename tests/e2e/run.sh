@@ -39,6 +39,12 @@
 #                       to the 5% of a production machine)
 #   --fill MIB          MiB of marked pages the first boot leaves in RAM (default
 #                       16; 3/4 of the RAM with --release-proof: a machine in use)
+#   --known MIB         MiB of each other kind of marked memory the first boot
+#                       leaves (live process, page cache, freed; default 16; 0:
+#                       none, and no filtered saves): check-filtered.py looks for
+#                       them in the level-31 dumps
+#   --runs N            filtered saves per tool and compressor (default 3): their
+#                       median times go into the comparison with makedumpfile
 #   -h, --help
 #
 # Environment:
@@ -69,6 +75,8 @@ print_root=0
 publish=0
 repeat=3
 fill_mib=
+known_mib=16
+cmp_runs=3
 mem_mib=
 timeout_s=${FADUMP_E2E_TIMEOUT:-}
 cache=${FADUMP_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libfadump-e2e}
@@ -97,6 +105,10 @@ while [ $# -gt 0 ]; do
         --mem) mem_mib=${2:?}; shift 2 ;;
         --mem=*) mem_mib=${1#*=}; shift ;;
         --fill=*) fill_mib=${1#*=}; shift ;;
+        --known) known_mib=${2:?}; shift 2 ;;
+        --known=*) known_mib=${1#*=}; shift ;;
+        --runs) cmp_runs=${2:?}; shift 2 ;;
+        --runs=*) cmp_runs=${1#*=}; shift ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
@@ -115,6 +127,10 @@ case "$mem_mib" in ''|*[!0-9]*) die "--mem takes a number of MiB" ;; esac
 [ -n "$fill_mib" ] || fill_mib=$([ "$proof" = 1 ] && echo $((mem_mib * 3 / 4)) || echo 16)
 case "$fill_mib" in ''|*[!0-9]*) die "--fill takes a number of MiB" ;; esac
 [ "$fill_mib" -le $((mem_mib * 4 / 5)) ] || die "--fill $fill_mib: at most 80% of the guest's $mem_mib MiB"
+case "$known_mib" in ''|*[!0-9]*) die "--known takes a number of MiB" ;; esac
+[ $((fill_mib + 4 * known_mib)) -le $((mem_mib * 4 / 5)) ] ||
+    die "--fill $fill_mib and 4 x --known $known_mib: at most 80% of the guest's $mem_mib MiB"
+case "$cmp_runs" in [1-9]) ;; *) die "--runs takes a number from 1 to 9" ;; esac
 if [ "$proof" = 1 ] && [ "$fctl_mode" != require ]; then die "--release-proof needs fadumpctl"; fi
 case "$repeat" in [1-9]) ;; *) die "--repeat takes a number from 1 to 9" ;; esac
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap and chroot)"
@@ -238,8 +254,10 @@ find_mirror() {
 # ready chroot when missing, rather than in its key, so that a cached chroot
 # (and the kernels built in it) survives.  abigail-tools: the ABI check of
 # the ppc64le and ppc64 builds (tests/abi/cross-abi.sh); from backports, as
-# QEMU's libelf is.
-late_pkgs="abigail-tools"
+# QEMU's libelf is.  python3-libkdumpfile and python3-dev: check-filtered.py
+# reads the filtered dumps with libkdumpfile and with the native build's
+# Python bindings (liblzo2-dev: which then read makedumpfile -l's files).
+late_pkgs="abigail-tools python3-libkdumpfile python3-dev liblzo2-dev"
 install_late_pkgs() {
     local p missing=
     for p in $late_pkgs; do
@@ -575,19 +593,29 @@ build_guest_tools() {
     done
 }
 
-# native (amd64) fadumpctl in the chroot, to read the saved dump on the host side
+# native (amd64) fadumpctl and Python bindings in the chroot, to read the
+# saved dumps on the host side
 build_native_fadumpctl() {
     native_rel=
+    native_py=
     [ "$fctl_mode" = require ] || return 0
-    local b=/e2e/build-fadumpctl-native
+    local b=/e2e/build-fadumpctl-native opts="-Dtests=false -Dabi-check=disabled -Dpython=enabled"
+    # a build directory set up with other options or packages (an older
+    # run.sh's, without the bindings or lzo: meson would keep its cached
+    # "not found") starts afresh
+    if [ "$(cat "$root$b/.e2e-options" 2>/dev/null)" != "$opts $late_pkgs" ]; then
+        rm -rf "$root$b"
+    fi
     if [ ! -f "$root$b/build.ninja" ]; then
-        in_chroot sh -c "cd /e2e/src && meson setup -Dtests=false -Dabi-check=disabled $b" \
+        in_chroot sh -c "cd /e2e/src && meson setup $opts $b" \
             >"$cache/fadumpctl-native.log" 2>&1 ||
             { rm -rf "$root$b"; tail -30 "$cache/fadumpctl-native.log" >&2; die "meson setup (native) failed"; }
+        echo "$opts $late_pkgs" >"$root$b/.e2e-options"
     fi
-    in_chroot ninja -C "$b" -j "$jobs" cli/fadumpctl >>"$cache/fadumpctl-native.log" 2>&1 ||
+    in_chroot ninja -C "$b" -j "$jobs" >>"$cache/fadumpctl-native.log" 2>&1 ||
         { tail -30 "$cache/fadumpctl-native.log" >&2; die "native build of fadumpctl failed"; }
     native_rel=$b/cli/fadumpctl
+    native_py=$b/bindings/python
 }
 
 # ------------------------------------------------------------------ initramfs
@@ -641,7 +669,7 @@ new_disk() {
 # take the hash MMU); the dump reader then walks radix page tables for
 # vmemmap. tests/data/kdump holds a dump of the same kernel with hash.
 qemu_cmd() {
-    append="console=hvc0 fadump=on disable_radix=no panic=10 panic_on_oops=1 e2e.fadumpctl=$fctl_mode e2e.save=$save_mode e2e.fill=$fill_mib${3:+ $3}"
+    append="console=hvc0 fadump=on disable_radix=no panic=10 panic_on_oops=1 e2e.fadumpctl=$fctl_mode e2e.save=$save_mode e2e.fill=$fill_mib e2e.known=$known_mib e2e.runs=$cmp_runs${3:+ $3}"
     qemu=(qemu-system-ppc64 -M pseries,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
         -cpu power9 -smp 2 -m "${mem_mib}M" -nographic -monitor none -serial stdio -vga none
         -kernel "$1/vmlinux" -initrd "/e2e/initramfs-$arch.cpio.gz" -append "$append"
@@ -872,6 +900,8 @@ t_r0=$(mark_time release-start); t_r1=$(mark_time release-end)
 sub() { if [ -n "$1" ] && [ -n "$2" ]; then awk "BEGIN{print $2 - $1}"; else echo -1; fi; }
 phase_add "first boot" "$(sub 0 "$t_crash")"
 phase_add "capture boot" "$(sub "$t_crash" "$t_cap")"
+t_f0=$(mark_time filtered-start); t_f1=$(mark_time filtered-end)
+phase_add "filtered saves" "$(sub "$t_f0" "$t_f1")"
 phase_add "save" "$(sub "$t_s0" "$t_s1")"
 phase_add "release" "$(sub "$t_r0" "$t_r1")"
 phase_add "re-register, poweroff" "$(sub "$t_r1" "$qemu_secs")"
@@ -885,6 +915,14 @@ set +e
 in_chroot python3 /e2e/check.py --arch "$arch" --mode "$fctl_mode" --fill "$fill_mib" ${native_rel:+--fadumpctl "$native_rel"} \
     "/e2e/run-$arch/x" | tee "$out/check.log"
 check_rc=${PIPESTATUS[0]}
+# the filtered saves: ours and makedumpfile's level-31 dumps against the raw
+# one and the memory the first boot left (filtered-compare.txt: the table)
+if [ -n "$native_rel" ] && [ "$known_mib" -gt 0 ]; then
+    cp "$here/check-filtered.py" "$here/compare-kdump.py" "$root/e2e/"
+    in_chroot env PYTHONPATH="$native_py" python3 /e2e/check-filtered.py --fadumpctl "$native_rel" \
+        "/e2e/run-$arch/x" | tee "$out/check-filtered.log"
+    [ "${PIPESTATUS[0]}" = 0 ] || check_rc=1
+fi
 set -e
 # artifacts: everything the guest wrote (boot1/, boot2/), vmcore included
 mv "$root/e2e/run-$arch/x"/* "$out"/
