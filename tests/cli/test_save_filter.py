@@ -24,6 +24,7 @@ import pytest
 
 from conftest import (DATA, EXIT_OK, EXIT_UNSUPPORTED, FADUMPCTL, MKVMCORE,
                       clean_env, require_env, run)
+from kdumpfile_oracle import kdumpfile_pages  # (tests/, on sys.path)
 
 require_env('FADUMPCTL', 'MKVMCORE', 'FADUMP_TEST_DATA',
             'FADUMP_BUILD_COMPRESSORS')
@@ -86,21 +87,6 @@ class Source:
 @pytest.fixture(scope='module')
 def src(tmp_path_factory):
     return Source(tmp_path_factory.mktemp('src') / 'vmcore')
-
-
-def kdumpfile_pages(path):
-    """(libkdumpfile's attributes, read(pfn) -> bytes or None)."""
-    kdumpfile = pytest.importorskip('kdumpfile')
-    k = kdumpfile.kdumpfile(str(path))
-    page = k.attr['arch.page_size']
-
-    def read(pfn):
-        try:
-            return bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * page,
-                                page))
-        except kdumpfile.exceptions.NoDataException:
-            return None
-    return k.attr, read
 
 
 def assert_holds_exactly(path, src, kept, elf=False):
@@ -199,7 +185,8 @@ def test_filtered_elf(tmp_path, src):
     got = save_json('--source', src.path, '--format', 'elf', dest)
     assert (got['format'], got['compression'], got['dump_level']) == \
         ('elf', None, 31)
-    attr, _ = kdumpfile_pages(dest / 'vmcore')
+    k, _ = kdumpfile_pages(dest / 'vmcore')
+    attr = k.attr
     assert attr['file.format'] == 'elf'
     assert_holds_exactly(dest / 'vmcore', src, src.at_level_31()[0], elf=True)
     # what left-out pages read as zeros: the file is smaller than the dump

@@ -24,6 +24,7 @@ import subprocess
 import pytest
 
 import fadump
+from kdumpfile_oracle import kdumpfile_pages  # (tests/, on sys.path)
 
 MKVMCORE = os.environ.get('MKVMCORE')
 
@@ -143,20 +144,6 @@ class Source:
             return True
         return any(level & bit and cls in classes
                    for bit, classes in LEVEL_BITS.items())
-
-
-def kdumpfile_pages(path):
-    """read(pfn) -> bytes, or None for a page libkdumpfile has no data for."""
-    kdumpfile = pytest.importorskip('kdumpfile')
-    k = kdumpfile.kdumpfile(str(path))
-    page = k.attr['arch.page_size']
-
-    def read(pfn):
-        try:
-            return bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * page, page))
-        except kdumpfile.exceptions.NoDataException:
-            return None
-    return k, read
 
 
 def check_kdump_against(src, out, level):
