@@ -528,11 +528,14 @@ build_fadumpctl() {
         --exclude=/subprojects/packagecache "$repo/" "$root/e2e/src/"
     local b=/e2e/build-fadumpctl-$arch
     printf "[constants]\nsysroot = '%s'\n" "$sysroot_rel" >"$root/e2e/sysroot-$arch.ini"
+    # -Dpython=disabled: the guest needs no bindings, and the chroot's
+    # python3-dev (for the host's checks) is the build machine's, which
+    # meson would otherwise try to cross-compile the extension against
     if [ ! -f "$root$b/build.ninja" ]; then
         in_chroot sh -c "cd /e2e/src && meson setup --cross-file /e2e/sysroot-$arch.ini \
             --cross-file tests/e2e/ppc64$( [ "$arch" = le ] && echo le )-cross.ini \
             -Ddefault_library=static -Dprefer_static=true -Dtests=false -Dabi-check=disabled \
-            -Dbuildtype=release -Db_ndebug=false $b" >"$cache/fadumpctl-setup.log" 2>&1 ||
+            -Dpython=disabled -Dbuildtype=release -Db_ndebug=false $b" >"$cache/fadumpctl-setup.log" 2>&1 ||
             { rm -rf "$root$b"; tail -30 "$cache/fadumpctl-setup.log" >&2; die "meson setup (cross $arch) failed"; }
     fi
     fctl_rel=$b/cli/fadumpctl
