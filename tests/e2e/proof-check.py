@@ -46,7 +46,8 @@ def load_json(path):
         return None
 
 
-def check_run(d, label, mode, want_mode, patched):
+def check_common(d, label, mode, patched=True):
+    """What every run of the proof must show, whatever saved the dump."""
     b2 = os.path.join(d, "boot2")
     res = (read(os.path.join(d, "result")) or "").strip()
     check(res.startswith("PASS"), f"{label}: guest verdict PASS",
@@ -65,6 +66,13 @@ def check_run(d, label, mode, want_mode, patched):
     else:
         check("released_bytes" in rg and rg.get("released_bytes") is None,
               f"{label}: regions: no Released line (kernel without patch 0005)", repr(rg.get("released_bytes")))
+    after = load_json(os.path.join(b2, "proof-after-status-json.out")) or {}
+    check(after.get("dump_active") is False, f"{label}: no dump active after the save", repr(after.get("dump_active")))
+
+
+def check_run(d, label, mode, want_mode, patched):
+    b2 = os.path.join(d, "boot2")
+    check_common(d, label, mode, patched)
     rc = (read(os.path.join(b2, "proof-save.rc")) or "").strip()
     s = load_json(os.path.join(b2, "proof-save.out"))
     if not check(rc == "0" and isinstance(s, dict), f"{label}: fadumpctl save --json exit 0",
@@ -81,8 +89,6 @@ def check_run(d, label, mode, want_mode, patched):
         check(isinstance(s.get("syncs"), int) and s["syncs"] > 0, f"{label}: syncs > 0", repr(s.get("syncs")))
     else:
         check(early == 0, f"{label}: bytes_released_early == 0", repr(early))
-    after = load_json(os.path.join(b2, "proof-after-status-json.out")) or {}
-    check(after.get("dump_active") is False, f"{label}: no dump active after the save", repr(after.get("dump_active")))
     vm = os.path.join(b2, "vmcore")
     size = read(os.path.join(b2, "vmcore.size"))
     if os.path.exists(vm):
@@ -109,24 +115,6 @@ def check_level31_file(label, path, fadumpctl):
     check(info.get("format") == "kdump" and info.get("dump_level") == 31,
           f"{label}: fadumpctl info reads a kdump-compressed file of dump level 31",
           f"rc={p.returncode} format={info.get('format')!r} level={info.get('dump_level')!r} {p.stderr[:200]}")
-
-
-def check_common(d, label, mode):
-    """What every run of the proof must show, whatever saved the dump."""
-    b2 = os.path.join(d, "boot2")
-    res = (read(os.path.join(d, "result")) or "").strip()
-    check(res.startswith("PASS"), f"{label}: guest verdict PASS",
-          res + " " + (read(os.path.join(b2, "failures")) or ""))
-    check((read(os.path.join(b2, "proof", "mode")) or "").strip() == mode,
-          f"{label}: the guest read its mode ({mode}) from the console")
-    st = load_json(os.path.join(b2, "proof-before-status-json.out")) or {}
-    check(st.get("dump_active") is True, f"{label}: dump active before the save")
-    rg = load_json(os.path.join(b2, "proof-before-regions-json.out")) or {}
-    check(rg.get("released_bytes") == 0 and rg.get("released_ranges") == 0,
-          f"{label}: regions: nothing released before the save",
-          f"{rg.get('released_bytes')!r} {rg.get('released_ranges')!r}")
-    after = load_json(os.path.join(b2, "proof-after-status-json.out")) or {}
-    check(after.get("dump_active") is False, f"{label}: no dump active after the save", repr(after.get("dump_active")))
 
 
 def check_filtered(d, label, fadumpctl):
