@@ -30,7 +30,7 @@
 #   --repeat N          with --release-proof: resume the migrated capture boot N
 #                       times per mode (default 3), the modes alternating, so
 #                       that the ratio is of medians and a slow moment of the host
-#                       does not fall on one mode only (each repeat: ~6 min)
+#                       does not fall on one mode only (each repeat: ~4.5 min)
 #   --print-root        print the path of the cached chroot (which must be ready) and
 #                       exit: tests/abi/cross-abi.sh builds in it
 #   --publish           with --release-proof: also copy the CSVs, summary and plot
