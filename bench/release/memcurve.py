@@ -8,16 +8,19 @@ RUNDIR is what one run of `tests/e2e/run.sh --release-proof` extracted from a
 guest's disk: boot2/proof/mem.txt (one sample every ~100 ms:
 "UPTIME_S MEMAVAILABLE_KB MEMFREE_KB"), boot2/proof/times ("save_start S",
 "save_end S", "sampler_end S", guest uptime) and boot2/proof-save.out (the JSON
-summary of `fadumpctl save --json`).
+summary of `fadumpctl save --json`; absent for mdf-end, where makedumpfile
+saves and `fadumpctl release` follows).
 
 For each run: the memory the dump still holds at time t is
 MemAvailable(after release_mem) - MemAvailable(t), where "after release_mem"
 is the median of the samples taken after the save returned; its integral over
 the save window [save_start, save_end] (trapezoids, interpolated at the window's
 edges) is the figure of merit: GiB x s of memory kept from the system.  The
-ratio ranges/end compares range-wise release with release at the end.  Runs
-of one mode repeated as MODE_1, MODE_2, ... count by their median: the ratio
-is median(ranges_*) / median(end_*), and each pair's own ratio is listed.
+ratio ranges/end compares range-wise release with release at the end (both
+copy the whole dump); filtered/mdf_end the level-31 save with immediate
+release with makedumpfile -d 31 followed by release_mem.  Runs of one mode
+repeated as MODE_1, MODE_2, ... count by their median: the ratio is
+median(ranges_*) / median(end_*), and each pair's own ratio is listed.
 
 Writes DIR/LABEL.csv (seconds since save_start, MemAvailable and MemFree in
 kB; decimated to at most 400 rows), DIR/summary.json and DIR/summary.md, and
@@ -33,6 +36,11 @@ import statistics
 import sys
 
 MAX_ROWS = 400
+# the pairs of modes compared, (mode, the mode it is measured against):
+# range-wise release against release at the end, both saving the whole dump;
+# the filtered save with immediate release against makedumpfile followed by
+# release_mem, both writing a level-31 file
+COMPARED = (("ranges", "end"), ("filtered", "mdf_end"))
 MAX_SAMPLES = 1_000_000
 
 
@@ -94,6 +102,8 @@ def read_times(path):
 
 
 def read_save(path):
+    if not os.path.exists(path):
+        return {}       # mdf-end: makedumpfile then `fadumpctl release`, no summary
     try:
         with open(path, encoding="utf-8") as f:
             j = json.loads(f.read(1 << 20))
@@ -144,6 +154,7 @@ def analyse(label, rundir):
         "bytes_total": save.get("bytes_total"),
         "bytes_written": save.get("bytes_written"),
         "bytes_released_early": save.get("bytes_released_early"),
+        "excluded_bytes_released": save.get("excluded_bytes_released"),
         "ranges_released": save.get("ranges_released"),
         "syncs": save.get("syncs"),
         "save_seconds_cli": save.get("seconds"),
@@ -198,39 +209,44 @@ def main():
     modes = {}
     for r in results:
         modes.setdefault(mode_of(r["label"]), []).append(r)
-    if "ranges" in modes and "end" in modes:
-        med = {m: {k: statistics.median(r[k] for r in modes[m]) for k in ("held_gib_s", "mean_held_gib",
-                                                                           "save_window_s")}
-               for m in ("ranges", "end")}
-        summary["medians"] = {m: {k: round(v, 4) for k, v in med[m].items()} | {"runs": len(modes[m])}
-                              for m in med}
-        if med["end"]["held_gib_s"] > 0:
-            summary["held_ratio_ranges_over_end"] = round(med["ranges"]["held_gib_s"] / med["end"]["held_gib_s"], 3)
-            # the same, per second of save: insensitive to one run being
-            # slower than the other (TCG on a shared host), but blind to the
-            # cost of the extra syncs range-wise release makes
-            summary["mean_held_ratio_ranges_over_end"] = round(
-                med["ranges"]["mean_held_gib"] / med["end"]["mean_held_gib"], 3)
-            summary["pair_ratios"] = [round(a["held_gib_s"] / b["held_gib_s"], 3)
-                                      for a, b in zip(modes["ranges"], modes["end"]) if b["held_gib_s"] > 0]
+    summary["medians"] = {m: {k: round(statistics.median(r[k] for r in rs), 4)
+                              for k in ("held_gib_s", "mean_held_gib", "save_window_s")} | {"runs": len(rs)}
+                          for m, rs in modes.items()}
+    med = summary["medians"]
+    for mine, theirs in COMPARED:
+        if mine not in modes or theirs not in modes or med[theirs]["held_gib_s"] <= 0:
+            continue
+        key = f"{mine}_over_{theirs}"
+        summary[f"held_ratio_{key}"] = round(med[mine]["held_gib_s"] / med[theirs]["held_gib_s"], 3)
+        # the same, per second of save: insensitive to one run being slower
+        # than the other (TCG on a shared host), but blind to what a mode
+        # costs in time (range-wise release's syncs, a slower tool)
+        summary[f"mean_held_ratio_{key}"] = round(med[mine]["mean_held_gib"] / med[theirs]["mean_held_gib"], 3)
+        summary[f"pair_ratios_{key}"] = [round(a["held_gib_s"] / b["held_gib_s"], 3)
+                                         for a, b in zip(modes[mine], modes[theirs]) if b["held_gib_s"] > 0]
     for r in results:
         write_csv(os.path.join(a.out, r["label"] + ".csv"), r["_rows"])
     with open(os.path.join(a.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
-    cols = ("label", "release_mode", "save_window_s", "bytes_written", "bytes_released_early",
+    cols = ("label", "release_mode", "save_window_s", "bytes_written", "excluded_bytes_released",
+            "bytes_released_early",
             "ranges_released", "syncs", "memavailable_before_kb", "memavailable_after_kb", "held_gib_s",
             "mean_held_gib", "released_at_midpoint")
     md = ["| " + " | ".join(cols) + " |", "|" + " --- |" * len(cols)]
     for r in summary["runs"]:
         md.append("| " + " | ".join(str(r.get(c)) for c in cols) + " |")
-    if "held_ratio_ranges_over_end" in summary:
-        n = summary["medians"]["ranges"]["runs"], summary["medians"]["end"]["runs"]
+    md.append("")
+    for mine, theirs in COMPARED:
+        key = f"{mine}_over_{theirs}"
+        if f"held_ratio_{key}" not in summary:
+            continue
+        n = summary["medians"][mine]["runs"], summary["medians"][theirs]["runs"]
+        md.append(f"held memory ratio {mine}/{theirs} (medians of {n[0]} and {n[1]} runs): "
+                  f"{summary[f'held_ratio_{key}']} "
+                  f"(per second of save: {summary[f'mean_held_ratio_{key}']}; "
+                  f"each pair: {', '.join(str(x) for x in summary[f'pair_ratios_{key}'])})")
         md.append("")
-        md.append(f"held memory ratio ranges/end (medians of {n[0]} and {n[1]} runs): "
-                  f"{summary['held_ratio_ranges_over_end']} "
-                  f"(per second of save: {summary['mean_held_ratio_ranges_over_end']}; "
-                  f"each pair: {', '.join(str(x) for x in summary['pair_ratios'])})")
     text = "\n".join(md) + "\n"
     with open(os.path.join(a.out, "summary.md"), "w") as f:
         f.write(text)

@@ -20,7 +20,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 STYLE = {"ranges": ("tab:green", "--release=ranges"),
          "end": ("tab:red", "--release=end"),
-         "unpatched": ("tab:gray", "--release, kernel without release_range")}
+         "unpatched": ("tab:gray", "--release, kernel without release_range"),
+         "filtered": ("tab:blue", "--level 31 --format kdump --release=ranges"),
+         "mdf_end": ("tab:orange", "makedumpfile -d 31 -c, then release_mem")}
 
 
 def main():
@@ -46,9 +48,11 @@ def main():
                 label=f"{name}: held {run['held_gib_s']} GiB·s over {run['save_window_s']} s")
         ax.axvline(run["save_window_s"], color=color, linestyle=":", linewidth=1)
     ax.axvline(0, color="black", linestyle=":", linewidth=1)
-    title = "Capture boot: MemAvailable while fadumpctl save copies /proc/vmcore"
-    if "held_ratio_ranges_over_end" in summary:
-        title += f"\nheld memory ranges/end = {summary['held_ratio_ranges_over_end']}"
+    title = "Capture boot: MemAvailable while the dump is saved"
+    ratios = [f"{k[len('held_ratio_'):].replace('_over_', '/')} = {v}" for k, v in summary.items()
+              if k.startswith("held_ratio_")]
+    if ratios:
+        title += "\nheld memory " + ", ".join(ratios)
     ax.set_title(title)
     ax.set_xlabel("seconds since the save started (dotted: save returned)")
     ax.set_ylabel("MemAvailable (MiB)")

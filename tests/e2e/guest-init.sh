@@ -34,9 +34,15 @@
 #                           compare_saves)
 #   e2e.proof=1             the release proof (run.sh --release-proof): the
 #                           capture boot prints "E2E-MARK ready", reads
-#                           "E2E-MODE ranges|end|auto" from the console, saves
-#                           with `fadumpctl save --release=MODE` while sampling
-#                           MemAvailable every 100 ms, and powers off.
+#                           "E2E-MODE ranges|end|auto|filtered|mdf-end" from
+#                           the console, saves while sampling MemAvailable
+#                           every 100 ms, and powers off: ranges, end, auto:
+#                           `fadumpctl save --release=MODE` of the whole dump;
+#                           filtered: `save --level 31 --format kdump
+#                           --release=ranges`; mdf-end: `makedumpfile -d 31 -c`
+#                           then `fadumpctl release`.  The first boot's fill
+#                           is then half shmem, half a live process's
+#                           anonymous memory (E2E-HELD).
 #
 # PID 1 must never exit (the kernel would panic, and a panic is a crash that fadump
 # would catch), so every path ends in `poweroff -f`.
@@ -418,13 +424,22 @@ if [ "$boot" = first ]; then
     fi
     collect_raw raw
 
-    # marked pages in RAM when the kernel crashes (memfill: see its header)
+    # marked pages in RAM when the kernel crashes (memfill: see its header):
+    # shmem (a tmpfs file); for the release proof, half of it is a live
+    # process's anonymous memory instead, so that the machine in use the
+    # filtered save faces holds both kinds of data a level-31 dump leaves out
     if [ "$fill_mib" -gt 0 ] && command -v memfill >/dev/null 2>&1; then
+        shm_mib=$fill_mib
+        [ "$proof" = 1 ] && shm_mib=$((fill_mib / 2))
         mkdir -p /marked
-        mount -t tmpfs -o size=$((fill_mib + 8))m marked /marked
+        mount -t tmpfs -o size=$((shm_mib + 8))m marked /marked
         t0=$(uptime_s)
-        run memfill memfill fill /marked/pages "$fill_mib" || fail "memfill fill $fill_mib MiB failed"
-        echo "$fill_mib MiB in $(awk "BEGIN{print $(uptime_s) - $t0}") s" >>"$BOOTDIR/memfill.out"
+        run memfill memfill fill /marked/pages "$shm_mib" || fail "memfill fill $shm_mib MiB failed"
+        if [ "$shm_mib" != "$fill_mib" ]; then
+            run memfill-hold memfill hold $((fill_mib - shm_mib)) E2E-HELD ||
+                fail "memfill hold $((fill_mib - shm_mib)) MiB failed"
+        fi
+        echo "$fill_mib MiB ($shm_mib MiB shmem) in $(awk "BEGIN{print $(uptime_s) - $t0}") s" >>"$BOOTDIR/memfill.out"
     fi
 
     known_memory
@@ -561,7 +576,7 @@ proof_capture() {
     mkdir -p "$P"
     sync
     mark "ready"
-    log "waiting for 'E2E-MODE ranges|end|auto' on the console"
+    log "waiting for 'E2E-MODE ranges|end|auto|filtered|mdf-end' on the console"
     pmode=
     while read -r w m rest; do
         [ "$w" = E2E-MODE ] && { pmode=$m; break; }
@@ -569,8 +584,10 @@ proof_capture() {
     mark "mode $pmode"
     echo "$pmode" >"$P/mode"
     case "$pmode" in
-        ranges|end) opt=--release=$pmode ;;
-        auto) opt=--release ;;
+        ranges|end) opt="--release=$pmode $(plain_copy)" ;;
+        auto) opt="--release $(plain_copy)" ;;
+        filtered) opt="--release=ranges --level 31 --format kdump" ;;
+        mdf-end) command -v makedumpfile >/dev/null 2>&1 || fail "proof: no makedumpfile in the initramfs" ;;
         *) fail "proof: bad mode '$pmode' from the console"; mark "done"; finish FAIL "proof mode" ;;
     esac
     collect_cli proof-before
@@ -580,8 +597,15 @@ proof_capture() {
     sleep 1
     echo "save_start $(uptime_s)" >"$P/times"
     mark save-start
-    opt="$opt $(plain_copy)"
-    run proof-save fadumpctl save $opt --json "$BOOTDIR" || fail "proof: fadumpctl save $opt failed"
+    if [ "$pmode" = mdf-end ]; then
+        # what a distribution does today: the peer writes its level-31
+        # file, then all the memory goes back at once (release_mem)
+        run proof-mdf sh -c "makedumpfile -d 31 -c /proc/vmcore '$BOOTDIR/vmcore' && sync" ||
+            fail "proof: makedumpfile -d 31 -c failed"
+        run proof-release fadumpctl release || fail "proof: fadumpctl release failed"
+    else
+        run proof-save fadumpctl save $opt --json "$BOOTDIR" || fail "proof: fadumpctl save $opt failed"
+    fi
     echo "save_end $(uptime_s)" >>"$P/times"
     mark save-end
     sleep 1

@@ -18,16 +18,19 @@
 #                       range-wise release (not in CI: an 8 GiB guest and a second
 #                       kernel, ~17 min warm with --repeat 3, ~30 GB of disk).  One
 #                       crash cycle is migrated to a file at the capture boot and
-#                       resumed 2 x --repeat times, saving with --release=ranges
-#                       and --release=end in turn; a kernel without the
+#                       resumed 4 x --repeat times, saving in turn with
+#                       --release=ranges, --release=end (the whole dump), the
+#                       filtered save (--level 31 --format kdump
+#                       --release=ranges) and Debian's makedumpfile -d 31 -c
+#                       followed by `fadumpctl release` (mdf-end); a kernel without the
 #                       release_range patches (kernel/build.sh --patches 0001,0002)
 #                       runs `save --release` (must fall back to "end").  Then the
 #                       saved dumps are compared and bench/release/memcurve.py
 #                       computes the memory-held integrals (see bench/release/).
 #   --repeat N          with --release-proof: resume the migrated capture boot N
-#                       times per mode (default 3), ranges and end alternating, so
+#                       times per mode (default 3), the modes alternating, so
 #                       that the ratio is of medians and a slow moment of the host
-#                       does not fall on one mode only (each repeat: ~3 min)
+#                       does not fall on one mode only (each repeat: ~4.5 min)
 #   --print-root        print the path of the cached chroot (which must be ready) and
 #                       exit: tests/abi/cross-abi.sh builds in it
 #   --publish           with --release-proof: also copy the CSVs, summary and plot
@@ -38,7 +41,8 @@
 #                       what range-wise release can show; 4% at 8 GiB, closer
 #                       to the 5% of a production machine)
 #   --fill MIB          MiB of marked pages the first boot leaves in RAM (default
-#                       16; 3/4 of the RAM with --release-proof: a machine in use)
+#                       16; 3/4 of the RAM with --release-proof: a machine in use,
+#                       half of it shmem, half a live process's anonymous memory)
 #   --known MIB         MiB of each other kind of marked memory the first boot
 #                       leaves (live process, page cache, freed; default 16; 0:
 #                       none, and no filtered saves): check-filtered.py looks for
@@ -768,12 +772,13 @@ release_proof() {
     fi
     phase_end "proof: crash + migrate"
 
-    # ranges_1 end_1 ranges_2 end_2 ...: each mode's runs spread over the
-    # whole proof, so that the host being slow for a while weighs on both
+    # ranges_1 end_1 filtered_1 mdf_end_1 ranges_2 ...: each mode's runs
+    # spread over the whole proof, so that the host being slow for a while
+    # weighs on all of them
     local i mode label labels=
     for i in $(seq 1 "$repeat"); do
-        for mode in ranges end; do
-            label=${mode}_$i
+        for mode in ranges end filtered mdf-end; do
+            label=${mode//-/_}_$i
             labels="$labels $label"
             phase_begin "proof: save --release=$label"
             if [ "$migrated" = 1 ]; then
@@ -787,9 +792,10 @@ release_proof() {
             fi
             extract_results "$pd/disk-$label.img" "$pd/$label"
             rm -f "$root$pd/disk-$label.img"
-            # 6 GB each: the first pair is kept for cmp, the others are
-            # compared by digest
-            if [ "$i" -gt 1 ] && [ -f "$root$pd/$label/boot2/vmcore" ]; then
+            # the whole dump, 7.7 GB each: the first pair is kept for cmp,
+            # the others are compared by digest (the level-31 files are small)
+            if [ "$i" -gt 1 ] && [ -f "$root$pd/$label/boot2/vmcore" ] &&
+               { [ "$mode" = ranges ] || [ "$mode" = end ]; }; then
                 in_chroot sh -c "cd $pd/$label/boot2 && sha256sum vmcore >vmcore.sha256 && stat -c %s vmcore >vmcore.size && rm vmcore"
             fi
             phase_end "proof: save --release=$label"
@@ -812,7 +818,8 @@ release_proof() {
     cp "$repo/bench/release/memcurve.py" "$root/e2e/bench-release/memcurve.py"
     set +e
     in_chroot python3 /e2e/proof-check.py --migrated "$migrated" --memcurve /e2e/bench-release/memcurve.py \
-        --repeat "$repeat" --bench-out "$pd/bench" "$pd" | tee "$out/proof/check.log"
+        --repeat "$repeat" ${native_rel:+--fadumpctl "$native_rel"} --bench-out "$pd/bench" "$pd" |
+        tee "$out/proof/check.log"
     local check_rc=${PIPESTATUS[0]}
     set -e
     for label in $labels unpatched; do
