@@ -158,4 +158,20 @@ int fadump_write_attr(struct fadump_ctx *ctx, const char *abspath,
  */
 int fadump_parse_u64(const char *s, size_t len, int base, uint64_t *out);
 
+/*
+ * All zero? The block compared with itself shifted by 16 bytes once its
+ * first 16 are known to be zero: memcmp() is the fastest vectorised loop
+ * the C library has, and a block of data usually differs in its first
+ * bytes. One test for the copy's holes, the filtered save's zero pages
+ * and the page classes' FADUMP_PAGE_ZERO.
+ */
+static inline bool bytes_are_zero(const unsigned char *p, size_t len)
+{
+	static const unsigned char zero[16];
+
+	if (len <= 16)
+		return memcmp(p, zero, len) == 0;
+	return memcmp(p, zero, 16) == 0 && memcmp(p, p + 16, len - 16) == 0;
+}
+
 #endif /* FADUMP_INTERNAL_H */

@@ -854,14 +854,10 @@ static bool page_is_zero(struct fadump_vmcore *vm, const struct page_map *pm,
 			 uint64_t pfn, unsigned char *buf)
 {
 	size_t size = (size_t)1 << pm->page_shift;
-	static const unsigned char zeros[256];
 
 	if (vmcore_read(vm, pfn << pm->page_shift, buf, size) < 0)
 		return false;
-	for (size_t i = 0; i < size; i += sizeof(zeros))
-		if (memcmp(buf + i, zeros, sizeof(zeros)))
-			return false;
-	return true;
+	return bytes_are_zero(buf, size);
 }
 
 static const struct pfn_range *range_of(const struct page_map *pm,

@@ -54,17 +54,6 @@ struct pipeline {
 	unsigned int seg;		/* by_paddr index of the last read */
 };
 
-/*
- * The same all-zero test as the ELF copy's (vmcore-save.c): the page
- * against itself shifted by 16 bytes once the first 16 are zero.
- */
-static bool page_is_zero(const unsigned char *p, size_t len)
-{
-	static const unsigned char zero[16];
-
-	return memcmp(p, zero, 16) == 0 && memcmp(p, p + 16, len - 16) == 0;
-}
-
 static void compress_batch(void *item, unsigned int worker, void *arg)
 {
 	struct pipeline *pl = arg;
@@ -76,7 +65,7 @@ static void compress_batch(void *item, unsigned int worker, void *arg)
 		long n = 0;
 
 		b->flags[i] = 0;
-		if (page_is_zero(src, page)) {
+		if (bytes_are_zero(src, page)) {
 			b->len[i] = 0;
 			continue;
 		}

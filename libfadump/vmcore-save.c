@@ -144,20 +144,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/*
- * All zero? Compare the block with itself shifted by 16 bytes once the
- * first 16 are known to be zero: memcmp() is the fastest vectorised loop
- * the C library has, and a data block usually differs in its first bytes.
- */
-static bool block_is_zero(const unsigned char *p, size_t len)
-{
-	static const unsigned char zero[16];
-
-	if (len <= 16)
-		return memcmp(p, zero, len) == 0;
-	return memcmp(p, zero, 16) == 0 && memcmp(p, p + 16, len - 16) == 0;
-}
-
 static int write_at(struct saver *s, const unsigned char *p, size_t len,
 		    uint64_t offset)
 {
@@ -250,7 +236,7 @@ static int save_chunk(void *userdata, const struct fadump_vmcore_chunk *c)
 		for (i = 0; i < c->len; i += s->block) {
 			size_t n = c->len - i < s->block ? c->len - i : s->block;
 
-			if (!block_is_zero(data + i, n))
+			if (!bytes_are_zero(data + i, n))
 				continue;
 			if (i > run) {
 				ret = write_at(s, data + run, i - run,
