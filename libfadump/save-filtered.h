@@ -18,6 +18,11 @@ struct save_sink {
 	/* @done of @total source bytes handed over; -ECANCELED to stop */
 	int (*progress)(void *s, uint64_t done, uint64_t total);
 	/*
+	 * The format's begin() wrote the headers: from here on the file is
+	 * a dump (of no pages yet) once it is durable. NULL: nothing to do.
+	 */
+	int (*laid_out)(void *s);
+	/*
 	 * The pages below @pfn are handed to the writer: 1 if the sink wants
 	 * them durable now (then the format's checkpoint() and durable()
 	 * follow), 0 if not yet. NULL: never.

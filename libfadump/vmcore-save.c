@@ -415,7 +415,7 @@ static void release_runs(struct saver *s, const unsigned char *map, bool set,
 }
 
 /*
- * Before the copy: the memory the dump will not contain goes back at
+ * Before the pages: the memory the dump will not contain goes back at
  * once (the .partial file exists and says so if the save fails).
  */
 static void release_excluded(struct saver *s)
@@ -429,6 +429,24 @@ static void release_excluded(struct saver *s)
 	info(s->ctx, "%" PRIu64 " bytes of memory the dump leaves out released "
 	     "before the copy, in %" PRIu32 " ranges", s->excluded_bytes,
 	     s->excluded_ranges);
+}
+
+/*
+ * The headers are written: made durable before the memory the dump leaves
+ * out goes back, so that a .partial file kept from then on is a dump that
+ * readers open (of no pages yet), never an empty or headless file.
+ */
+static int sink_laid_out(void *data)
+{
+	struct saver *s = data;
+
+	if (fdatasync(s->fd) < 0)
+		return fail_errno(s, "fdatasync");
+	s->syncs++;
+	s->synced = s->file_end;
+	s->written_at_sync = s->written;
+	release_excluded(s);
+	return 0;
 }
 
 /* A batch of the copy's bytes since the last sync: time for a durable point. */
@@ -474,14 +492,12 @@ static int copy_filtered(struct saver *s)
 	struct save_sink sink = {
 		.write = sink_write,
 		.progress = sink_progress,
+		.laid_out = s->early ? sink_laid_out : NULL,
 		.pages_written = s->early ? sink_pages_written : NULL,
 		.durable = s->early ? sink_durable : NULL,
 		.s = s,
 	};
 	int ret;
-
-	if (s->early)
-		release_excluded(s);
 
 	s->fs.vm = s->vm;
 	s->fs.filter = &s->filter;

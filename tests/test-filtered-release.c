@@ -7,7 +7,8 @@
  *
  * Every range the kernel takes is checked when it takes it: either every
  * page in it is one the level leaves out, and then no page data has been
- * written yet (released before the copy), or the file holds every page
+ * written yet (released before the copy) but the headers are durable (the
+ * .partial file opens as a dump of no pages), or the file holds every page
  * of it that the level keeps, read back from the .partial file by the
  * kdump reader, and the file was fdatasync()ed after its last write
  * (fdatasync and pwrite are wrapped to see the order).
@@ -111,8 +112,16 @@ static void check_release(void *data, uint64_t start, uint64_t size)
 		if (!class_excluded(w, pfn))
 			excluded = false;
 	if (excluded && !w->kept_ranges) {
-		/* before the copy: no page written, no progress yet */
+		/*
+		 * Before the pages: no progress yet, but the headers are on
+		 * disk, so the .partial file kept if the save stops now is a
+		 * dump (of no pages) that a reader opens.
+		 */
 		assert_int_equal(w->progress_calls, 0);
+		assert_true(pwrites > 0);
+		assert_int_equal(pwrites_since_sync, 0);
+		fadump_vmcore_unref(vt_open(w->ctx, vt_path(w->dest,
+							    "vmcore.partial")));
 		w->excluded_ranges++;
 		return;
 	}
