@@ -872,6 +872,18 @@ static int finish(struct saver *s)
 	return 0;
 }
 
+/* What a kept filtered file is: whole once its writer finished. */
+static const char *filtered_state(const struct saver *s)
+{
+	bool kdump = s->fs.format == FADUMP_SAVE_FORMAT_KDUMP;
+
+	if (s->out_size)	/* a failure after the last page: e.g. a cancel */
+		return kdump ? "a complete kdump-compressed file" :
+			       "a complete filtered ELF file";
+	return kdump ? "a kdump-compressed file marked incomplete" :
+		       "a filtered ELF file; later pages read as zeros";
+}
+
 /*
  * After @failed, what becomes of the copy, told once, at the end of the
  * failure's message: it is removed, unless memory was already given back
@@ -902,10 +914,7 @@ static void cleanup(struct saver *s, int failed)
 				    "were already released, so %s/%s is kept: "
 				    "it holds the kept pages below pfn %#" PRIx64
 				    " (%s)", first, s->er.bytes, s->dest, s->tmp,
-				    s->released_pfn,
-				    s->fs.format == FADUMP_SAVE_FORMAT_KDUMP ?
-				    "a kdump-compressed file marked incomplete" :
-				    "a filtered ELF file; later pages read as zeros");
+				    s->released_pfn, filtered_state(s));
 		else
 			fadump_fail(s->ctx, failed,
 				    "%s; %" PRIu64 " bytes of the dump's memory "

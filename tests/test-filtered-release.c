@@ -47,6 +47,7 @@ struct world {
 	unsigned int kept_ranges;	/* taken after their pages were synced */
 	uint64_t progress_calls;
 	uint64_t stop_after;		/* progress calls; 0: never stop */
+	bool stop_at_end;		/* stop when told all is done */
 };
 
 static struct world *the_world;
@@ -191,9 +192,9 @@ static int count_progress(void *data, uint64_t done, uint64_t total)
 {
 	struct world *w = data;
 
-	(void)done;
-	(void)total;
 	w->progress_calls++;
+	if (w->stop_at_end && done == total)
+		return 1;
 	return w->stop_after && w->progress_calls >= w->stop_after;
 }
 
@@ -279,12 +280,43 @@ static void test_stopped_save_keeps_what_was_released(void **state)
 	free(buf);
 }
 
+/*
+ * Cancelled once the writer has finished (the progress callback told that
+ * the whole dump was read): the file kept is complete, and the message
+ * must not call it a file marked incomplete.
+ */
+static void test_cancelled_at_the_end(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_result res;
+	struct fadump_vmcore *vm;
+	unsigned char *buf = malloc(w->page);
+
+	assert_non_null(buf);
+	w->stop_at_end = true;
+	assert_int_equal(save(w, &res), -ECANCELED);
+	vt_error_has(w->ctx, "vmcore.partial is kept");
+	vt_error_has(w->ctx, "a complete kdump-compressed file");
+	vm = vt_open(w->ctx, vt_path(w->dest, "vmcore.partial"));
+	for (uint64_t pfn = 0; pfn < w->k.pages; pfn++) {
+		if (class_excluded(w, pfn) || page_zero(w, pfn))
+			continue;
+		assert_int_equal(fadump_vmcore_read(vm, pfn * w->page, buf,
+						    w->page), 0);
+		assert_memory_equal(buf, w->k.mem + pfn * w->page, w->page);
+	}
+	fadump_vmcore_unref(vm);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_excluded_first_kept_after_sync,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_save_keeps_what_was_released,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancelled_at_the_end,
 						setup, teardown),
 	};
 
