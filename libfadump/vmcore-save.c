@@ -115,6 +115,7 @@ struct saver {
 	struct dump_filter filter;
 	struct filtered_save fs;
 	uint64_t out_size;		/* the file's size when done */
+	bool filtered_whole;		/* the writer finished the file */
 	uint64_t released_pfn;		/* kept pages below it went back */
 	uint64_t written_at_sync;	/* s->written at the last fdatasync */
 	uint32_t excluded_ranges;	/* released before the copy */
@@ -507,6 +508,7 @@ static int copy_filtered(struct saver *s)
 	if (ret < 0)
 		return ret;
 	s->out_size = s->fs.file_size;
+	s->filtered_whole = true;
 	if (s->progress && s->progress(s->userdata, s->vm->file_size,
 				       s->vm->file_size))
 		return fadump_fail(s->ctx, -ECANCELED,
@@ -877,7 +879,7 @@ static const char *filtered_state(const struct saver *s)
 {
 	bool kdump = s->fs.format == FADUMP_SAVE_FORMAT_KDUMP;
 
-	if (s->out_size)	/* a failure after the last page: e.g. a cancel */
+	if (s->filtered_whole)	/* a failure after the last page: a cancel */
 		return kdump ? "a complete kdump-compressed file" :
 			       "a complete filtered ELF file";
 	return kdump ? "a kdump-compressed file marked incomplete" :
