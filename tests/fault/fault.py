@@ -796,6 +796,35 @@ def cmd_ranges(args):
     return passed, failed
 
 
+def save_around_reserved(setup, res_lo, res_hi):
+    """save --release=ranges while the fake kernel keeps [res_lo, res_hi):
+    the pieces touching it refused (ERANGE) and bisected down to 1 MiB,
+    none released. Returns the trace, the refused and the released."""
+    setup.reset()
+    p = run_save(setup, ['--release=ranges'], trace=setup.trace,
+                 extra={'FADUMP_FAKE_RESERVED': '%x-%x' % (res_lo, res_hi)})
+    assert_success(setup, p, True)
+    ev = parse_trace(setup.trace)
+    refused = [e for e in ev if e['op'] == 'release_range' and
+               e['errno'] == errno.ERANGE]
+    ok = [e for e in ev if e['op'] == 'release_range' and e['result'] >= 0]
+    check(refused, 'the reserved range was never tried')
+    check(all(e['start'] + e['size'] <= res_lo or e['start'] >= res_hi
+              for e in ok), 'a range touching reserved memory was released')
+    smallest = min(e['size'] for e in refused)
+    check(smallest <= 1 << 20, 'refused ranges not bisected down to 1 MiB '
+          '(smallest tried %#x)' % smallest)
+    return ev, refused, ok
+
+
+def start_ranges_save(setup, delay_us):
+    """A save --release=ranges, traced, slowed, to be killed."""
+    return subprocess.Popen(setup.argv('--release=ranges'), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env=shim_env(setup.dest, setup.root, trace=setup.trace,
+                                         delay_us=delay_us))
+
+
 def ranges_raw(args, fmt):
     rng = random.Random(args.seed)
     setup = Setup(['--little', '--size', args.size, '--page-size', '65536',
@@ -830,21 +859,8 @@ def ranges_raw(args, fmt):
         seg = max(fmap.segs, key=lambda s: s[2])
         res_lo = (seg[0] + seg[2] // 2) // 65536 * 65536
         res_hi = res_lo + 65536
-        setup.reset()
-        p = run_save(setup, ['--release=ranges'], trace=setup.trace,
-                     extra={'FADUMP_FAKE_RESERVED': '%x-%x' % (res_lo, res_hi)})
         try:
-            assert_success(setup, p, True)
-            ev = parse_trace(setup.trace)
-            refused = [e for e in ev if e['op'] == 'release_range' and
-                       e['errno'] == errno.ERANGE]
-            ok = [e for e in ev if e['op'] == 'release_range' and e['result'] >= 0]
-            check(refused, 'the reserved range was never tried')
-            check(all(e['start'] + e['size'] <= res_lo or e['start'] >= res_hi
-                      for e in ok), 'a range touching reserved memory was released')
-            smallest = min(e['size'] for e in refused)
-            check(smallest <= 1 << 20, 'refused ranges not bisected down to '
-                  '1 MiB (smallest tried %#x)' % smallest)
+            ev, refused, ok = save_around_reserved(setup, res_lo, res_hi)
             check_release_order(setup, fmap, ev, setup.data)
             print('ranges around reserved %#x-%#x: %d refused, %d released' %
                   (res_lo, res_hi, len(refused), len(ok)))
@@ -858,11 +874,7 @@ def ranges_raw(args, fmt):
         for r in range(args.runs):
             sig = signal.SIGKILL if r % 4 != 3 else signal.SIGTERM
             setup.reset()
-            proc = subprocess.Popen(setup.argv('--release=ranges'),
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True, env=shim_env(setup.dest, setup.root,
-                                                            trace=setup.trace,
-                                                            delay_us=args.delay_us))
+            proc = start_ranges_save(setup, args.delay_us)
             deadline = time.monotonic() + 60
             while proc.poll() is None and time.monotonic() < deadline:
                 if any(e['op'] == 'release_range' and e['result'] >= 0
@@ -947,22 +959,10 @@ def ranges_filtered(args, fmt, runs, reserved=True):
         mid = sorted(pl.kept)[len(pl.kept) // 2] * pl.page
         res_lo = mid // 65536 * 65536
         res_hi = res_lo + 65536
-        setup.reset()
         try:
             if not reserved:
                 raise Skip()
-            p = run_save(setup, ['--release=ranges'], trace=setup.trace,
-                         extra={'FADUMP_FAKE_RESERVED': '%x-%x' % (res_lo, res_hi)})
-            assert_success(setup, p, True)
-            ev = parse_trace(setup.trace)
-            refused = [e for e in ev if e['op'] == 'release_range' and
-                       e['errno'] == errno.ERANGE]
-            ok = [e for e in ev if e['op'] == 'release_range' and e['result'] >= 0]
-            check(refused, 'the reserved range was never tried')
-            check(all(e['start'] + e['size'] <= res_lo or e['start'] >= res_hi
-                      for e in ok), 'a range touching reserved memory was released')
-            check(min(e['size'] for e in refused) <= 1 << 20,
-                  'refused ranges not bisected down to 1 MiB')
+            _, refused, ok = save_around_reserved(setup, res_lo, res_hi)
             check_releases(setup, False)
             print('%s ranges around reserved %#x-%#x: %d refused, %d released'
                   % (fmt.name, res_lo, res_hi, len(refused), len(ok)))
@@ -985,11 +985,7 @@ def ranges_filtered(args, fmt, runs, reserved=True):
             sig = signal.SIGTERM if r % 4 == 3 or (runs < 4 and r % 2) \
                 else signal.SIGKILL
             setup.reset()
-            proc = subprocess.Popen(setup.argv('--release=ranges'),
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True, env=shim_env(setup.dest, setup.root,
-                                                            trace=setup.trace,
-                                                            delay_us=args.delay_us))
+            proc = start_ranges_save(setup, args.delay_us)
             time.sleep(rng.uniform(0, duration * 1.1))
             proc.send_signal(sig)
             out, err = proc.communicate(timeout=120)
