@@ -4,11 +4,16 @@
 
     fault.py inject              fail each call the saver makes on its
                                  destination in turn, with each error kind
+                                 (filtered formats: see --every-kind)
     fault.py kill [--runs N]     SIGKILL / SIGTERM a save --release at a
                                  random moment, N times (default 200)
     fault.py ranges [--runs N]   save --release=ranges: every range released
                                  only after its bytes were fdatasync()ed; a
                                  kill keeps them in NAME.partial
+
+Each takes --format (repeatable): raw, the level-0 ELF copy, or a filtered
+format, kdump* or elf31 (tests/fault/formats.py says how their files are
+checked).
 
 Environment (set by tests/fault/meson.build): FADUMPCTL, MKVMCORE,
 FADUMP_TEST_DATA, FAULTSHIM (the LD_PRELOAD library faultshim.c, whose
@@ -16,9 +21,12 @@ header describes its variables). Prints what it did and a last line
 "N passed, N failed"; exits non-zero on any failure.
 
 The expectations are the saver's contract (include/fadump.h, docs), not
-its output: after every run the destination holds either the complete,
-byte-identical dump under its final name or nothing at all, and the
-dump's memory is released only when the dump is complete.
+its output: after every run the destination holds either the complete
+dump under its final name (byte-identical for raw, read back by an
+independent reader for the filtered formats) or nothing at all (with
+--release=ranges, NAME.partial holding what was released), and the dump's
+memory is released only when the dump is complete, or a range of it when
+the dump leaves it out or holds it durably.
 """
 
 import argparse

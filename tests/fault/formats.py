@@ -9,9 +9,10 @@ A format is the saver's arguments plus a judge of its files:
   elf31   --level 31 --format elf: read back through the program headers
           eu-readelf lists (elfutils' libelf; PN_XNUM as it reads it)
 
-The filtered formats save a synthetic kernel (mkvmcore --kernel
---fill=server) whose struct pages say what each page is; mkvmcore
---describe gives the class it planted for every pfn. What level 31 must
+The filtered formats save a synthetic kernel (mkvmcore --kernel --fill:
+pages of every class, repeated over its memory) whose struct pages say
+what each page is; mkvmcore --describe gives the class it planted for
+every pfn. What level 31 must
 leave out is worked out from that and from the source's bytes, never from
 the saver: free, page cache (with or without private data), anonymous and
 hugetlb pages, offline and hwpoisoned pages, and pages of zeros.
@@ -48,8 +49,8 @@ CLASS_NAMES = ('unknown', 'free', 'cache', 'cache_private', 'anon', 'hugetlb',
 # Bit 1, pages of zeros, is known from the bytes.
 LEVEL31_EXCLUDED = {'free', 'cache', 'cache_private', 'anon', 'hugetlb',
                     'offline', 'hwpoison'}
-# The synthetic kernel: 64 MiB (its smallest) of 4 KiB pages, the
-# machine's page, so every page of the dump can be given back alone.
+# The synthetic kernel: 4 KiB pages, the machine's page, so every page of
+# the dump can be given back alone; --size 64M (its smallest) unless said.
 KERNEL_GEN = ['--little', '--kernel', '--fill', '--bare-page-types',
               '--page-size', '4096', '--zero-percent', '50',
               '--text-percent', '60', '--sparse']
