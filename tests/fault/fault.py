@@ -334,7 +334,8 @@ def message_forms(dest, total):
          % (copy, copy.replace('?P<copy>', ''), err), [removed, kept]),
         (r'%s/vmcore appeared while saving: not overwritten' % d,
          [removed, kept]),
-        (r'saving to %s cancelled after \d+ of %d bytes' % (d, total),
+        (r'saving to %s cancelled (?:after \d+ of %d bytes|at the end)'
+         % (d, total),
          [removed, kept]),
         # before there is a copy: nothing to say about it
         (r'cannot (?:open directory %s|create a file in %s|create '
