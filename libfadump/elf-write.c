@@ -209,13 +209,10 @@ static int felf_begin(struct filtered_save *fs)
 		ret = fs->sink->write(fs->sink->s, ew->notes, ew->notes_len,
 				      ew->notes_off);
 	/*
-	 * The file reaches the end of its last PT_LOAD, the pages a hole of
-	 * zeros until written: from here on it is an ELF file readers open,
-	 * whose pages not yet written (or left out) read as zeros.
+	 * Extended to the end of its last PT_LOAD, the pages a hole of zeros
+	 * until written, the file is an ELF file readers open.
 	 */
-	if (ret == 0 && ew->load_bytes)
-		ret = fs->sink->write(fs->sink->s, "", 1,
-				      ew->data_off + ew->load_bytes - 1);
+	fs->laid_out_size = ew->data_off + ew->load_bytes;
 	gen_init(&ew->gen, fs, ew->data_off);
 	return ret;
 }

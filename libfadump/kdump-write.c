@@ -140,12 +140,10 @@ static int kdump_begin(struct filtered_save *fs)
 		ret = kw_write(fs, f->present, (size_t)((f->max_mapnr + 7) / 8),
 			       kw->bitmap_off);
 	/*
-	 * The file reaches past the 2nd bitmap, left a hole of zeros (no page
-	 * yet): from here on it is a dump readers open, of the pages the
-	 * checkpoints add to it.
+	 * Extended past the 2nd bitmap, a hole of zeros (no page yet), the
+	 * file is a dump readers open, of the pages the checkpoints add.
 	 */
-	if (ret == 0)
-		ret = kw_write(fs, "", 1, kw->bitmap_off + 2 * half * kw->bs - 1);
+	fs->laid_out_size = kw->bitmap_off + 2 * half * kw->bs;
 	return ret;
 }
 

@@ -433,14 +433,21 @@ static void release_excluded(struct saver *s)
 }
 
 /*
- * The headers are written: made durable before the memory the dump leaves
- * out goes back, so that a .partial file kept from then on is a dump that
- * readers open (of no pages yet), never an empty or headless file.
+ * The headers are written: the file extended to the size readers need and
+ * made durable before the memory the dump leaves out goes back, so that a
+ * .partial file kept from then on is a dump that readers open (of no
+ * pages yet), never an empty, headless or truncated file. Extended, not
+ * written: the writeback of the pages that follow is paced from the start.
  */
 static int sink_laid_out(void *data)
 {
 	struct saver *s = data;
 
+	if (s->fs.laid_out_size > s->file_end) {
+		if (ftruncate(s->fd, (off_t)s->fs.laid_out_size) < 0)
+			return fail_errno(s, "ftruncate");
+		s->file_end = s->fs.laid_out_size;
+	}
 	if (fdatasync(s->fd) < 0)
 		return fail_errno(s, "fdatasync");
 	s->syncs++;
