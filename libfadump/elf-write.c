@@ -192,9 +192,12 @@ static int felf_begin(struct filtered_save *fs)
 	ew->load_bytes = g.next_offset;
 	nphdr = ew->nloads + (ew->notes_len ? 1 : 0);
 	ew->xnum = nphdr >= PN_XNUM;
-	if (nphdr > UINT32_MAX)	/* sh_info is 32 bits */
+	/* what readers take (ours: vmcore-elf.c), far below sh_info's 2^32 */
+	if (nphdr > VMCORE_MAX_ELF_PHDRS)
 		return fadump_fail(fs->vm->ctx, -E2BIG, "%" PRIu64 " runs of "
-				   "kept pages: too many for an ELF file", nphdr);
+				   "kept pages: more program headers than the %u "
+				   "an ELF reader takes; save in the kdump format",
+				   nphdr, VMCORE_MAX_ELF_PHDRS);
 	ew->phoff = sizeof(Elf64_Ehdr) + (ew->xnum ? sizeof(Elf64_Shdr) : 0);
 	ew->notes_off = ew->phoff + nphdr * sizeof(Elf64_Phdr);
 	ew->data_off = (ew->notes_off + ew->notes_len + fs->page - 1) &
@@ -205,6 +208,11 @@ static int felf_begin(struct filtered_save *fs)
 	if (ret == 0 && ew->notes_len)
 		ret = fs->sink->write(fs->sink->s, ew->notes, ew->notes_len,
 				      ew->notes_off);
+	/*
+	 * Extended to the end of its last PT_LOAD, the pages a hole of zeros
+	 * until written, the file is an ELF file readers open.
+	 */
+	fs->laid_out_size = ew->data_off + ew->load_bytes;
 	gen_init(&ew->gen, fs, ew->data_off);
 	return ret;
 }

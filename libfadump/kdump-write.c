@@ -18,7 +18,9 @@
  *
  * The headers, marked DUMP_DH_COMPRESSED_INCOMPLETE as makedumpfile
  * marks a dump it could not finish, and the 1st bitmap are written
- * first; the 2nd bitmap is written up to each checkpoint, where the
+ * first, the file extended over an empty 2nd bitmap: a dump of no pages
+ * (the saver makes it durable before it gives back the memory the dump
+ * leaves out); the 2nd bitmap is written up to each checkpoint, where the
  * saver makes the file durable before giving memory back, and whole at
  * the end with the final header. So a .partial file kept after a failed
  * range-wise save is a dump of exactly the pages it holds.
@@ -137,6 +139,11 @@ static int kdump_begin(struct filtered_save *fs)
 	if (ret == 0 && f->max_mapnr)
 		ret = kw_write(fs, f->present, (size_t)((f->max_mapnr + 7) / 8),
 			       kw->bitmap_off);
+	/*
+	 * Extended past the 2nd bitmap, a hole of zeros (no page yet), the
+	 * file is a dump readers open, of the pages the checkpoints add.
+	 */
+	fs->laid_out_size = kw->bitmap_off + 2 * half * kw->bs;
 	return ret;
 }
 

@@ -312,6 +312,8 @@ int save_filtered(struct filtered_save *fs)
 	}
 	fs->threads_used = nworkers;
 	ret = ff->begin(fs);
+	if (ret == 0 && fs->sink->laid_out)
+		ret = fs->sink->laid_out(fs->sink->s);
 	if (ret == 0)
 		ret = run_pipeline(&pl, ff, w, &cc);
 	workers_stop(w);

@@ -18,6 +18,12 @@ struct save_sink {
 	/* @done of @total source bytes handed over; -ECANCELED to stop */
 	int (*progress)(void *s, uint64_t done, uint64_t total);
 	/*
+	 * The format's begin() wrote the headers: once the file is extended
+	 * to fs->laid_out_size and durable, it is a dump (of no pages yet).
+	 * NULL: nothing to do.
+	 */
+	int (*laid_out)(void *s);
+	/*
 	 * The pages below @pfn are handed to the writer: 1 if the sink wants
 	 * them durable now (then the format's checkpoint() and durable()
 	 * follow), 0 if not yet. NULL: never.
@@ -38,6 +44,8 @@ struct filtered_save {
 	unsigned int threads_used;
 	size_t page;			/* the crashed kernel's page size */
 	uint64_t file_size;		/* set by the format's end() */
+	/* set by begin(): the size readers need before any page is written */
+	uint64_t laid_out_size;
 	void *format_data;
 };
 

@@ -241,17 +241,17 @@ static int check_ehdr(struct fadump_vmcore *vm, size_t *phnum,
 					"header 0 cannot be read");
 		*phnum = sh.sh_info;
 	}
-	if (*phnum > VMCORE_MAX_PHDRS)
+	if (*phnum > VMCORE_MAX_ELF_PHDRS)
 		return fadump_fail(vm->ctx, -E2BIG,
 				   "%s: %zu program headers, more than the %u "
-				   "any kernel writes", vm->path, *phnum,
-				   VMCORE_MAX_PHDRS);
+				   "any dump tool writes", vm->path, *phnum,
+				   VMCORE_MAX_ELF_PHDRS);
 	if (*phnum && eh.e_phentsize != sizeof(Elf64_Phdr))
 		return fadump_fail(vm->ctx, -EBADMSG,
 				   "%s: program header size %u, expected %zu",
 				   vm->path, (unsigned int)eh.e_phentsize,
 				   sizeof(Elf64_Phdr));
-	/* phnum <= 65536, so the product cannot overflow */
+	/* phnum <= 2^24, so the product cannot overflow */
 	if (*phnum && (eh.e_phoff > vm->file_size ||
 		       *phnum * sizeof(Elf64_Phdr) > vm->file_size - eh.e_phoff))
 		return fadump_fail(vm->ctx, -EBADMSG,

@@ -115,6 +115,7 @@ struct saver {
 	struct dump_filter filter;
 	struct filtered_save fs;
 	uint64_t out_size;		/* the file's size when done */
+	bool filtered_whole;		/* the writer finished the file */
 	uint64_t released_pfn;		/* kept pages below it went back */
 	uint64_t written_at_sync;	/* s->written at the last fdatasync */
 	uint32_t excluded_ranges;	/* released before the copy */
@@ -415,7 +416,7 @@ static void release_runs(struct saver *s, const unsigned char *map, bool set,
 }
 
 /*
- * Before the copy: the memory the dump will not contain goes back at
+ * Before the pages: the memory the dump will not contain goes back at
  * once (the .partial file exists and says so if the save fails).
  */
 static void release_excluded(struct saver *s)
@@ -429,6 +430,31 @@ static void release_excluded(struct saver *s)
 	info(s->ctx, "%" PRIu64 " bytes of memory the dump leaves out released "
 	     "before the copy, in %" PRIu32 " ranges", s->excluded_bytes,
 	     s->excluded_ranges);
+}
+
+/*
+ * The headers are written: the file extended to the size readers need and
+ * made durable before the memory the dump leaves out goes back, so that a
+ * .partial file kept from then on is a dump that readers open (of no
+ * pages yet), never an empty, headless or truncated file. Extended, not
+ * written: the writeback of the pages that follow is paced from the start.
+ */
+static int sink_laid_out(void *data)
+{
+	struct saver *s = data;
+
+	if (s->fs.laid_out_size > s->file_end) {
+		if (ftruncate(s->fd, (off_t)s->fs.laid_out_size) < 0)
+			return fail_errno(s, "ftruncate");
+		s->file_end = s->fs.laid_out_size;
+	}
+	if (fdatasync(s->fd) < 0)
+		return fail_errno(s, "fdatasync");
+	s->syncs++;
+	s->synced = s->file_end;
+	s->written_at_sync = s->written;
+	release_excluded(s);
+	return 0;
 }
 
 /* A batch of the copy's bytes since the last sync: time for a durable point. */
@@ -474,14 +500,12 @@ static int copy_filtered(struct saver *s)
 	struct save_sink sink = {
 		.write = sink_write,
 		.progress = sink_progress,
+		.laid_out = s->early ? sink_laid_out : NULL,
 		.pages_written = s->early ? sink_pages_written : NULL,
 		.durable = s->early ? sink_durable : NULL,
 		.s = s,
 	};
 	int ret;
-
-	if (s->early)
-		release_excluded(s);
 
 	s->fs.vm = s->vm;
 	s->fs.filter = &s->filter;
@@ -491,6 +515,7 @@ static int copy_filtered(struct saver *s)
 	if (ret < 0)
 		return ret;
 	s->out_size = s->fs.file_size;
+	s->filtered_whole = true;
 	if (s->progress && s->progress(s->userdata, s->vm->file_size,
 				       s->vm->file_size))
 		return fadump_fail(s->ctx, -ECANCELED,
@@ -856,6 +881,18 @@ static int finish(struct saver *s)
 	return 0;
 }
 
+/* What a kept filtered file is: whole once its writer finished. */
+static const char *filtered_state(const struct saver *s)
+{
+	bool kdump = s->fs.format == FADUMP_SAVE_FORMAT_KDUMP;
+
+	if (s->filtered_whole)	/* a failure after the last page: a cancel */
+		return kdump ? "a complete kdump-compressed file" :
+			       "a complete filtered ELF file";
+	return kdump ? "a kdump-compressed file marked incomplete" :
+		       "a filtered ELF file; later pages read as zeros";
+}
+
 /*
  * After @failed, what becomes of the copy, told once, at the end of the
  * failure's message: it is removed, unless memory was already given back
@@ -886,10 +923,7 @@ static void cleanup(struct saver *s, int failed)
 				    "were already released, so %s/%s is kept: "
 				    "it holds the kept pages below pfn %#" PRIx64
 				    " (%s)", first, s->er.bytes, s->dest, s->tmp,
-				    s->released_pfn,
-				    s->fs.format == FADUMP_SAVE_FORMAT_KDUMP ?
-				    "a kdump-compressed file marked incomplete" :
-				    "a filtered ELF file; later pages read as zeros");
+				    s->released_pfn, filtered_state(s));
 		else
 			fadump_fail(s->ctx, failed,
 				    "%s; %" PRIu64 " bytes of the dump's memory "

@@ -27,6 +27,13 @@
  * 4.4 MB); VMCOREINFO is one page at most.
  */
 #define VMCORE_MAX_PHDRS	65536
+/*
+ * An ELF file written at a dump level (makedumpfile -E, a filtered
+ * fadump_vmcore_save()) has one PT_LOAD per run of kept pages: far more
+ * than a kernel writes. Its program headers must also fit in the file,
+ * which bounds what they cost to read; 2^24 of them are 896 MiB.
+ */
+#define VMCORE_MAX_ELF_PHDRS	(1u << 24)
 #define VMCORE_MAX_NOTE_BYTES	(16u << 20)
 
 /* struct elf_prstatus / elf_prpsinfo of 64-bit Linux (linux/elfcore.h). */

@@ -7,7 +7,8 @@
  *
  * Every range the kernel takes is checked when it takes it: either every
  * page in it is one the level leaves out, and then no page data has been
- * written yet (released before the copy), or the file holds every page
+ * written yet (released before the copy) but the headers are durable (the
+ * .partial file opens as a dump of no pages), or the file holds every page
  * of it that the level keeps, read back from the .partial file by the
  * kdump reader, and the file was fdatasync()ed after its last write
  * (fdatasync and pwrite are wrapped to see the order).
@@ -46,6 +47,8 @@ struct world {
 	unsigned int kept_ranges;	/* taken after their pages were synced */
 	uint64_t progress_calls;
 	uint64_t stop_after;		/* progress calls; 0: never stop */
+	bool stop_at_end;		/* stop when told all is done */
+	unsigned int format;		/* enum fadump_save_format */
 };
 
 static struct world *the_world;
@@ -87,14 +90,17 @@ static bool class_excluded(const struct world *w, uint64_t pfn)
 	return false;
 }
 
-static bool page_zero(const struct world *w, uint64_t pfn)
+static bool page_is_zero(const unsigned char *p, uint64_t len)
 {
-	const unsigned char *p = w->k.mem + pfn * w->page;
-
-	for (uint64_t i = 0; i < w->page; i++)
+	for (uint64_t i = 0; i < len; i++)
 		if (p[i])
 			return false;
 	return true;
+}
+
+static bool page_zero(const struct world *w, uint64_t pfn)
+{
+	return page_is_zero(w->k.mem + pfn * w->page, w->page);
 }
 
 static void check_release(void *data, uint64_t start, uint64_t size)
@@ -111,8 +117,16 @@ static void check_release(void *data, uint64_t start, uint64_t size)
 		if (!class_excluded(w, pfn))
 			excluded = false;
 	if (excluded && !w->kept_ranges) {
-		/* before the copy: no page written, no progress yet */
+		/*
+		 * Before the pages: no progress yet, but the headers are on
+		 * disk, so the .partial file kept if the save stops now is a
+		 * dump (of no pages) that a reader opens.
+		 */
 		assert_int_equal(w->progress_calls, 0);
+		assert_true(pwrites > 0);
+		assert_int_equal(pwrites_since_sync, 0);
+		fadump_vmcore_unref(vt_open(w->ctx, vt_path(w->dest,
+							    "vmcore.partial")));
 		w->excluded_ranges++;
 		return;
 	}
@@ -126,7 +140,11 @@ static void check_release(void *data, uint64_t start, uint64_t size)
 		int ret = fadump_vmcore_read(vm, pfn * w->page, buf, w->page);
 
 		if (class_excluded(w, pfn) || page_zero(w, pfn)) {
-			assert_int_equal(ret, -ENXIO);
+			/* ELF: a page left out inside a PT_LOAD is a hole */
+			if (w->format == FADUMP_SAVE_FORMAT_ELF && ret == 0)
+				assert_true(page_is_zero(buf, w->page));
+			else
+				assert_int_equal(ret, -ENXIO);
 			continue;
 		}
 		assert_int_equal(ret, 0);
@@ -143,6 +161,7 @@ static int setup(void **state)
 	char vmdir[PATH_MAX];
 
 	assert_non_null(w);
+	w->format = FADUMP_SAVE_FORMAT_KDUMP;
 	w->root = fixture_copy("roots/pseries-7.2-capture");
 	w->dest = vt_tmpdir();
 	mkkernel_default_spec(&ks, true);
@@ -182,9 +201,9 @@ static int count_progress(void *data, uint64_t done, uint64_t total)
 {
 	struct world *w = data;
 
-	(void)done;
-	(void)total;
 	w->progress_calls++;
+	if (w->stop_at_end && done == total)
+		return 1;
 	return w->stop_after && w->progress_calls >= w->stop_after;
 }
 
@@ -193,7 +212,7 @@ static int save(struct world *w, struct fadump_save_result *res)
 	struct fadump_save_opts opts = {
 		.size = sizeof(opts), .flags = FADUMP_SAVE_RELEASE_RANGES,
 		.release_batch = MiB, .progress = count_progress, .userdata = w,
-		.dump_level = LEVEL, .format = FADUMP_SAVE_FORMAT_KDUMP,
+		.dump_level = LEVEL, .format = w->format,
 		.compression = FADUMP_COMPRESS_ZLIB, .threads = 2,
 	};
 
@@ -270,12 +289,64 @@ static void test_stopped_save_keeps_what_was_released(void **state)
 	free(buf);
 }
 
+/*
+ * The same in the filtered ELF format: each .partial file check_release()
+ * opens mid-save has program headers for every page to come, and must
+ * reach their end (pages not yet written read as zeros) to be a file
+ * readers take.
+ */
+static void test_stopped_elf_save_is_a_dump(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_result res;
+
+	w->format = FADUMP_SAVE_FORMAT_ELF;
+	w->stop_after = 20;
+	assert_int_equal(save(w, &res), -ECANCELED);
+	assert_true(w->excluded_ranges > 0 && w->kept_ranges > 0);
+	vt_error_has(w->ctx, "a filtered ELF file");
+	fadump_vmcore_unref(vt_open(w->ctx, vt_path(w->dest, "vmcore.partial")));
+}
+
+/*
+ * Cancelled once the writer has finished (the progress callback told that
+ * the whole dump was read): the file kept is complete, and the message
+ * must not call it a file marked incomplete.
+ */
+static void test_cancelled_at_the_end(void **state)
+{
+	struct world *w = *state;
+	struct fadump_save_result res;
+	struct fadump_vmcore *vm;
+	unsigned char *buf = malloc(w->page);
+
+	assert_non_null(buf);
+	w->stop_at_end = true;
+	assert_int_equal(save(w, &res), -ECANCELED);
+	vt_error_has(w->ctx, "vmcore.partial is kept");
+	vt_error_has(w->ctx, "a complete kdump-compressed file");
+	vm = vt_open(w->ctx, vt_path(w->dest, "vmcore.partial"));
+	for (uint64_t pfn = 0; pfn < w->k.pages; pfn++) {
+		if (class_excluded(w, pfn) || page_zero(w, pfn))
+			continue;
+		assert_int_equal(fadump_vmcore_read(vm, pfn * w->page, buf,
+						    w->page), 0);
+		assert_memory_equal(buf, w->k.mem + pfn * w->page, w->page);
+	}
+	fadump_vmcore_unref(vm);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_excluded_first_kept_after_sync,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_save_keeps_what_was_released,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancelled_at_the_end,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_elf_save_is_a_dump,
 						setup, teardown),
 	};
 

@@ -4,11 +4,16 @@
 
     fault.py inject              fail each call the saver makes on its
                                  destination in turn, with each error kind
+                                 (filtered formats: see --every-kind)
     fault.py kill [--runs N]     SIGKILL / SIGTERM a save --release at a
                                  random moment, N times (default 200)
     fault.py ranges [--runs N]   save --release=ranges: every range released
                                  only after its bytes were fdatasync()ed; a
                                  kill keeps them in NAME.partial
+
+Each takes --format (repeatable): raw, the level-0 ELF copy, or a filtered
+format, kdump* or elf31 (tests/fault/formats.py says how their files are
+checked).
 
 Environment (set by tests/fault/meson.build): FADUMPCTL, MKVMCORE,
 FADUMP_TEST_DATA, FAULTSHIM (the LD_PRELOAD library faultshim.c, whose
@@ -16,9 +21,12 @@ header describes its variables). Prints what it did and a last line
 "N passed, N failed"; exits non-zero on any failure.
 
 The expectations are the saver's contract (include/fadump.h, docs), not
-its output: after every run the destination holds either the complete,
-byte-identical dump under its final name or nothing at all, and the
-dump's memory is released only when the dump is complete.
+its output: after every run the destination holds either the complete
+dump under its final name (byte-identical for raw, read back by an
+independent reader for the filtered formats) or nothing at all (with
+--release=ranges, NAME.partial holding what was released), and the dump's
+memory is released only when the dump is complete, or a range of it when
+the dump leaves it out or holds it durably.
 """
 
 import argparse
@@ -35,6 +43,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from formats import (FORMATS, KERNEL_GEN, Failure, Judge, Layout, Planted,
+                     check, check_filtered_releases, verify)
 
 FADUMPCTL = os.environ.get('FADUMPCTL')
 MKVMCORE = os.environ.get('MKVMCORE')
@@ -62,8 +73,8 @@ READ_ONLY_SYSCALLS = {
 MAY_IGNORE = {'sync_file_range', 'unlinkat'}
 
 
-class Failure(Exception):
-    pass
+class Skip(Exception):
+    """A part of a test not run in this form."""
 
 
 class Outcome:
@@ -71,11 +82,6 @@ class Outcome:
 
     def __init__(self, stderr):
         self.stderr = stderr
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
 
 
 def clean_env():
@@ -140,12 +146,20 @@ def scratch_parent(need):
 class Setup:
     """Scratch directory: a source dump, a fixture root, a destination."""
 
-    def __init__(self, gen_args, release_range=False, need=0):
+    def __init__(self, gen_args, release_range=False, need=0, fmt=FORMATS['raw'],
+                 kernel_size='64M'):
+        self.fmt = fmt
+        if fmt.filtered:
+            gen_args, need = KERNEL_GEN + ['--size', kernel_size], 256 << 20
         self.dir = tempfile.mkdtemp(prefix='fadump-fault-', dir=scratch_parent(need))
         self.src = os.path.join(self.dir, 'src.vmcore')
         self.desc = gen(self.src, *gen_args)
         with open(self.src, 'rb') as f:
             self.data = f.read()
+        self.judge = self.layout = self.planted = None
+        if fmt.filtered:
+            self.planted = Planted(self.desc, self.data)
+            self.judge = Judge(fmt, self.planted)
         self.root = os.path.join(self.dir, 'root')
         shutil.copytree(os.path.join(DATA, 'roots', FIXTURE), self.root,
                         symlinks=True)
@@ -155,6 +169,20 @@ class Setup:
         self.release_range = release_range
         self.dest = os.path.join(self.dir, 'dest')
         self.trace = os.path.join(self.dir, 'trace')
+        self.reset()
+        if fmt.filtered:
+            self.reference()
+
+    def reference(self):
+        """A save without the shim, read back whole by the oracle: what
+        complete() compares with, where each kept page lies."""
+        p = subprocess.run(self.argv(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=120,
+                           env=clean_env())
+        check(p.returncode == 0, 'reference save: ' + p.stderr)
+        path = os.path.join(self.dest, 'vmcore')
+        check(self.judge.complete(path), 'reference save: ' + str(self.judge.why))
+        self.layout = Layout(self.fmt, self.planted, path)
         self.reset()
 
     def reset(self):
@@ -183,13 +211,14 @@ class Setup:
         path = os.path.join(self.dest, name)
         if not os.path.isfile(path) or os.path.islink(path):
             return False
+        if self.judge:
+            return self.judge.complete(path)
         with open(path, 'rb') as f:
             return f.read() == self.data
 
     def argv(self, *args):
-        # the raw ELF copy, compared byte for byte by complete()
-        return [FADUMPCTL, '--root', self.root, 'save', '--json', '--level',
-                '0', '--format', 'elf'] + list(args) + [self.dest]
+        return [FADUMPCTL, '--root', self.root, 'save', '--json'] + \
+            self.fmt.args + list(args) + [self.dest]
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -284,6 +313,13 @@ def message_forms(dest, total):
             r"(?P<durable>\d+) bytes are the dump's(?:, except file bytes "
             r"\[0x[0-9a-f]+, 0x[0-9a-f]+\)(?: and the other ranges logged)? "
             r"\(memory the kernel keeps: /proc/vmcore still has it\))?" % d)
+    # a filtered file (kdump or ELF) is a dump of the pages it holds
+    kept_filtered = (r"; (?P<released>\d+) bytes of the dump's memory were "
+                     r"already released, so %s/vmcore\.partial is kept: it "
+                     r"holds the kept pages below pfn (?:0x[0-9a-f]+|0) \((?:a "
+                     r"kdump-compressed file marked incomplete|a filtered ELF "
+                     r"file; later pages read as zeros|a complete "
+                     r"(?:kdump-compressed|filtered ELF) file)\)" % d)
     taken_back = r'; the copy is removed'
     kept_whole = (r"; (?P<released>\d+) bytes of the dump's memory were "
                   r"already released, so the copy is kept \(complete, but "
@@ -298,7 +334,8 @@ def message_forms(dest, total):
          % (copy, copy.replace('?P<copy>', ''), err), [removed, kept]),
         (r'%s/vmcore appeared while saving: not overwritten' % d,
          [removed, kept]),
-        (r'saving to %s cancelled after \d+ of %d bytes' % (d, total),
+        (r'saving to %s cancelled (?:after \d+ of %d bytes|at the end)'
+         % (d, total),
          [removed, kept]),
         # before there is a copy: nothing to say about it
         (r'cannot (?:open directory %s|create a file in %s|create '
@@ -307,7 +344,8 @@ def message_forms(dest, total):
         (r'(?:close|fsync of the directory) of %s/vmcore failed: %s' % (d, err),
          [taken_back, kept_whole]),
     ]
-    return [re.compile(w + f) for w, fates in what for f in fates]
+    return [re.compile(w + f) for w, fates in what
+            for f in fates + ([kept_filtered] if kept in fates else [])]
 
 
 def assert_whole_message(setup, p, kind=None, write_offset=None):
@@ -425,10 +463,13 @@ def assert_kept_partial(setup, p, fmap):
     check(files in (['vmcore.partial'], ['vmcore']),
           'memory was released, the destination holds %s' % files)
     check(not setup.released(), 'release_mem after a failed save')
-    with open(os.path.join(setup.dest, files[0]), 'rb') as f:
-        part = f.read()
     rel = [e for e in parse_trace(setup.trace)
            if e['op'] == 'release_range' and e['result'] >= 0]
+    if setup.fmt.filtered:
+        assert_partial_holds(setup, os.path.join(setup.dest, files[0]), rel)
+        return
+    with open(os.path.join(setup.dest, files[0]), 'rb') as f:
+        part = f.read()
     for e in rel:
         for lo, hi in fmap.intervals(e['start'], e['size']):
             check(part[lo:hi] == setup.data[lo:hi],
@@ -436,7 +477,42 @@ def assert_kept_partial(setup, p, fmap):
                   % (files[0], e['start'], e['size']))
 
 
-def inject_mode(setup, mode):
+def assert_partial_holds(setup, path, rel):
+    """A filtered file kept after ranges were released: the oracle reads
+    the source's bytes in it for every kept page given back (the pages
+    left out were never in it). Returns how many it read."""
+    pl = setup.planted
+    pfns = {pfn for e in rel for pfn in pl.pfns(e['start'], e['size'])
+            if pfn in pl.kept}
+    verify(setup.fmt, pl, path, pfns)
+    # and the library's own reader takes it for the dump it says it is
+    p = subprocess.run([FADUMPCTL, 'info', '--json', path], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, env=clean_env())
+    check(p.returncode == 0, 'fadumpctl info %s: %s'
+          % (os.path.basename(path), p.stderr.strip()))
+    return len(pfns)
+
+
+def check_releases(setup, whole):
+    """The order of a filtered save's releases (formats.py), from its trace."""
+    return check_filtered_releases(setup.planted, setup.layout,
+                                   parse_trace(setup.trace), whole)
+
+
+def sampled_kinds(op, i, n):
+    """The short form's faults for call @i of @n of @op: one errno kind,
+    in turn, and EINTR (and a short write); of many writes, the first
+    and last four and about 32 spread between them."""
+    stride = max(1, -(-n // 32))
+    if op in ('pwrite', 'write') and 4 < i <= n - 4 and i % stride:
+        return []
+    kinds = [ERRNO_KINDS[(i - 1) % len(ERRNO_KINDS)]]
+    if op not in ('pwrite', 'write') or i % 4 == 1 or i == n:
+        kinds += [k for k in kinds_for(op) if k not in ERRNO_KINDS]
+    return kinds
+
+
+def inject_mode(setup, mode, every_kind=True):
     """All injection points of one mode: (passed, failed, report lines)."""
     passed = failed = 0
     lines = []
@@ -451,7 +527,9 @@ def inject_mode(setup, mode):
               % (mode.name, dict(seen), dict(ops)))
     fmap = FileMap(setup.src) if mode.release_range else None
     points = [(op, i, kind) for op in sorted(ops)
-              for i in range(1, ops[op] + 1) for kind in kinds_for(op)]
+              for i in range(1, ops[op] + 1)
+              for kind in (kinds_for(op) if every_kind
+                           else sampled_kinds(op, i, ops[op]))]
     outcomes = collections.Counter()
     bad = []
     for n, (op, i, kind) in enumerate(points):
@@ -465,6 +543,8 @@ def inject_mode(setup, mode):
             ev = [e for e in parse_trace(setup.trace) if e['op'] == op]
             check(len(ev) >= i, 'the save made only %d %s calls: the '
                   'fault was never injected' % (len(ev), op))
+            if setup.fmt.filtered and mode.release_range:
+                check_releases(setup, p.returncode == 0)
             if p.returncode == 0:
                 assert_success(setup, p, release)
                 must_fail = (kind in ERRNO_KINDS and op not in MAY_IGNORE
@@ -491,8 +571,8 @@ def inject_mode(setup, mode):
         except Failure as e:
             failed += 1
             bad.append('%s: %s' % (what, e))
-    lines.append('%s: %d injection points (%s): %s' % (
-        mode.name, len(points),
+    lines.append('%s %s: %d injection points (%s): %s' % (
+        setup.fmt.name, mode.name, len(points),
         ', '.join('%s x%d' % (op, ops[op]) for op in sorted(ops)),
         ', '.join('%d %s' % (v, k) for k, v in sorted(outcomes.items()))))
     lines += ['FAIL ' + b for b in bad[:10]]
@@ -505,43 +585,76 @@ def cmd_inject(args):
     passed = failed = 0
     if not shutil.which('strace'):
         print('strace not installed: relying on the byte count check')
-    for mode in MODES:
-        if args.mode and mode.name not in args.mode:
-            continue
-        setup = Setup(['--little', '--size', args.size, '--page-size', '4096',
-                       '--zero-percent', '50'], need=8 << 20,
-                      release_range=mode.release_range)
-        try:
-            p, f, lines = inject_mode(setup, mode)
-            passed += p
-            failed += f
-            print('\n'.join(lines))
-        except Failure as e:
-            print('FAIL ' + str(e))
-            failed += 1
-        finally:
-            setup.cleanup()
+    for fmt in formats_of(args):
+        for mode in MODES:
+            if args.mode and mode.name not in args.mode:
+                continue
+            # The filtered savers create, name and publish the file as the
+            # raw copy does: their short form is the range-wise mode, whose
+            # checkpoints and releases are theirs alone.
+            if not args.mode and fmt.filtered and not args.every_kind and \
+                    mode.name != 'ranges':
+                continue
+            setup = None
+            try:
+                setup = Setup(['--little', '--size', args.size, '--page-size',
+                               '4096', '--zero-percent', '50'], need=8 << 20,
+                              release_range=mode.release_range, fmt=fmt)
+                p, f, lines = inject_mode(setup, mode, not fmt.filtered or
+                                          args.every_kind)
+                passed += p
+                failed += f
+                print('\n'.join(lines))
+            except Failure as e:
+                print('FAIL %s %s: %s' % (fmt.name, mode.name, e))
+                failed += 1
+            finally:
+                if setup:
+                    setup.cleanup()
     return passed, failed
+
+
+def formats_of(args):
+    """The formats asked for (--format), those that can be checked here."""
+    out = []
+    for name in args.format or args.default_formats:
+        fmt = FORMATS[name]
+        why = fmt.missing()
+        if why:
+            print('SKIP %s: %s' % (name, why))
+        else:
+            out.append(fmt)
+    return out
 
 
 # ---------------------------------------------------------------------------
 # kill
 
 def cmd_kill(args):
+    passed = failed = 0
+    for fmt in formats_of(args):
+        p, f = kill_loop(args, fmt)
+        passed += p
+        failed += f
+    return passed, failed
+
+
+def kill_loop(args, fmt):
     rng = random.Random(args.seed)
-    setup = Setup(['--little', '--size', args.size, '--page-size', '4096',
-                   '--zero-percent', '50'], need=16 << 20)
     passed = failed = 0
     outcomes = collections.Counter()
+    setup = None
     try:
+        setup = Setup(['--little', '--size', args.size, '--page-size', '4096',
+                       '--zero-percent', '50'], need=16 << 20, fmt=fmt)
         t0 = time.monotonic()
         slow = dict(delay_us=args.delay_us, sync_delay_us=args.sync_delay_us)
         p = run_save(setup, ['--release'], **slow)
         duration = time.monotonic() - t0
         assert_success(setup, p, True)
-        print('a save --release takes %.3f s (%d us per write, %d us per '
+        print('%s: a save --release takes %.3f s (%d us per write, %d us per '
               'other call on the destination); %d runs, seed %d'
-              % (duration, args.delay_us, args.sync_delay_us, args.runs,
+              % (fmt.name, duration, args.delay_us, args.sync_delay_us, args.runs,
                  args.seed))
         for n in range(args.runs):
             sig = signal.SIGKILL if n % 2 == 0 else signal.SIGTERM
@@ -566,7 +679,8 @@ def cmd_kill(args):
                 extra = [f for f in files if f != 'vmcore']
                 check(not extra, 'left in the destination: %s' % extra)
                 check(complete or 'vmcore' not in files,
-                      'an incomplete dump under the final name')
+                      'an incomplete dump under the final name' +
+                      (': %s' % setup.judge.why if setup.judge else ''))
                 if released and not complete:
                     outcomes['lost'] += 1
                     raise Failure('memory released without a complete dump')
@@ -585,8 +699,8 @@ def cmd_kill(args):
             except Failure as e:
                 failed += 1
                 print('FAIL %s: %s' % (what, e))
-        print('kill loop: %d complete, %d none, %d lost' %
-              (outcomes['complete'], outcomes['none'], outcomes['lost']))
+        print('%s kill loop: %d complete, %d none, %d lost' %
+              (fmt.name, outcomes['complete'], outcomes['none'], outcomes['lost']))
         if args.runs >= 20:
             # Otherwise the loop did not test what it is for.
             if not outcomes['complete'] or not outcomes['none']:
@@ -594,10 +708,11 @@ def cmd_kill(args):
                 print('FAIL the kills never landed on both sides of the end '
                       'of the save (timing off?)')
     except Failure as e:
-        print('FAIL ' + str(e))
+        print('FAIL %s: %s' % (fmt.name, e))
         failed += 1
     finally:
-        setup.cleanup()
+        if setup:
+            setup.cleanup()
     return passed, failed
 
 
@@ -675,6 +790,51 @@ def check_release_order(setup, fmap, events, data, block=4096):
 
 
 def cmd_ranges(args):
+    passed = failed = 0
+    for fmt in formats_of(args):
+        if fmt.filtered:
+            # the other compressors, by default: what differs is the
+            # compressed bytes, checked by a whole save and two kills
+            brief = not args.format and fmt.name != 'kdump' and fmt.kind == 'kdump'
+            p, f = ranges_filtered(args, fmt, min(args.runs, 2) if brief
+                                   else args.runs, not brief)
+        else:
+            p, f = ranges_raw(args, fmt)
+        passed += p
+        failed += f
+    return passed, failed
+
+
+def save_around_reserved(setup, res_lo, res_hi):
+    """save --release=ranges while the fake kernel keeps [res_lo, res_hi):
+    the pieces touching it refused (ERANGE) and bisected down to 1 MiB,
+    none released. Returns the trace, the refused and the released."""
+    setup.reset()
+    p = run_save(setup, ['--release=ranges'], trace=setup.trace,
+                 extra={'FADUMP_FAKE_RESERVED': '%x-%x' % (res_lo, res_hi)})
+    assert_success(setup, p, True)
+    ev = parse_trace(setup.trace)
+    refused = [e for e in ev if e['op'] == 'release_range' and
+               e['errno'] == errno.ERANGE]
+    ok = [e for e in ev if e['op'] == 'release_range' and e['result'] >= 0]
+    check(refused, 'the reserved range was never tried')
+    check(all(e['start'] + e['size'] <= res_lo or e['start'] >= res_hi
+              for e in ok), 'a range touching reserved memory was released')
+    smallest = min(e['size'] for e in refused)
+    check(smallest <= 1 << 20, 'refused ranges not bisected down to 1 MiB '
+          '(smallest tried %#x)' % smallest)
+    return ev, refused, ok
+
+
+def start_ranges_save(setup, delay_us):
+    """A save --release=ranges, traced, slowed, to be killed."""
+    return subprocess.Popen(setup.argv('--release=ranges'), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env=shim_env(setup.dest, setup.root, trace=setup.trace,
+                                         delay_us=delay_us))
+
+
+def ranges_raw(args, fmt):
     rng = random.Random(args.seed)
     setup = Setup(['--little', '--size', args.size, '--page-size', '65536',
                    '--zero-percent', '50'], release_range=True)
@@ -708,21 +868,8 @@ def cmd_ranges(args):
         seg = max(fmap.segs, key=lambda s: s[2])
         res_lo = (seg[0] + seg[2] // 2) // 65536 * 65536
         res_hi = res_lo + 65536
-        setup.reset()
-        p = run_save(setup, ['--release=ranges'], trace=setup.trace,
-                     extra={'FADUMP_FAKE_RESERVED': '%x-%x' % (res_lo, res_hi)})
         try:
-            assert_success(setup, p, True)
-            ev = parse_trace(setup.trace)
-            refused = [e for e in ev if e['op'] == 'release_range' and
-                       e['errno'] == errno.ERANGE]
-            ok = [e for e in ev if e['op'] == 'release_range' and e['result'] >= 0]
-            check(refused, 'the reserved range was never tried')
-            check(all(e['start'] + e['size'] <= res_lo or e['start'] >= res_hi
-                      for e in ok), 'a range touching reserved memory was released')
-            smallest = min(e['size'] for e in refused)
-            check(smallest <= 1 << 20, 'refused ranges not bisected down to '
-                  '1 MiB (smallest tried %#x)' % smallest)
+            ev, refused, ok = save_around_reserved(setup, res_lo, res_hi)
             check_release_order(setup, fmap, ev, setup.data)
             print('ranges around reserved %#x-%#x: %d refused, %d released' %
                   (res_lo, res_hi, len(refused), len(ok)))
@@ -736,11 +883,7 @@ def cmd_ranges(args):
         for r in range(args.runs):
             sig = signal.SIGKILL if r % 4 != 3 else signal.SIGTERM
             setup.reset()
-            proc = subprocess.Popen(setup.argv('--release=ranges'),
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True, env=shim_env(setup.dest, setup.root,
-                                                            trace=setup.trace,
-                                                            delay_us=args.delay_us))
+            proc = start_ranges_save(setup, args.delay_us)
             deadline = time.monotonic() + 60
             while proc.poll() is None and time.monotonic() < deadline:
                 if any(e['op'] == 'release_range' and e['result'] >= 0
@@ -788,22 +931,153 @@ def cmd_ranges(args):
     return passed, failed
 
 
+def ranges_filtered(args, fmt, runs, reserved=True):
+    """save --release=ranges of a filtered format: what is released, when,
+    and what a killed save leaves (@runs kills)."""
+    rng = random.Random(args.seed)
+    passed = failed = 0
+    setup = None
+    try:
+        # 160 MiB: the kept pages fill more than one release batch (64 MiB)
+        setup = Setup([], release_range=True, fmt=fmt, kernel_size=args.kernel_size)
+        pl = setup.planted
+        # 1. a whole save: the excluded pages at once, the kept ones after
+        #    their bytes were synced, release_mem once at the end
+        p = run_save(setup, ['--release=ranges'], trace=setup.trace)
+        assert_success(setup, p, True)
+        summary = json.loads(p.stdout)
+        ev = parse_trace(setup.trace)
+        excl, kept = check_releases(setup, True)
+        rel = [e for e in ev if e['op'] == 'release_range' and e['result'] >= 0]
+        check(sum(e['size'] for e in rel) == summary.get('bytes_released_early'),
+              'bytes_released_early %r, the store saw %d' %
+              (summary.get('bytes_released_early'), sum(e['size'] for e in rel)))
+        check(summary.get('excluded_bytes_released') == len(pl.excluded) * pl.page,
+              'excluded_bytes_released %r, %d pages planted excluded' %
+              (summary.get('excluded_bytes_released'), len(pl.excluded)))
+        last_range = max(i for i, e in enumerate(ev) if e['op'] == 'release_range')
+        check([e['op'] for e in ev[last_range:]].count('release_mem') == 1,
+              'release_mem not written once after the ranges')
+        print('%s ranges: %d excluded and %d of %d kept pages released in '
+              'order, %d ranges, %d syncs' % (fmt.name, excl, kept,
+                                              len(pl.kept), len(rel),
+                                              summary.get('syncs', -1)))
+        passed += 1
+
+        # 2. memory the kernel keeps: ERANGE, bisected around
+        mid = sorted(pl.kept)[len(pl.kept) // 2] * pl.page
+        res_lo = mid // 65536 * 65536
+        res_hi = res_lo + 65536
+        try:
+            if not reserved:
+                raise Skip()
+            _, refused, ok = save_around_reserved(setup, res_lo, res_hi)
+            check_releases(setup, False)
+            print('%s ranges around reserved %#x-%#x: %d refused, %d released'
+                  % (fmt.name, res_lo, res_hi, len(refused), len(ok)))
+            passed += 1
+        except Skip:
+            pass
+        except Failure as e:
+            failed += 1
+            print('FAIL %s reserved memory: %s' % (fmt.name, e))
+
+        # 3. killed at random: the complete dump, or NAME.partial holding
+        #    every kept page released, or (nothing released) nothing
+        setup.reset()
+        t0 = time.monotonic()
+        p = run_save(setup, ['--release=ranges'], delay_us=args.delay_us)
+        duration = time.monotonic() - t0
+        assert_success(setup, p, True)
+        outcomes = collections.Counter()
+        for r in range(runs):
+            sig = signal.SIGTERM if r % 4 == 3 or (runs < 4 and r % 2) \
+                else signal.SIGKILL
+            setup.reset()
+            proc = start_ranges_save(setup, args.delay_us)
+            time.sleep(rng.uniform(0, duration * 1.1))
+            proc.send_signal(sig)
+            out, err = proc.communicate(timeout=120)
+            try:
+                ev = parse_trace(setup.trace)
+                rel = [e for e in ev if e['op'] == 'release_range' and e['result'] >= 0]
+                files = sorted(os.listdir(setup.dest))
+                check_releases(setup, False)
+                if files == ['vmcore']:
+                    check(setup.complete(), 'an incomplete dump under the '
+                          'final name: %s' % setup.judge.why)
+                    outcomes['complete'] += 1
+                elif rel:
+                    check(files == ['vmcore.partial'],
+                          'ranges released, destination holds %s' % files)
+                    check(not setup.released(), 'release_mem after a kill')
+                    n = assert_partial_holds(
+                        setup, os.path.join(setup.dest, 'vmcore.partial'), rel)
+                    if sig == signal.SIGTERM and proc.returncode != -sig:
+                        check(proc.returncode == 1, 'SIGTERM: exit status %d'
+                              % proc.returncode)
+                        assert_whole_message(setup, Outcome(err))
+                    outcomes['partial'] += 1
+                    outcomes['kept pages read back'] += n
+                else:
+                    # all memory still held: nothing may be left but the
+                    # .partial a SIGKILL gave no chance to remove
+                    check(files == [] or (sig == signal.SIGKILL and
+                                          files == ['vmcore.partial']),
+                          'nothing released, destination holds %s' % files)
+                    outcomes['none'] += 1
+                if setup.released() and files != ['vmcore']:
+                    outcomes['lost'] += 1
+                    raise Failure('release_mem without a complete dump')
+                passed += 1
+            except Failure as e:
+                failed += 1
+                print('FAIL %s ranges kill run %d (%s): %s' % (fmt.name, r,
+                                                              sig.name, e))
+        print('%s ranges kill loop: %d runs: %d complete, %d partial (%d '
+              'released kept pages read back), %d none, %d lost' %
+              (fmt.name, runs, outcomes['complete'], outcomes['partial'],
+               outcomes['kept pages read back'], outcomes['none'],
+               outcomes['lost']))
+    except Failure as e:
+        print('FAIL %s: %s' % (fmt.name, e))
+        failed += 1
+    finally:
+        if setup:
+            setup.cleanup()
+    return passed, failed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     sub = ap.add_subparsers(dest='cmd', required=True)
+    fmt_help = 'one of %s (repeatable; default: %%(default)s)' % ', '.join(FORMATS)
     a = sub.add_parser('inject')
+    a.add_argument('--format', action='append', choices=FORMATS, help=fmt_help)
+    a.set_defaults(default_formats=['raw', 'kdump', 'elf31'])
     a.add_argument('--size', default='2M')
+    a.add_argument('--every-kind', action='store_true',
+                   help='filtered formats: every mode, every fault kind on '
+                   'every call (the default: the range-wise mode, one errno '
+                   'kind per call in turn, EINTR and short writes sampled)')
     a.add_argument('--mode', action='append',
                    help='tmpfile, named or ranges (default: all)')
     a = sub.add_parser('kill')
+    a.add_argument('--format', action='append', choices=FORMATS, help=fmt_help)
+    a.set_defaults(default_formats=['raw', 'kdump', 'elf31'])
     a.add_argument('--runs', type=int, default=200)
     a.add_argument('--size', default='4M')
     a.add_argument('--delay-us', type=int, default=1000)
     a.add_argument('--sync-delay-us', type=int, default=20000)
     a.add_argument('--seed', type=int, default=int(time.time()))
     a = sub.add_parser('ranges')
+    a.add_argument('--format', action='append', choices=FORMATS, help=fmt_help)
+    a.set_defaults(default_formats=['raw', 'kdump', 'kdump-zlib', 'kdump-lzo',
+                                    'kdump-none', 'elf31'])
     a.add_argument('--runs', type=int, default=6)
     a.add_argument('--size', default='160M')
+    a.add_argument('--kernel-size', default='160M',
+                   help='memory of the filtered formats\' synthetic kernel')
     a.add_argument('--delay-us', type=int, default=300)
     a.add_argument('--seed', type=int, default=int(time.time()))
     args = ap.parse_args()
