@@ -287,7 +287,8 @@ def powernv_dt(capture):
     # skiboot load areas: two (addr, size) pairs of 2+2 cells.
     props['/ibm,opal/dump/fw-load-area'] = (32, '')
     if capture:
-        props['/ibm,opal/dump/mpipl-boot'] = (0, '')
+        # skiboot's u64 1 (tests/data/roots/README: what a real MPIPL showed)
+        props['/ibm,opal/dump/mpipl-boot'] = (8, '0000000000000001')
     return {
         'platform': 'powernv', 'firmware_support': True,
         'dump_present': capture, 'rtas_token': None, 'dump_sizes': [],
