@@ -170,9 +170,12 @@ collect_cli() {
         run "$t-regions" fadumpctl regions
         run "$t-devtree-json" fctl_json devtree
         run "$t-devtree" fadumpctl devtree
-        # powernv: check too, in every state (check.py reports its answers)
+        # powernv: check and metadata too, in every state (the capture
+        # boot runs them below); not through fctl_json: their exit status
+        # is an answer (no dump), and a retry would print twice
         if [ "$platform" = powernv ] && [ "$t" != capture ]; then
-            run "$t-check-json" fctl_json check
+            run "$t-check-json" fadumpctl --json check
+            run "$t-metadata-json" fadumpctl --json metadata
         fi
     else
         run "$t-status-raw" sh -c "grep -H . $FADUMP_SYSFS/* 2>/dev/null"
