@@ -189,7 +189,7 @@ def powernv_dt(capture):
     props['/ibm,opal/dump/fw-load-area'] = struct.pack(
         '>4Q', 0x20000000, 0x08000000, 0x28000000, 0x08000000)
     if capture:
-        props['/ibm,opal/dump/mpipl-boot'] = b''
+        props['/ibm,opal/dump/mpipl-boot'] = (1).to_bytes(8, 'big')  # skiboot's u64 1
     return {'source': 'dir', 'platform': 'powernv', 'firmware_support': True,
             'dump_present': capture, 'rtas_token': None, 'dump_sizes': [],
             'properties': props}
