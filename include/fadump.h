@@ -2030,6 +2030,39 @@ int fadump_cpuregs_read(struct fadump_ctx *ctx,
 			const struct fadump_papr_dump *pd,
 			struct fadump_cpuregs **rsp);
 
+/**
+ * fadump_opal_fdm_read - the OPAL kernel metadata of the waiting dump
+ * @fdmp: receives the decoded metadata (fadump_opal_fdm_unref() it)
+ * @addrp: receives its physical address; may be NULL
+ *
+ * PowerNV capture boot. The crashed kernel put its struct
+ * opal_fadump_mem_struct in the last page of its reservation, whose boot
+ * memory copy starts it: the reservation is [the first boot-memory
+ * region's destination in the region report, + mem_reserved). The struct
+ * is read through /proc/kcore at the end of it for 64 KiB and 4 KiB pages
+ * and taken only if its regions are those of the kernel's region report.
+ * Returns 0, -EOPNOTSUPP (not powernv), -ENOENT (no region report, no
+ * boot-memory region in it, no mem_reserved, or no such struct there: the
+ * message says where it looked), the errors of fadump_kcore_read() and
+ * fadump_regions_read(). Since: 0.5
+ */
+int fadump_opal_fdm_read(struct fadump_ctx *ctx, struct fadump_opal_fdm **fdmp,
+			 uint64_t *addrp);
+
+/**
+ * fadump_opal_crashinfo_read - the crash-info header of a PowerNV dump
+ * @fdm: the OPAL kernel metadata (fadump_opal_fdm_read())
+ *
+ * As fadump_crashinfo_read(), at the metadata's fadumphdr_addr (as the
+ * kernel takes it, opal_fadump_get_config()). Returns 0, -EINVAL for a
+ * NULL @fdm, -ENOENT if fadumphdr_addr is 0 (and there is no crash_info
+ * file), the errors of fadump_kcore_read() and fadump_crashinfo_parse().
+ * Since: 0.5
+ */
+int fadump_opal_crashinfo_read(struct fadump_ctx *ctx,
+			       const struct fadump_opal_fdm *fdm,
+			       struct fadump_crashinfo **cip);
+
 #ifdef __cplusplus
 }
 #endif

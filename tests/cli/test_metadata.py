@@ -257,7 +257,15 @@ def test_metadata_powernv():
     p = run('metadata', root=root('powernv-6.1-capture'))
     assert p.returncode == EXIT_OK
     assert 'dump waiting:        yes' in p.stdout
-    assert 'OPAL dump metadata' in p.stdout
+    # in memory, read through /proc/kcore, which this saved root lacks
+    # (tests/cli/test_kcore.py reads it from one)
+    assert 'OPAL kernel metadata: not read: ' in p.stdout
+    assert 'CONFIG_PROC_KCORE' in p.stdout
+    j = json.loads(run('--json', 'metadata',
+                       root=root('powernv-6.1-capture')).stdout)
+    assert j['opal_kernel_metadata'] is None
+    assert 'CONFIG_PROC_KCORE' in j['opal_kernel_metadata_error']
+    assert j['crash_info_header'] is None
 
 
 def test_metadata_not_power():
