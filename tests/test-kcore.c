@@ -559,6 +559,56 @@ static void test_opal_fdm_not_powernv(void **state)
 	error_has(e, "powernv only");
 }
 
+/*
+ * The real thing (metadata/README, "Captured"): QEMU powernv10's capture
+ * boot, its region report and mem_reserved, the struct and the header
+ * where the kernel had them. The header page starts at fadumphdr_addr.
+ */
+static void test_opal_fdm_read_qemu(void **state)
+{
+	struct env *e = *state;
+	struct fadump_opal_fdm_info in = { .size = sizeof(in) };
+	struct fadump_crashinfo_info ci_in = { .size = sizeof(ci_in) };
+	struct fadump_opal_fdm *fdm = NULL;
+	struct fadump_crashinfo *ci = NULL;
+	unsigned char *page = calloc(1, 0x20000);
+	size_t flen, hlen;
+	void *f = fixture_load("metadata/opal-fdm-qemu-pnv10.bin", &flen);
+	void *hdr = fixture_load("metadata/crashinfo-qemu-pnv10.bin", &hlen);
+	struct load loads[] = {
+		{ 0x65390000, LINEAR + 0x65390000, 0x20000, page, 0x20000 },
+	};
+	static const char report[] =
+		"DUMP: Src: 0x00000000000000, Dest: 0x00000035390000, Size: "
+		"0x30000000, Dumped: 0x30000000 bytes\n\nMemory above "
+		"0x00000030000000 is reserved for saving crash dump\n";
+	uint64_t addr = 0;
+
+	assert_non_null(page);
+	memcpy(page, hdr, hlen);
+	memcpy(page + 0x2a8, f, flen);
+	powernv_root(e, "metadata/opal-fdm-be.bin", OPAL_FDM_ADDR);
+	write_kcore(e, true, loads, 1);
+	scratch_write(e->root, "sys/kernel/debug/powerpc/fadump_region", report,
+		      strlen(report));
+	scratch_write(e->root, "sys/kernel/fadump/mem_reserved", "805372584\n", 10);
+	assert_int_equal(fadump_opal_fdm_read(e->ctx, &fdm, &addr), 0);
+	assert_int_equal(addr, 0x653902a8);
+	assert_int_equal(fadump_opal_fdm_get_info(fdm, &in), 0);
+	assert_int_equal(in.crashinfo_addr, 0x65390000);
+	assert_int_equal(in.boot_memory_size, 0x30000000);
+	assert_int_equal(in.verdict, FADUMP_DUMP_COMPLETE);
+	assert_int_equal(fadump_opal_crashinfo_read(e->ctx, fdm, &ci), 0);
+	assert_int_equal(fadump_crashinfo_get_info(ci, &ci_in), 0);
+	assert_int_equal(ci_in.crashing_cpu, 0);
+	assert_int_equal(ci_in.vmcoreinfo_addr, 0x36c50000);
+	fadump_crashinfo_unref(ci);
+	fadump_opal_fdm_unref(fdm);
+	free(page);
+	free(f);
+	free(hdr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +628,7 @@ int main(void)
 		T(test_opal_fdm_not_the_report),
 		T(test_opal_fdm_no_report),
 		T(test_opal_fdm_not_powernv),
+		T(test_opal_fdm_read_qemu),
 #undef T
 	};
 

@@ -368,6 +368,54 @@ static void test_save_damaged(void **state)
 	assert_int_equal(vt_dir_entries(w->dest, NULL, 0), 0);
 }
 
+/*
+ * The headers and notes of a real core (metadata/opalcore-qemu-pnv10-
+ * head.bin: QEMU powernv10, 2 threads), its one OPAL region cut to
+ * 128 KiB so that the file stays small: read, saved, released.
+ */
+static void test_qemu_core(void **state)
+{
+	struct world *w = *state;
+	struct fadump_vmcore_info info = { .size = sizeof(info) };
+	struct fadump_vmcore_segment seg = { .size = sizeof(seg) };
+	struct fadump_save_opts opts = { .size = sizeof(opts),
+					 .flags = FADUMP_SAVE_RELEASE };
+	struct fadump_vmcore *vm;
+	size_t len;
+	unsigned char *head = fixture_load("metadata/opalcore-qemu-pnv10-head.bin",
+					   &len);
+	const char *core = vt_path(w->root, CORE_REL);
+
+	assert_int_equal(len, 0x10000);
+	free(w->core);
+	w->core_len = 0x30000;
+	w->core = calloc(1, w->core_len);
+	assert_non_null(w->core);
+	memcpy(w->core, head, len);
+	free(head);
+	put_be64(w->core, PHDR(1) + PH_FILESZ, 0x20000);
+	put_be64(w->core, PHDR(1) + PH_MEMSZ, 0x20000);
+	for (size_t i = 0x10000; i < w->core_len; i++)
+		w->core[i] = (unsigned char)(i * 7 + 1);
+	unlink(core);
+	scratch_write(w->root, CORE_REL, w->core, w->core_len);
+
+	vm = vt_open(w->ctx, core);
+	assert_int_equal(fadump_vmcore_get_info(vm, &info), 0);
+	assert_true(info.big_endian);
+	assert_int_equal(info.segments, 1);
+	assert_int_equal(info.cpus, 2);
+	assert_int_equal(info.notes, 3);	/* 2 x NT_PRSTATUS, NT_AUXV */
+	assert_int_equal(fadump_vmcore_get_segment(vm, 0, &seg), 0);
+	assert_int_equal(seg.vaddr, 0x30000000);	/* opal-base-address */
+	assert_int_equal(seg.paddr, 0);
+	fadump_vmcore_unref(vm);
+
+	assert_int_equal(fadump_opalcore_save(w->ctx, w->dest, &opts, NULL), 0);
+	assert_saved(w, "opalcore");
+	assert_false(core_exists(w));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +432,7 @@ int main(void)
 		T(test_save_enospc),
 		T(test_save_bad_opts),
 		T(test_save_damaged),
+		T(test_qemu_core),
 #undef T
 	};
 
