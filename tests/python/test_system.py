@@ -49,6 +49,13 @@ def status(platform, layout, enabled, registered, capture, mem_reserved,
     }
 
 
+def powernv(st):
+    """The OPAL core's keys, there on PowerNV only (as in fadumpctl's
+    status --json): no fixture root has a core."""
+    return dict(st, opalcore_present=False, opalcore_size=None,
+                opalcore_release_available=False)
+
+
 STATUS = {
     'none': status('none', 'none', None, None, False, None),
     # 3.4: flat files only; nothing after enabled/registered/release_mem.
@@ -74,10 +81,11 @@ STATUS = {
     'pseries-7.2-disabled': status('pseries', 'directory', False, False,
                                    False, 0, True, None),
     # 6 GiB boot memory + a page of headers + a page of OPAL metadata
-    'powernv-6.1-registered': status('powernv', 'directory', True, True,
-                                     False, 6 * GiB + 2 * 64 * KiB),
-    'powernv-6.1-capture': status('powernv', 'directory', True, False, True,
-                                  6 * GiB + 2 * 64 * KiB),
+    'powernv-6.1-registered': powernv(status('powernv', 'directory', True,
+                                             True, False,
+                                             6 * GiB + 2 * 64 * KiB)),
+    'powernv-6.1-capture': powernv(status('powernv', 'directory', True, False,
+                                          True, 6 * GiB + 2 * 64 * KiB)),
 }
 
 
