@@ -332,14 +332,30 @@ def check_crashinfo(d):
     return j
 
 
-def opal_report(b2):
-    """powernv: what check, metadata and crashinfo answered in the capture
-    boot (recorded, not judged: the OPAL metadata lives in memory, which
-    they do not read yet), and the OPAL core's presence and size."""
-    for cmd in ("check", "metadata", "crashinfo"):
-        rc, j, err = load_json(b2, f"capture-{cmd}-json")
-        msg = read(os.path.join(b2, f"capture-{cmd}-json.err"), "").strip().splitlines()
-        print(f"     powernv {cmd}: rc={rc} {(msg[-1] if msg else '')[:160]}")
+def opal_report(b2, fctl):
+    """powernv: check, metadata and crashinfo read the OPAL metadata and
+    the crash-info header from memory; the OPAL core: its presence and
+    size in the capture boot, its copy (DEST/opalcore, an ELF core) and
+    its release after the save."""
+    rc, j, err = load_json(b2, "capture-check-json")
+    check(rc == 0 and isinstance(j, dict) and j.get("verdict") == "complete",
+          "capture boot (powernv): fadumpctl check says complete", f"rc={rc} {j!r} {err}"[:400])
+    hdr = (j or {}).get("crash_info_header") or {}
+    check(hdr.get("magic") == "FADMPSIG" and hdr.get("version") == 1,
+          "capture boot (powernv): check verified the crash-info header in memory", repr(hdr)[:200])
+    rc, m, err = load_json(b2, "capture-metadata-json")
+    fdm = (m or {}).get("opal_kernel_metadata") or {}
+    want = read(os.path.join(b2, "opal-kernel-metadata.addr"), "").strip()
+    check(rc == 0 and fdm.get("verdict") == "complete" and want and fdm.get("address") == int(want, 16),
+          "capture boot (powernv): metadata decodes the OPAL kernel metadata at the address the first boot logged",
+          f"rc={rc} address={fdm.get('address')!r} logged={want} {err}"[:300])
+    regs = fdm.get("regions") or []
+    check([(r.get("source"), r.get("length")) for r in regs] == [(0, 0x30000000)] and fdm.get("boot_mem_top") == 0x30000000,
+          "capture boot (powernv): metadata: one boot region {0, 768 MiB}, boot_mem_top 768 MiB", repr(regs)[:200])
+    rc, ci, err = load_json(b2, "capture-crashinfo-json")
+    cih = (ci or {}).get("crashinfo") or {}
+    check(rc == 0 and cih.get("magic") == "FADMPSIG" and isinstance(cih.get("crashing_cpu"), int),
+          "capture boot (powernv): crashinfo decodes the crash-info header from memory", f"rc={rc} {err}"[:300])
     ls = read(os.path.join(b2, "opal-mpipl.ls"), "")
     sizes = {}
     for line in ls.splitlines():
@@ -353,6 +369,36 @@ def opal_report(b2):
     check(len(head) >= 64 and head[:4] == b"\x7fELF" and head[4] == 2 and head[16:18] in (b"\x04\x00", b"\x00\x04"),
           "capture boot: the OPAL core is an ELF64 core file", repr(head[:20]))
     print(f"     OPAL core: {sizes.get('core')} bytes")
+    rc, st, err = load_json(b2, "capture-status-json")
+    check(isinstance(st, dict) and st.get("opalcore_present") is True and st.get("opalcore_size") == sizes.get("core"),
+          "capture boot: status reports the OPAL core and its size", repr({k: (st or {}).get(k) for k in
+                                                                        ("opalcore_present", "opalcore_size")}))
+    rc, sv, err = load_json(b2, "save")
+    oc = (sv or {}).get("opalcore") or {}
+    check(oc.get("bytes_total") == sizes.get("core") and oc.get("released") is True,
+          "save: DEST/opalcore copied whole, then released", repr(oc)[:300])
+    path = os.path.join(b2, "opalcore")
+    check(os.path.exists(path) and os.path.getsize(path) == sizes.get("core"),
+          "save: DEST/opalcore has the core's size")
+    check(read(os.path.join(b2, "opal-mpipl-after-save.ls"), "").find(" core") < 0,
+          "save: /sys/firmware/opal/mpipl/core gone after the release", read(os.path.join(b2, "opal-mpipl-after-save.ls"), "")[:200])
+    rc, st, err = load_json(b2, "after-save-status-json")
+    check(isinstance(st, dict) and st.get("opalcore_present") is False,
+          "after the save: status says no OPAL core", repr((st or {}).get("opalcore_present")))
+    if os.path.exists(path):
+        p = subprocess.run(["eu-readelf", "-h", "-l", "-n", path], capture_output=True, text=True)
+        check(p.returncode == 0 and "CORE (Core file)" in p.stdout and "PowerPC64" in p.stdout
+              and "PRSTATUS" in p.stdout,
+              "OPAL core copy: eu-readelf reads an ELF core of PowerPC64 with NT_PRSTATUS notes",
+              (p.stdout + p.stderr)[-300:])
+        if fctl:
+            p = subprocess.run([fctl, "--json", "info", path], capture_output=True, text=True)
+            try:
+                j = json.loads(p.stdout)
+            except ValueError:
+                j = None
+            check(p.returncode == 0 and isinstance(j, dict), "OPAL core copy: fadumpctl info reads it",
+                  (p.stderr or p.stdout)[-300:])
 
 
 def read_bytes_file(path):
@@ -764,7 +810,7 @@ def main():
         # commands of later issues, when the guest's fadumpctl had them
         rc, j, err = load_json(b2, "capture-check-json")
         if PLATFORM == "powernv":
-            opal_report(b2)
+            opal_report(b2, a.fadumpctl)
         elif rc is not None or err != "step did not run":
             check(rc == 0 and isinstance(j, dict) and j.get("verdict") == "complete",
                   "capture boot: fadumpctl check says complete", f"rc={rc} {j!r} {err}"[:400])

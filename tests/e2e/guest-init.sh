@@ -718,11 +718,10 @@ for f in release_range crash_info; do
     [ -e "$FADUMP_SYSFS/$f" ] || fail "no $FADUMP_SYSFS/$f in the capture boot"
 done
 # commands from later issues: run when this fadumpctl has them (run.sh checks them)
-# powernv: the OPAL metadata and the crash-info header live in memory, not
-# in the device tree; until fadumpctl reads them from there, its answers
-# (check, metadata, crashinfo) are recorded, not judged (check.py reports)
+# powernv: check, metadata and crashinfo read the OPAL metadata and the
+# crash-info header from memory (/proc/kcore), as on pseries they read
+# the device tree's ibm,kernel-dump; judged the same way
 opal_lenient=0
-[ "$platform" = powernv ] && opal_lenient=1
 if fctl_has check; then
     run capture-check-json fctl_json check || [ "$opal_lenient" = 1 ] ||
         fail "fadumpctl check: rc $(cat "$BOOTDIR/capture-check-json.rc")"
@@ -812,6 +811,14 @@ esac
 rc=$(cat "$BOOTDIR/save.rc")
 sync
 mark "save-end"
+if [ "$platform" = powernv ]; then
+    # the save copied the OPAL core to DEST/opalcore and, being durable,
+    # released it (release_core): the kernel then removes core
+    ls -l "$BOOTDIR/opalcore" >"$BOOTDIR/opalcore.saved.ls" 2>&1 || fail "the save wrote no DEST/opalcore"
+    ls -l /sys/firmware/opal/mpipl/ >"$BOOTDIR/opal-mpipl-after-save.ls" 2>&1
+    [ -e /sys/firmware/opal/mpipl/core ] && fail "/sys/firmware/opal/mpipl/core still there after save --release"
+    run after-save-status-json fctl_json status
+fi
 [ "$rc" = 0 ] || fail "saving /proc/vmcore failed (rc $rc)"
 ls -l "$BOOTDIR/vmcore" >"$BOOTDIR/vmcore.saved.ls" 2>&1
 

@@ -285,7 +285,8 @@ find_mirror() {
 # QEMU's libelf is.  python3-libkdumpfile and python3-dev: check-filtered.py
 # reads the filtered dumps with libkdumpfile and with the native build's
 # Python bindings (liblzo2-dev: which then read makedumpfile -l's files).
-late_pkgs="abigail-tools python3-libkdumpfile python3-dev liblzo2-dev"
+# elfutils: check.py reads the powernv run's OPAL core copy with eu-readelf.
+late_pkgs="abigail-tools python3-libkdumpfile python3-dev liblzo2-dev elfutils"
 install_late_pkgs() {
     local p missing=
     for p in $late_pkgs; do
