@@ -95,12 +95,14 @@ def test_captured_roots_and_golden_files_match_up():
 @pytest.mark.parametrize('name', CAPTURED)
 def test_golden(name, cmd):
     want = golden(name, cmd)
-    p = run('--json', cmd, root=os.path.join(ROOTS, name))
+    root = os.path.join(ROOTS, name)
+    p = run('--json', cmd, root=root)
     # check exits 0 only for a dump it can vouch for (fadumpctl --help)
     ok = cmd != 'check' or want['verdict'] in ('complete', 'unverified')
     assert p.returncode == (EXIT_OK if ok else EXIT_FAILED), p.stderr
     assert p.stderr == ''
-    assert_same(json.loads(p.stdout), want)
+    # a message naming a file of the root names it as $ROOT/...
+    assert_same(json.loads(p.stdout.replace(root, '$ROOT')), want)
 
 
 @pytest.mark.parametrize('name', CAPTURED)
