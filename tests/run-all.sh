@@ -12,7 +12,7 @@
 # Usage: tests/run-all.sh [--no-e2e | --powernv9]
 #   (from the source tree; build dirs are build/, build-asan/ and
 #   build-fuzz/).  --powernv9: the powernv scenario on powernv9 instead of
-#   powernv10; QEMU 11.1.3's powernv9 MPIPL reached a capture boot in 2 of 7
+#   powernv10; QEMU 11.1.3's powernv9 MPIPL reached a capture boot in 3 of 8
 #   tries here (tests/e2e/README.md), so it is not the default
 set -u
 cd "$(dirname "$0")/.."
