@@ -8,9 +8,12 @@
  *  - pseries: /rtas/ibm,kernel-dump, judged by the kernel's own rules
  *    (fadump_papr_dump_get_summary()): firmware error flags, bytes
  *    dumped against bytes requested, the sections the kernel needs;
- *  - powernv: the OPAL metadata is in memory, out of reach here; the
- *    kernel's region report (debugfs) shows which boot-memory regions
- *    were preserved (Dumped equals Size only for those);
+ *  - powernv: the kernel's OPAL metadata, read from memory through
+ *    /proc/kcore (fadump_opal_fdm_read()), judged as the kernel does
+ *    (registered regions), and the crash-info header it points to.
+ *    Without /proc/kcore, the kernel's region report (debugfs) shows
+ *    which boot-memory regions were preserved (Dumped equals Size only
+ *    for those);
  *  - both: /proc/vmcore, which the kernel publishes only after its own
  *    checks pass, the crash-info header's magic among them. Its absence
  *    while firmware still shows a dump means the kernel refused it or it
@@ -88,12 +91,13 @@ static void set_message(struct check *c, const char *what)
  * address, or the verdict would not be complete): not checked, no problem.
  */
 static void check_header(struct cli *cli, const struct fadump_papr_dump *pd,
-			 struct check *c)
+			 const struct fadump_opal_fdm *fdm, struct check *c)
 {
 	struct fadump_crashinfo *ci;
 	int ret;
 
-	ret = fadump_crashinfo_read(cli->ctx, pd, &ci);
+	ret = fdm ? fadump_opal_crashinfo_read(cli->ctx, fdm, &ci) :
+		    fadump_crashinfo_read(cli->ctx, pd, &ci);
 	if (ret == -ENOENT)
 		return;
 	if (ret < 0) {
@@ -140,7 +144,7 @@ static int check_pseries(struct cli *cli, const struct fadump_devtree *dt,
 	for (unsigned int i = 0; (p = fadump_papr_dump_problem(pd, i)); i++)
 		add_problem(c, "%s", p);
 	if (s.verdict != FADUMP_DUMP_UNUSABLE && vmcore)
-		check_header(cli, pd, c);
+		check_header(cli, pd, NULL, c);
 	fadump_papr_dump_unref(pd);
 
 	if (c->header_problem) {
@@ -174,6 +178,59 @@ static int check_pseries(struct cli *cli, const struct fadump_devtree *dt,
 	return 0;
 }
 
+/*
+ * The OPAL kernel metadata read from memory (fadump_opal_fdm_read()):
+ * its verdict and the crash-info header it points to. 1 if it decided,
+ * 0 if it could not be read (no /proc/kcore, no region report: the
+ * region report alone then decides), negative for an error.
+ */
+static int check_opal_metadata(struct cli *cli, bool vmcore, struct check *c)
+{
+	struct fadump_opal_fdm_info in = { .size = sizeof(in) };
+	struct fadump_opal_fdm *fdm;
+	char what[256], size[SIZE_STR_MAX];
+	uint64_t addr;
+	const char *p;
+	int ret;
+
+	ret = fadump_opal_fdm_read(cli->ctx, &fdm, &addr);
+	if (ret == -ENOENT || ret == -EACCES || ret == -EPERM)
+		return 0;
+	if (ret < 0)
+		return ret;
+	fadump_opal_fdm_get_info(fdm, &in);
+	for (unsigned int i = 0; (p = fadump_opal_fdm_problem(fdm, i)); i++)
+		add_problem(c, "%s", p);
+	if (in.verdict != FADUMP_DUMP_UNUSABLE && vmcore)
+		check_header(cli, NULL, fdm, c);
+	fadump_opal_fdm_unref(fdm);
+
+	c->complete = in.verdict == FADUMP_DUMP_COMPLETE && !c->header_problem;
+	c->usable = in.verdict != FADUMP_DUMP_UNUSABLE && vmcore &&
+		    !c->header_problem;
+	if (c->header_problem || in.verdict == FADUMP_DUMP_UNUSABLE) {
+		c->verdict = "unusable";
+		set_message(c, c->problems[c->nproblems - 1]);
+	} else if (!vmcore) {
+		c->verdict = "unusable";
+		add_problem(c, "the kernel published no /proc/vmcore: it refused the dump (see its log) or the dump was released");
+		set_message(c, c->problems[c->nproblems - 1]);
+	} else if (in.verdict == FADUMP_DUMP_INCOMPLETE) {
+		c->verdict = "incomplete";
+		set_message(c, c->problems[0]);
+	} else {
+		c->verdict = "complete";
+		snprintf(what, sizeof(what),
+			 "%u boot-memory regions preserved (%s, OPAL kernel metadata at 0x%llx)%s, /proc/vmcore is ready",
+			 in.registered_regions,
+			 format_size(size, in.boot_memory_size),
+			 (unsigned long long)addr,
+			 c->header_checked ? ", crash-info header valid" : "");
+		set_message(c, what);
+	}
+	return 1;
+}
+
 static int check_powernv(struct cli *cli, bool vmcore, struct check *c)
 {
 	struct fadump_regions *regs;
@@ -181,6 +238,9 @@ static int check_powernv(struct cli *cli, bool vmcore, struct check *c)
 	char what[256];
 	int ret;
 
+	ret = check_opal_metadata(cli, vmcore, c);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
 	ret = fadump_regions_read(cli->ctx, &regs);
 	if (ret < 0 && ret != -ENOENT)
 		return ret;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * fadumpctl metadata: the firmware's dump structures as the library
- * decodes them, from the device tree.
+ * decodes them, from the device tree; on powernv, whose metadata is in
+ * memory, the kernel's OPAL metadata and the crash-info header read
+ * through /proc/kcore (fadump_opal_fdm_read()).
  * fadumpctl decode TYPE FILE [ARGS]: the same decoders on bytes from a
  * file, for structures found elsewhere (read from memory, a firmware
  * dump, a bug report). FILE is used as given, not under --root.
@@ -12,8 +14,14 @@
  *     "dump_present": bool,
  *     "kernel_dump": null | KERNEL_DUMP,
  *     "dump_versions": null | { "min", "max", "byte_order": "big-endian" |
- *                               "little-endian" | "unknown", "hex" }
+ *                               "little-endian" | "unknown", "hex" },
+ *     powernv with a dump waiting only:
+ *     "opal_kernel_metadata": null | OPAL_FDM + "address",
+ *     "opal_kernel_metadata_error": null | string (why it was not read),
+ *     "crash_info_header": null | CRASHINFO, "crash_info_header_error"
  *   }
+ *   OPAL_FDM and CRASHINFO are what "decode opal-fdm" and "decode
+ *   crashinfo" print.
  *   KERNEL_DUMP = {
  *     "length", "format_version", "num_sections", "status_flags",
  *     "offset_first_section", "dd_block_size", "dd_block_offset",
@@ -220,6 +228,84 @@ static int versions_decode(struct cli *cli, const struct fadump_devtree *dt,
 	return ret < 0 ? 1 : 0;		/* 1: present but not decodable */
 }
 
+static struct json_object *crashinfo_json(const struct fadump_crashinfo *ci);
+static void crashinfo_print(const struct fadump_crashinfo *ci);
+static struct json_object *opal_fdm_show(const struct fadump_opal_fdm *fdm,
+					 bool json);
+
+/*
+ * powernv: the kernel's OPAL metadata and the crash-info header it points
+ * to, read from memory (fadump_opal_fdm_read()), or why they could not be.
+ */
+struct opal_mem {
+	struct fadump_opal_fdm *fdm;
+	uint64_t addr;
+	struct fadump_crashinfo *ci;
+	char *fdm_why, *ci_why;		/* the library's message, or NULL */
+};
+
+static char *error_copy(const struct cli *cli);
+
+static void opal_mem_read(struct cli *cli, struct opal_mem *m)
+{
+	if (fadump_opal_fdm_read(cli->ctx, &m->fdm, &m->addr) < 0) {
+		m->fdm_why = error_copy(cli);
+		return;
+	}
+	if (fadump_opal_crashinfo_read(cli->ctx, m->fdm, &m->ci) < 0)
+		m->ci_why = error_copy(cli);
+}
+
+static void opal_mem_free(struct opal_mem *m)
+{
+	fadump_opal_fdm_unref(m->fdm);
+	fadump_crashinfo_unref(m->ci);
+	free(m->fdm_why);
+	free(m->ci_why);
+}
+
+static void jadd_opt_str(struct json_object *o, const char *key, const char *v)
+{
+	if (v)
+		jadd_str(o, key, v);
+	else
+		jadd_null(o, key);
+}
+
+static void opal_mem_json(struct json_object *o, const struct opal_mem *m)
+{
+	if (m->fdm) {
+		struct json_object *f = opal_fdm_show(m->fdm, true);
+
+		jadd_u64(f, "address", m->addr);
+		jadd(o, "opal_kernel_metadata", f);
+	} else {
+		jadd_null(o, "opal_kernel_metadata");
+	}
+	jadd_opt_str(o, "opal_kernel_metadata_error", m->fdm_why);
+	if (m->ci)
+		jadd(o, "crash_info_header", crashinfo_json(m->ci));
+	else
+		jadd_null(o, "crash_info_header");
+	jadd_opt_str(o, "crash_info_header_error", m->ci_why);
+}
+
+static void opal_mem_print(const struct opal_mem *m)
+{
+	if (!m->fdm) {
+		printf("OPAL kernel metadata: not read: %s\n", m->fdm_why);
+		return;
+	}
+	printf("\nfrom memory, at 0x%016" PRIx64 ":\n", m->addr);
+	opal_fdm_show(m->fdm, false);
+	if (m->ci) {
+		printf("\n");
+		crashinfo_print(m->ci);
+	} else {
+		printf("crash-info header: not read: %s\n", m->ci_why);
+	}
+}
+
 static int metadata_json(struct cli *cli, const struct fadump_devtree *dt,
 			 const struct fadump_papr_dump *pd)
 {
@@ -259,6 +345,15 @@ static int metadata_json(struct cli *cli, const struct fadump_devtree *dt,
 		}
 		jadd(vo, "hex", jval_hex(data, len));
 	}
+	/* PowerNV only: its metadata is in memory, not in the device tree. */
+	if (!pd && fadump_devtree_get_platform(dt) == FADUMP_PLATFORM_POWERNV &&
+	    fadump_devtree_dump_present(dt)) {
+		struct opal_mem m = { 0 };
+
+		opal_mem_read(cli, &m);
+		opal_mem_json(o, &m);
+		opal_mem_free(&m);
+	}
 	json_print(o);
 	return EXIT_OK;
 }
@@ -286,10 +381,15 @@ static int metadata_print(struct cli *cli, const struct fadump_devtree *dt,
 	if (pd)
 		return kernel_dump_print(cli, pd);
 	if (plat == FADUMP_PLATFORM_POWERNV) {
+		struct opal_mem m = { 0 };
+
 		printf("dump waiting:        %s\n",
 		       yes_no(fadump_devtree_dump_present(dt)));
-		printf("The OPAL dump metadata (kernel and CPU tags) lives in memory, not in\n"
-		       "the device tree; see 'fadumpctl regions' for the kernel's view.\n");
+		if (!fadump_devtree_dump_present(dt))
+			return EXIT_OK;
+		opal_mem_read(cli, &m);
+		opal_mem_print(&m);
+		opal_mem_free(&m);
 		return EXIT_OK;
 	}
 	printf("dump waiting:        no (no /rtas/ibm,kernel-dump)\n");
@@ -571,6 +671,48 @@ static char *error_copy(const struct cli *cli)
 	return s;
 }
 
+/*
+ * powernv: the crash-info header through the OPAL kernel metadata. The
+ * CPU state data (HDAT) is the firmware's, at an address only the kernel
+ * is told (OPAL_MPIPL_TAG_CPU); its registers are in the notes of
+ * /proc/vmcore and of the OPAL core.
+ */
+static int crashinfo_powernv(struct cli *cli)
+{
+	struct opal_mem m = { 0 };
+	int ret;
+
+	opal_mem_read(cli, &m);
+	if (cli->json) {
+		struct json_object *o = jobj_new();
+		struct json_object *f = m.fdm ? opal_fdm_show(m.fdm, true) : NULL;
+
+		if (f)
+			jadd_u64(f, "address", m.addr);
+		jadd(o, "crashinfo", m.ci ? crashinfo_json(m.ci) : NULL);
+		jadd_opt_str(o, "crashinfo_error", m.fdm_why ? m.fdm_why : m.ci_why);
+		jadd_null(o, "cpu_state");
+		jadd_null(o, "cpu_state_error");
+		jadd(o, "opal_kernel_metadata", f);
+		json_print(o);
+	} else {
+		printf("crash-info header (through the OPAL kernel metadata and /proc/kcore):\n");
+		if (m.ci)
+			crashinfo_print(m.ci);
+		else
+			printf("unreadable:          %s\n",
+			       m.fdm_why ? m.fdm_why : m.ci_why);
+		printf("\nCPU state data: the firmware's (OPAL); the registers are in the\n"
+		       "NT_PRSTATUS notes of /proc/vmcore and of the OPAL core (fadumpctl info --registers)\n");
+	}
+	if (!m.ci)
+		fprintf(stderr, "fadumpctl: %s: crash-info header: %s\n", cli->cmd,
+			m.fdm_why ? m.fdm_why : m.ci_why);
+	ret = m.ci ? EXIT_OK : EXIT_FAILED;
+	opal_mem_free(&m);
+	return ret;
+}
+
 int cmd_crashinfo(struct cli *cli, int argc, char **argv)
 {
 	struct fadump_papr_dump *pd = NULL;
@@ -585,6 +727,11 @@ int cmd_crashinfo(struct cli *cli, int argc, char **argv)
 	ret = fadump_devtree_read(cli->ctx, FADUMP_DT_SOURCE_AUTO, &dt);
 	if (ret < 0)
 		return cli_fail(cli, ret);
+	if (fadump_devtree_get_platform(dt) == FADUMP_PLATFORM_POWERNV &&
+	    fadump_devtree_dump_present(dt)) {
+		fadump_devtree_unref(dt);
+		return crashinfo_powernv(cli);
+	}
 	ret = fadump_papr_dump_from_devtree(cli->ctx, dt, &pd);
 	fadump_devtree_unref(dt);
 	if (ret < 0)
@@ -780,29 +927,16 @@ static int decode_crashinfo(struct cli *cli, const void *buf, size_t len,
 	return EXIT_OK;
 }
 
-static int decode_opal_fdm(struct cli *cli, const void *buf, size_t len,
-			   int argc, char **argv)
+/* The OPAL kernel metadata: a JSON object, or printed (NULL). */
+static struct json_object *opal_fdm_show(const struct fadump_opal_fdm *fdm,
+					 bool json)
 {
-	enum fadump_byte_order order = FADUMP_BYTE_ORDER_AUTO;
 	struct fadump_opal_fdm_info in = { .size = sizeof(in) };
-	struct fadump_opal_fdm *fdm;
 	struct json_object *o = NULL, *arr = NULL, *probs;
 	const char *p;
-	int ret;
 
-	if (argc > 0 && strcmp(argv[0], "be") == 0)
-		order = FADUMP_BYTE_ORDER_BIG;
-	else if (argc > 0 && strcmp(argv[0], "le") == 0)
-		order = FADUMP_BYTE_ORDER_LITTLE;
-	else if (argc > 0)
-		return cli_usage_error(cli, "byte order '%s' is not be or le", argv[0]);
-	if (argc > 1)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[1]);
-	ret = fadump_opal_fdm_parse(cli->ctx, buf, len, order, &fdm);
-	if (ret < 0)
-		return cli_fail(cli, ret);
 	fadump_opal_fdm_get_info(fdm, &in);
-	if (cli->json) {
+	if (json) {
 		o = jobj_new();
 		jadd_u64(o, "version", in.version);
 		jadd_str(o, "byte_order", fadump_byte_order_name(in.byte_order));
@@ -848,12 +982,36 @@ static int decode_opal_fdm(struct cli *cli, const void *buf, size_t len,
 		jadd(o, "problems", probs);
 		for (unsigned int i = 0; (p = fadump_opal_fdm_problem(fdm, i)); i++)
 			jarr_add(probs, json_object_new_string(p));
-		json_print(o);
-	} else {
-		printf("verdict:             %s\n", fadump_dump_verdict_name(in.verdict));
-		for (unsigned int i = 0; (p = fadump_opal_fdm_problem(fdm, i)); i++)
-			printf("  %s\n", p);
+		return o;
 	}
+	printf("verdict:             %s\n", fadump_dump_verdict_name(in.verdict));
+	for (unsigned int i = 0; (p = fadump_opal_fdm_problem(fdm, i)); i++)
+		printf("  %s\n", p);
+	return NULL;
+}
+
+static int decode_opal_fdm(struct cli *cli, const void *buf, size_t len,
+			   int argc, char **argv)
+{
+	enum fadump_byte_order order = FADUMP_BYTE_ORDER_AUTO;
+	struct fadump_opal_fdm *fdm;
+	struct json_object *o;
+	int ret;
+
+	if (argc > 0 && strcmp(argv[0], "be") == 0)
+		order = FADUMP_BYTE_ORDER_BIG;
+	else if (argc > 0 && strcmp(argv[0], "le") == 0)
+		order = FADUMP_BYTE_ORDER_LITTLE;
+	else if (argc > 0)
+		return cli_usage_error(cli, "byte order '%s' is not be or le", argv[0]);
+	if (argc > 1)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[1]);
+	ret = fadump_opal_fdm_parse(cli->ctx, buf, len, order, &fdm);
+	if (ret < 0)
+		return cli_fail(cli, ret);
+	o = opal_fdm_show(fdm, cli->json);
+	if (o)
+		json_print(o);
 	fadump_opal_fdm_unref(fdm);
 	return EXIT_OK;
 }

@@ -19,6 +19,14 @@
  * root): releasing after copying some other file would throw away a dump
  * nobody saved.
  *
+ * PowerNV: the live dump's OPAL core (/sys/firmware/opal/mpipl/core) is
+ * saved first, as DEST/opalcore, with the same rules, and released
+ * (release_core) once durable when the dump's memory is released, unless
+ * --keep-opalcore or "opalcore = keep". First, because releasing the
+ * dump frees what the firmware preserved (OPAL_MPIPL_FREE_PRESERVED_MEMORY).
+ * Its failure (but a cancel) does not stop the dump's save; the exit
+ * status then says it failed.
+ *
  * SIGINT, SIGTERM and SIGHUP cancel the copy through the progress
  * callback, so the library removes its partial file before we exit.
  *
@@ -33,7 +41,8 @@
  *   unknown_reason (null when no page was unknown),
  *   excluded_ranges_released, excluded_bytes_released; the page counts
  *   are null for the plain copy (level 0, elf), which does not look at
- *   pages.
+ *   pages; opalcore: null without an OPAL core saved, else {dest,
+ *   bytes_total, bytes_written, zero_bytes_skipped, seconds, released}.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -222,9 +231,48 @@ static void report_filter_text(const struct cli_save_settings *s,
 		       (int)sizeof(r->unknown_reason), r->unknown_reason);
 }
 
+/* The OPAL core's copy: a byte-for-byte one, released or not. */
+static void report_opalcore_json(struct json_object *o, const char *dir,
+				 const struct fadump_save_result *r)
+{
+	struct json_object *oc;
+	char *dest;
+
+	if (!r || !r->bytes_total) {
+		jadd_null(o, "opalcore");
+		return;
+	}
+	if (asprintf(&dest, "%s/opalcore", dir) < 0)
+		cli_oom();
+	oc = jobj_new();
+	jadd_str(oc, "dest", dest);
+	jadd_u64(oc, "bytes_total", r->bytes_total);
+	jadd_u64(oc, "bytes_written", r->bytes_written);
+	jadd_u64(oc, "zero_bytes_skipped", r->zero_bytes_skipped);
+	jadd_double(oc, "seconds", (double)r->nanoseconds / 1e9, 6);
+	jadd_bool(oc, "released", r->released);
+	jadd(o, "opalcore", oc);
+	free(dest);
+}
+
+static void report_opalcore_text(const char *dir,
+				 const struct fadump_save_result *r)
+{
+	char t[SIZE_STR_MAX], w[SIZE_STR_MAX];
+
+	if (!r || !r->bytes_total)
+		return;
+	printf("saved the OPAL core to %s/opalcore: %s, %s written, %.1f s\n",
+	       dir, format_size(t, r->bytes_total),
+	       format_size(w, r->bytes_written), (double)r->nanoseconds / 1e9);
+	if (r->released)
+		printf("OPAL core memory released to the system\n");
+}
+
 static void report(struct cli *cli, const char *source, const char *dest,
 		   const struct cli_save_settings *s,
-		   const struct fadump_save_result *r)
+		   const struct fadump_save_result *r, const char *dir,
+		   const struct fadump_save_result *opal)
 {
 	double secs = (double)r->nanoseconds / 1e9;
 	double mbps = secs > 0 ? (double)r->bytes_total / secs / 1e6 : 0;
@@ -246,6 +294,7 @@ static void report(struct cli *cli, const char *source, const char *dest,
 		jadd_u64(o, "ranges_released", r->ranges_released);
 		jadd_u64(o, "syncs", r->syncs);
 		report_filter_json(o, s, r);
+		report_opalcore_json(o, dir, opal);
 		json_print(o);
 		return;
 	}
@@ -273,6 +322,7 @@ static void report(struct cli *cli, const char *source, const char *dest,
 		       (unsigned int)r->excluded_ranges_released);
 	if (r->released)
 		printf("dump memory released to the system\n");
+	report_opalcore_text(dir, opal);
 }
 
 /* The library flags for a release policy; -EOPNOTSUPP: cannot here. */
@@ -375,6 +425,35 @@ static int dump_dir(struct cli *cli, struct fadump_vmcore *vm,
 	return EXIT_OK;
 }
 
+/*
+ * The live dump's OPAL core into @dir, if this boot has one: 0 (saved,
+ * or none), else the failure, already printed. @res says what was done.
+ */
+static int save_opalcore(struct cli *cli, const char *dir, unsigned int flags,
+			 struct progress *prog, struct fadump_save_result *res)
+{
+	struct fadump_status st = { .size = sizeof(st) };
+	struct fadump_save_opts opts = {
+		.size = sizeof(opts), .progress = on_progress, .userdata = prog,
+		.flags = flags,
+	};
+	int ret;
+
+	ret = fadump_status_read(cli->ctx, &st);
+	if (ret < 0)
+		return cli_fail(cli, ret);
+	if (!st.opalcore_present)
+		return EXIT_OK;
+	prog->start = now();
+	prog->drawn = false;
+	catch_signals(true);
+	ret = fadump_opalcore_save(cli->ctx, dir, &opts, res);
+	catch_signals(false);
+	if (prog->drawn)
+		fputc('\n', stderr);
+	return ret < 0 ? cli_fail(cli, ret) : EXIT_OK;
+}
+
 int cmd_save(struct cli *cli, int argc, char **argv)
 {
 	struct progress prog = { .tty = isatty(STDERR_FILENO) == 1 };
@@ -383,6 +462,10 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 		.flags = FADUMP_SAVE_CREATE_DEST,
 	};
 	struct fadump_save_result res = { .size = sizeof(res) };
+	struct fadump_save_result opal = { .size = sizeof(opal) };
+	unsigned int opal_flags = FADUMP_SAVE_CREATE_DEST;
+	int opal_status = EXIT_OK;
+	bool keep_opalcore = cli->keep_opalcore;
 	struct cli_save_settings settings = CLI_SAVE_DEFAULTS;
 	enum cli_release_policy policy = cli->release_given ? cli->release :
 					 CLI_RELEASE_NO;
@@ -403,6 +486,7 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 		if (!cli->release_given && !cli->vmcore_source)
 			policy = cfg.release;
 		settings = cfg.save;
+		keep_opalcore |= cfg.keep_opalcore;
 	}
 	status = choose_settings(cli, &settings);
 	if (status != EXIT_OK)
@@ -411,8 +495,12 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 	opts.format = settings.format;
 	opts.compression = settings.compression;
 	opts.threads = settings.threads;
-	if (cli->force)
+	if (cli->force) {
 		opts.flags |= FADUMP_SAVE_ALLOW_UNSAFE_DEST;
+		opal_flags |= FADUMP_SAVE_ALLOW_UNSAFE_DEST;
+	}
+	if (policy != CLI_RELEASE_NO && !keep_opalcore)
+		opal_flags |= FADUMP_SAVE_RELEASE;
 	ret = release_flags(cli, policy, &opts.flags);
 	if (ret < 0) {
 		status = ret == -EOPNOTSUPP ? EXIT_UNSUPPORTED : cli_fail(cli, ret);
@@ -435,7 +523,15 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 	if (!source || asprintf(&dest, "%s/vmcore", dir) < 0)
 		cli_oom();
 
+	/* The live dump's OPAL core, first (see the top of this file). */
+	if (!cli->vmcore_source) {
+		opal_status = save_opalcore(cli, dir, opal_flags, &prog, &opal);
+		if (opal_status != EXIT_OK && stop_signal)
+			goto out;
+	}
+
 	prog.start = now();
+	prog.drawn = false;
 	catch_signals(true);
 	ret = fadump_vmcore_save(vm, dir, &opts, &res);
 	catch_signals(false);
@@ -444,12 +540,12 @@ int cmd_save(struct cli *cli, int argc, char **argv)
 	if (ret < 0) {
 		/* Saved, but the release failed: say both. */
 		if (res.bytes_total && res.nanoseconds)
-			report(cli, source, dest, &settings, &res);
+			report(cli, source, dest, &settings, &res, dir, &opal);
 		status = cli_fail(cli, ret);
 		goto out;
 	}
-	report(cli, source, dest, &settings, &res);
-	status = EXIT_OK;
+	report(cli, source, dest, &settings, &res, dir, &opal);
+	status = opal_status;
 out:
 	fadump_vmcore_unref(vm);
 	cli_config_free(&cfg);

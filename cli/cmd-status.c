@@ -3,7 +3,8 @@
  * fadumpctl status: one fadump_status_read() plus the bootargs_append
  * string, as text or as the JSON object whose key names are a contract
  * (see the "status --json" list in the project's issue): never rename a
- * key, only add new ones.
+ * key, only add new ones. The OPAL core's keys (opalcore_present,
+ * opalcore_size, opalcore_release_available) are there on PowerNV only.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -39,6 +40,16 @@ static void status_json_fill(struct json_object *o,
 	jadd_bool(o, "release_available", st->release_available);
 	jadd_bool(o, "release_range_available", st->release_range_available);
 	jadd_bool(o, "crash_info_available", st->crash_info_available);
+	/* PowerNV only: no other platform has an OPAL core. */
+	if (st->platform != FADUMP_PLATFORM_POWERNV)
+		return;
+	jadd_bool(o, "opalcore_present", st->opalcore_present);
+	if (st->opalcore_size < 0)
+		jadd_null(o, "opalcore_size");
+	else
+		jadd_u64(o, "opalcore_size", (uint64_t)st->opalcore_size);
+	jadd_bool(o, "opalcore_release_available",
+		  st->opalcore_release_available);
 }
 
 static void status_print(const struct fadump_status *st, const char *bootargs)
@@ -70,6 +81,15 @@ static void status_print(const struct fadump_status *st, const char *bootargs)
 		printf("release_range:      %s\ncrash_info:         %s\n",
 		       yes_no(st->release_range_available),
 		       yes_no(st->crash_info_available));
+	if (st->platform != FADUMP_PLATFORM_POWERNV)
+		return;
+	if (st->opalcore_present)
+		printf("OPAL core:          %" PRId64 " bytes (%s)\n",
+		       st->opalcore_size,
+		       format_size(size, (uint64_t)st->opalcore_size));
+	else
+		printf("OPAL core:          %s\n", st->opalcore_release_available ?
+		       "released" : "none");
 }
 
 int cmd_status(struct cli *cli, int argc, char **argv)

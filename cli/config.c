@@ -30,7 +30,7 @@
 
 /* The save settings last, in enum cli_save_setting's order. */
 enum config_key {
-	KEY_DEST, KEY_RELEASE, KEY_BOOTARGS,
+	KEY_DEST, KEY_RELEASE, KEY_BOOTARGS, KEY_OPALCORE,
 	KEY_LEVEL, KEY_FORMAT, KEY_COMPRESS, KEY_THREADS,
 	KEY_COUNT,
 };
@@ -51,6 +51,7 @@ static const char *const keys[KEY_COUNT] = {
 	[KEY_DEST] = "dest",
 	[KEY_RELEASE] = "release",
 	[KEY_BOOTARGS] = "bootargs_append",
+	[KEY_OPALCORE] = "opalcore",
 	[KEY_LEVEL] = "level",
 	[KEY_FORMAT] = "format",
 	[KEY_COMPRESS] = "compress",
@@ -325,6 +326,20 @@ static int set_bootargs(struct parser *p, struct cli_config *cfg, const char *v,
 	return cfg->bootargs_append ? 0 : -ENOMEM;
 }
 
+/* PowerNV: release the saved OPAL core with the dump's memory, or keep it. */
+static int set_opalcore(struct parser *p, struct cli_config *cfg, const char *v,
+			size_t len)
+{
+	char q[QUOTE_MAX * 4 + 4];
+
+	if (equals(v, len, "release") || equals(v, len, "keep")) {
+		cfg->keep_opalcore = equals(v, len, "keep");
+		return 0;
+	}
+	return parse_error(p, "opalcore: '%s' is not release or keep",
+			   quote(q, v, len));
+}
+
 /*
  * level, format, compress, threads: @parse and the words it takes. A
  * compressor this build lacks is refused here, when the service starts
@@ -380,7 +395,8 @@ static int parse_line(struct parser *p, struct cli_config *cfg, const char *s,
 			break;
 	if (k == KEY_COUNT)
 		return parse_error(p, "unknown key '%s' (known: dest, release, "
-				   "level, format, compress, threads, bootargs_append)",
+				   "level, format, compress, threads, bootargs_append, "
+				   "opalcore)",
 				   quote(q, key, klen));
 	if (p->seen[k])
 		return parse_error(p, "duplicate key '%s' (first set on line %u)",
@@ -407,6 +423,8 @@ static int parse_line(struct parser *p, struct cli_config *cfg, const char *s,
 		return set_release(p, cfg, val, vlen);
 	case KEY_BOOTARGS:
 		return set_bootargs(p, cfg, val, vlen);
+	case KEY_OPALCORE:
+		return set_opalcore(p, cfg, val, vlen);
 	default:
 		return set_save_value(p, cfg, (enum config_key)k, val, vlen);
 	}

@@ -95,6 +95,7 @@ struct cli_config {
 	enum cli_release_policy release;
 	char *bootargs_append;		/* NULL: unset; "" : set, empty */
 	struct cli_save_settings save;	/* level, format, compress, threads */
+	bool keep_opalcore;		/* opalcore = keep: never release_core */
 };
 
 /*

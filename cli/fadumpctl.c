@@ -95,6 +95,8 @@ static void print_help(FILE *out)
 		"                      after the copy; ranges: part by part or fail;\n"
 		"                      end: all after the copy\n"
 		"      --force         save: accept a DEST others can write to\n"
+		"      --keep-opalcore save (PowerNV): do not release the OPAL core\n"
+		"                      saved as DEST/opalcore, even with --release\n"
 		"      --level N       save: leave out what makedumpfile -d N does (bits:\n"
 		"                      1 zero, 2 cache, 4 cache with private data,\n"
 		"                      8 user, 16 free pages); default 31, 0 keeps all\n"
@@ -276,7 +278,7 @@ static int finish_output(int status)
 }
 
 enum { OPT_SOURCE = 0x100, OPT_RELEASE, OPT_REGISTERS, OPT_CPU, OPT_FORCE,
-       OPT_RANGE, OPT_PAGES, OPT_ZERO, OPT_VIRT,
+       OPT_RANGE, OPT_PAGES, OPT_ZERO, OPT_VIRT, OPT_KEEP_OPALCORE,
        /* save's settings, in the order of enum cli_save_setting */
        OPT_LEVEL, OPT_FORMAT, OPT_COMPRESS, OPT_THREADS };
 
@@ -341,6 +343,7 @@ int main(int argc, char **argv)
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "release", optional_argument, NULL, OPT_RELEASE },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "keep-opalcore", no_argument, NULL, OPT_KEEP_OPALCORE },
 		{ "range", no_argument, NULL, OPT_RANGE },
 		{ "config", required_argument, NULL, 'c' },
 		{ "registers", no_argument, NULL, OPT_REGISTERS },
@@ -391,6 +394,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORCE:
 			cli.force = true;
+			break;
+		case OPT_KEEP_OPALCORE:
+			cli.keep_opalcore = true;
 			break;
 		case OPT_RANGE:
 			cli.range = true;
@@ -470,6 +476,8 @@ int main(int argc, char **argv)
 	}
 	if ((cli.release_given || cli.force) && cmd->fn != cmd_save)
 		return cli_usage_error(&cli, "--release and --force apply to save only");
+	if (cli.keep_opalcore && cmd->fn != cmd_save)
+		return cli_usage_error(&cli, "--keep-opalcore applies to save only");
 	if (cli.save_given && cmd->fn != cmd_save)
 		return cli_usage_error(&cli, "--level, --format, --compress and "
 				       "--threads apply to save only");

@@ -46,6 +46,7 @@ struct cli {
 	bool release_given;		/* save --release[=MODE] */
 	enum cli_release_policy release;/* its MODE (auto without one) */
 	bool force;			/* save --force */
+	bool keep_opalcore;		/* save --keep-opalcore */
 	struct cli_save_settings save;	/* save --level, --format, --compress, --threads */
 	unsigned int save_given;	/* which of them: enum cli_save_given bits */
 	bool range;			/* release --range */

@@ -112,7 +112,7 @@ _fadumpctl()
 		local opts=$global_opts
 		case $cmd in
 		save) opts+=' --release --release= --force --source --level --format
-			--compress --threads' ;;
+			--compress --threads --keep-opalcore' ;;
 		release) opts+=' --range' ;;
 		devtree) opts+=' --source' ;;
 		info) opts+=' --registers --cpu --pages --zero' ;;

@@ -295,12 +295,18 @@ struct fadump_status {
 	/* Since 0.3: the project's kernel series (kernel/patches/) */
 	bool release_range_available;	/* release_range attribute exists */
 	bool crash_info_available;	/* crash_info attribute exists */
+	/* Since 0.5: the OPAL core of a PowerNV capture boot */
+	bool opalcore_present;		/* /sys/firmware/opal/mpipl/core exists */
+	bool opalcore_release_available;/* its release_core attribute exists */
+	int64_t opalcore_size;		/* the core's bytes, -1 without it */
 };
 
 /* Smallest size a caller may pass: the struct as of 0.1. */
 #define FADUMP_STATUS_SIZE_V1 (offsetof(struct fadump_status, release_available) + sizeof(bool))
 /* The struct as of 0.3. */
 #define FADUMP_STATUS_SIZE_V2 (offsetof(struct fadump_status, crash_info_available) + sizeof(bool))
+/* The struct as of 0.5. */
+#define FADUMP_STATUS_SIZE_V3 (offsetof(struct fadump_status, opalcore_size) + sizeof(int64_t))
 
 /**
  * fadump_status_read - read everything the kernel and firmware report
@@ -315,6 +321,12 @@ struct fadump_status {
  * kernel offers release_mem, and /proc/vmcore exists. The device-tree
  * flag stays for the whole boot and release_mem outlives a release; only
  * /proc/vmcore goes when the dump is released or the kernel rejects it.
+ *
+ * Since 0.5, the OPAL core (PowerNV): opalcore_present while the kernel
+ * offers /sys/firmware/opal/mpipl/core (or the 5.4 /sys/firmware/opal/core),
+ * opalcore_size its size in bytes (-1 without it), and
+ * opalcore_release_available when release_core exists, which outlives
+ * the core (fadump_opalcore_save(), fadump_opalcore_release()).
  *
  * Returns 0, -EINVAL if st->size is smaller than FADUMP_STATUS_SIZE_V1,
  * -EBADMSG for an attribute that does not hold what the kernel writes
@@ -1161,6 +1173,46 @@ int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 		       const struct fadump_save_opts *opts,
 		       struct fadump_save_result *res);
 
+/**
+ * fadump_opalcore_save - save the OPAL core durably into directory @dest
+ * @opts: may be NULL for the defaults; @opts->name NULL is "opalcore"
+ * @res: may be NULL
+ *
+ * PowerNV capture boot: the kernel's ELF core of OPAL's memory
+ * (/sys/firmware/opal/mpipl/core, or /sys/firmware/opal/core on 5.4), read
+ * and checked as any ELF dump, copied as fadump_vmcore_save() copies a
+ * dump, with the same rules: an unnamed 0600 file fsync()ed and linked
+ * as "<dest>/<name>" without replacing anything, the directory
+ * fsync()ed, free space checked, progress and cancel, nothing left
+ * behind on failure. The copy is the core byte for byte: a dump level
+ * or the kdump format is -EINVAL, and so is FADUMP_SAVE_RELEASE_RANGES.
+ *
+ * With FADUMP_SAVE_RELEASE, once the copy is durable the OPAL core's
+ * memory is given back through release_core (as
+ * fadump_opalcore_release()); its errors are then returned with the
+ * copy saved and @res saying so (released false).
+ *
+ * Returns 0, -ENOENT when this boot has no OPAL core (not PowerNV, not
+ * a capture boot, CONFIG_OPAL_CORE off, or released), the errors of
+ * fadump_vmcore_open() and of fadump_vmcore_save(). Since: 0.5
+ */
+int fadump_opalcore_save(struct fadump_ctx *ctx, const char *dest,
+			 const struct fadump_save_opts *opts,
+			 struct fadump_save_result *res);
+
+/**
+ * fadump_opalcore_release - give the OPAL core's memory back
+ *
+ * Writes "1" to /sys/firmware/opal/mpipl/release_core under the control
+ * lock; the kernel then removes the core. Save it first
+ * (fadump_opalcore_save() with FADUMP_SAVE_RELEASE does both in order).
+ * Returns 0, -ENOENT without release_core (no OPAL core in this boot),
+ * -EPERM when the core was already released, -EIO when the kernel took
+ * the write but the core is still there, -EACCES, -EBUSY (the lock).
+ * Since: 0.5
+ */
+int fadump_opalcore_release(struct fadump_ctx *ctx);
+
 /* ------------------------------------------------------------------ */
 /* What the crashed kernel knew: virtual addresses, page descriptors  */
 /* ------------------------------------------------------------------ */
@@ -1977,6 +2029,39 @@ int fadump_crashinfo_read(struct fadump_ctx *ctx,
 int fadump_cpuregs_read(struct fadump_ctx *ctx,
 			const struct fadump_papr_dump *pd,
 			struct fadump_cpuregs **rsp);
+
+/**
+ * fadump_opal_fdm_read - the OPAL kernel metadata of the waiting dump
+ * @fdmp: receives the decoded metadata (fadump_opal_fdm_unref() it)
+ * @addrp: receives its physical address; may be NULL
+ *
+ * PowerNV capture boot. The crashed kernel put its struct
+ * opal_fadump_mem_struct in the last page of its reservation, whose boot
+ * memory copy starts it: the reservation is [the first boot-memory
+ * region's destination in the region report, + mem_reserved). The struct
+ * is read through /proc/kcore at the end of it for 64 KiB and 4 KiB pages
+ * and taken only if its regions are those of the kernel's region report.
+ * Returns 0, -EOPNOTSUPP (not powernv), -ENOENT (no region report, no
+ * boot-memory region in it, no mem_reserved, or no such struct there: the
+ * message says where it looked), the errors of fadump_kcore_read() and
+ * fadump_regions_read(). Since: 0.5
+ */
+int fadump_opal_fdm_read(struct fadump_ctx *ctx, struct fadump_opal_fdm **fdmp,
+			 uint64_t *addrp);
+
+/**
+ * fadump_opal_crashinfo_read - the crash-info header of a PowerNV dump
+ * @fdm: the OPAL kernel metadata (fadump_opal_fdm_read())
+ *
+ * As fadump_crashinfo_read(), at the metadata's fadumphdr_addr (as the
+ * kernel takes it, opal_fadump_get_config()). Returns 0, -EINVAL for a
+ * NULL @fdm, -ENOENT if fadumphdr_addr is 0 (and there is no crash_info
+ * file), the errors of fadump_kcore_read() and fadump_crashinfo_parse().
+ * Since: 0.5
+ */
+int fadump_opal_crashinfo_read(struct fadump_ctx *ctx,
+			       const struct fadump_opal_fdm *fdm,
+			       struct fadump_crashinfo **cip);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the libfadump test kernel: pinned Debian linux-source + kernel/patches/*.patch
-# + tinyconfig + kernel/configs/fadump-pseries.config (+ le.config or be.config).
+# + tinyconfig + kernel/configs/fadump-pseries.config (+ le.config and
+# powernv.config, or be.config).
 #
 # usage: kernel/build.sh [--arch le|be] [--source TARBALL|DIR] [--patches LIST] [--out DIR] [--jobs N]
 #        kernel/build.sh [--arch le|be] [--source TARBALL|DIR] [--patches LIST] --print-key
@@ -65,6 +66,8 @@ out=${out:-$PWD/build-kernel-$arch}
 [ -e "$source" ] || die "kernel source '$source' not found (install Debian's linux-source-7.2, or pass --source)"
 
 fragments=("$here/configs/fadump-pseries.config" "$here/configs/$arch.config")
+# one little-endian kernel for every LE scenario: pseries and powernv
+if [ "$arch" = le ]; then fragments+=("$here/configs/powernv.config"); fi
 for f in "${fragments[@]}"; do [ -f "$f" ] || die "missing config fragment $f"; done
 shopt -s nullglob
 all_patches=("$here"/patches/*.patch)

@@ -21,6 +21,9 @@ enum fadump_attr {
 	/* kernel/patches/0003 and 0004: capture boot only */
 	FADUMP_ATTR_RELEASE_RANGE,
 	FADUMP_ATTR_CRASH_INFO,
+	/* PowerNV capture boot, CONFIG_OPAL_CORE (opal-core.c, 5.4+) */
+	FADUMP_ATTR_OPALCORE,
+	FADUMP_ATTR_OPALCORE_RELEASE,
 };
 
 /* Where /proc/vmcore is: its presence is part of "dump active". */

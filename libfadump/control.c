@@ -466,11 +466,27 @@ static const struct fadump_control_op bootargs_op = {
  * on the state read there: another process may have changed it while
  * this one waited.
  */
+int fadump_locked_keep_error(struct fadump_ctx *ctx,
+			     const struct fadump_control_op *op, const void *arg)
+{
+	struct fadump_change change = { .write = false };
+	int lock, ret;
+
+	lock = fadump_control_lock(ctx);
+	if (lock < 0)
+		return lock;
+	ret = op->decide(ctx, arg, &change);
+	if (ret == 0 && change.write)
+		ret = op->apply(ctx, arg, &change);
+	fadump_control_unlock(lock);
+	return ret;
+}
+
 int fadump_locked(struct fadump_ctx *ctx, const struct fadump_control_op *op,
 		  const void *arg)
 {
 	struct fadump_change change = { .write = false };
-	int lock, ret;
+	int ret;
 
 	if (!ctx)
 		return -EINVAL;
@@ -478,15 +494,7 @@ int fadump_locked(struct fadump_ctx *ctx, const struct fadump_control_op *op,
 	ret = op->decide(ctx, arg, &change);
 	if (ret < 0 || !change.write)
 		return ret;
-	lock = fadump_control_lock(ctx);
-	if (lock < 0)
-		return lock;
-	change = (struct fadump_change){ .write = false };
-	ret = op->decide(ctx, arg, &change);
-	if (ret == 0 && change.write)
-		ret = op->apply(ctx, arg, &change);
-	fadump_control_unlock(lock);
-	return ret;
+	return fadump_locked_keep_error(ctx, op, arg);
 }
 
 static const struct fadump_control_op register_op = {

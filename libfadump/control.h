@@ -52,6 +52,12 @@ int fadump_write_failed(struct fadump_ctx *ctx, const char *abspath,
 			const char *val, int err);
 int fadump_locked(struct fadump_ctx *ctx, const struct fadump_control_op *op,
 		  const void *arg);
+/*
+ * @op decided and applied under the control lock, the context's message
+ * not cleared: for the saver, whose copy is durable when it releases.
+ */
+int fadump_locked_keep_error(struct fadump_ctx *ctx,
+			     const struct fadump_control_op *op, const void *arg);
 
 /*
  * lock.c. Serialise state changes between processes: an exclusive

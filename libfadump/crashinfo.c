@@ -403,15 +403,61 @@ static size_t fadmpsig_size(const unsigned char *h)
 	return 0;
 }
 
+/*
+ * The header the kernel exported in sysfs (kernel/patches/0004) if it
+ * did, else the one at @addr (@has_addr) through /proc/kcore; @addr is
+ * the decoding hint either way. @what names where the address came from.
+ */
+static int crashinfo_read_at(struct fadump_ctx *ctx, bool has_addr,
+			     uint64_t addr, const char *no_addr,
+			     struct fadump_crashinfo **cip)
+{
+	struct fadump_crashinfo_hint hint = { .size = sizeof(hint) };
+	const char *abspath;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	/* This project's kernel series exports the header as found at boot. */
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_CRASH_INFO, &abspath);
+	if (ret == 0) {
+		ret = fadump_attr_read(ctx, abspath, CRASHINFO_READ_MAX,
+				       (char **)&buf, &len);
+		if (ret < 0)
+			return ret;
+		hint.phys_addr = has_addr ? addr : 0;
+		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
+		free(buf);
+		return ret;
+	}
+	if (ret != -ENOENT)
+		return ret;
+	if (!has_addr)
+		return fadump_fail(ctx, -ENOENT, "%s", no_addr);
+	buf = calloc(1, CRASHINFO_READ_MAX);
+	if (!buf)
+		return fadump_fail(ctx, -ENOMEM, "out of memory");
+	/* the fixed part first: it says how long the rest is */
+	ret = fadump_kcore_read(ctx, addr, buf, CI_V1_REGS_OFF);
+	if (ret == 0) {
+		len = fadmpsig_size(buf);
+		if (!len)	/* FADMPINF (sized by the hint) or garbage */
+			len = CRASHINFO_READ_MAX;
+		ret = fadump_kcore_read(ctx, addr, buf, len);
+	}
+	if (ret == 0) {
+		hint.phys_addr = addr;
+		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
+	}
+	free(buf);
+	return ret;
+}
+
 FADUMP_EXPORT int fadump_crashinfo_read(struct fadump_ctx *ctx,
 					const struct fadump_papr_dump *pd,
 					struct fadump_crashinfo **cip)
 {
-	struct fadump_crashinfo_hint hint = { .size = sizeof(hint) };
 	struct fadump_papr_dump_summary s;
-	const char *abspath;
-	unsigned char *buf;
-	size_t len;
 	int ret;
 
 	if (!ctx)
@@ -423,38 +469,28 @@ FADUMP_EXPORT int fadump_crashinfo_read(struct fadump_ctx *ctx,
 	ret = papr_dump_summary(ctx, pd, &s);
 	if (ret < 0)
 		return ret;
-	/* This project's kernel series exports the header as found at boot. */
-	ret = fadump_attr_locate(ctx, FADUMP_ATTR_CRASH_INFO, &abspath);
-	if (ret == 0) {
-		ret = fadump_attr_read(ctx, abspath, CRASHINFO_READ_MAX,
-				       (char **)&buf, &len);
-		if (ret < 0)
-			return ret;
-		hint.phys_addr = s.has_crashinfo_addr ? s.crashinfo_addr : 0;
-		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
-		free(buf);
-		return ret;
-	}
-	if (ret != -ENOENT)
-		return ret;
-	if (!s.has_crashinfo_addr)
-		return fadump_fail(ctx, -ENOENT,
-			"ibm,kernel-dump: no boot-memory section copies address 0, so there is no crash-info header address");
-	buf = calloc(1, CRASHINFO_READ_MAX);
-	if (!buf)
-		return fadump_fail(ctx, -ENOMEM, "out of memory");
-	/* the fixed part first: it says how long the rest is */
-	ret = fadump_kcore_read(ctx, s.crashinfo_addr, buf, CI_V1_REGS_OFF);
-	if (ret == 0) {
-		len = fadmpsig_size(buf);
-		if (!len)	/* FADMPINF (sized by the hint) or garbage */
-			len = CRASHINFO_READ_MAX;
-		ret = fadump_kcore_read(ctx, s.crashinfo_addr, buf, len);
-	}
-	if (ret == 0) {
-		hint.phys_addr = s.crashinfo_addr;
-		ret = fadump_crashinfo_parse(ctx, buf, len, &hint, cip);
-	}
-	free(buf);
-	return ret;
+	return crashinfo_read_at(ctx, s.has_crashinfo_addr, s.crashinfo_addr,
+		"ibm,kernel-dump: no boot-memory section copies address 0, so "
+		"there is no crash-info header address", cip);
+}
+
+FADUMP_EXPORT int fadump_opal_crashinfo_read(struct fadump_ctx *ctx,
+					     const struct fadump_opal_fdm *fdm,
+					     struct fadump_crashinfo **cip)
+{
+	struct fadump_opal_fdm_info in = { .size = sizeof(in) };
+
+	if (!ctx)
+		return -EINVAL;
+	fadump_clear_error(ctx);
+	if (!cip)
+		return fadump_fail(ctx, -EINVAL, "fadump_opal_crashinfo_read: cip is NULL");
+	*cip = NULL;
+	if (!fdm)
+		return fadump_fail(ctx, -EINVAL, "no OPAL kernel metadata given");
+	fadump_opal_fdm_get_info(fdm, &in);
+	/* opal_fadump_get_config(): the kernel trusts fadumphdr_addr as is */
+	return crashinfo_read_at(ctx, in.crashinfo_addr != 0, in.crashinfo_addr,
+		"OPAL kernel metadata: fadumphdr_addr is 0, so there is no "
+		"crash-info header address", cip);
 }

@@ -16,7 +16,8 @@
  * it asks: a piece refused with ERANGE or EBUSY is split in two and each
  * half asked again, down to a granule, and what is refused stays for
  * release_mem. A segment whose first piece is refused entirely with
- * ERANGE is boot memory and is not asked again. EBUSY says only that part
+ * ERANGE is boot memory, or (OPAL) the gap between boot memory and the
+ * reserved area, which skiboot's reserved-ranges cover: not asked again. EBUSY says only that part
  * of the piece was released before (by `fadumpctl release --range`, or by
  * a save that stopped half way): the rest of that segment is still held,
  * so it is asked for as it is copied.
@@ -204,7 +205,7 @@ void early_release_durable(struct early_release *er, uint64_t durable)
 		}
 		if (er->kept_bytes == hi - lo && lo == ((seg->paddr + mask) & ~mask)) {
 			info(er->ctx, "the kernel keeps [%#" PRIx64 ", +%#" PRIx64
-			     "] until release_mem (boot memory): not asked again",
+			     "] until release_mem (boot memory, or memory firmware reserved): not asked again",
 			     seg->paddr, seg->filesz);
 			er->skip[i] = true;
 		}

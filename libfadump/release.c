@@ -87,17 +87,7 @@ FADUMP_EXPORT int fadump_release(struct fadump_ctx *ctx)
  */
 int fadump_release_keep_error(struct fadump_ctx *ctx)
 {
-	struct fadump_change change = { .write = false };
-	int lock, ret;
-
-	lock = fadump_control_lock(ctx);
-	if (lock < 0)
-		return lock;
-	ret = release_decide(ctx, NULL, &change);
-	if (ret == 0 && change.write)
-		ret = release_apply(ctx, NULL, &change);
-	fadump_control_unlock(lock);
-	return ret;
+	return fadump_locked_keep_error(ctx, &release_op, NULL);
 }
 
 FADUMP_EXPORT const char *fadump_release_mode_name(unsigned int mode)

@@ -42,6 +42,11 @@ static const struct {
 	[FADUMP_ATTR_RELEASE_RANGE] = {
 		"/sys/kernel/fadump/release_range", NULL },
 	[FADUMP_ATTR_CRASH_INFO] = { "/sys/kernel/fadump/crash_info", NULL },
+	/* 5.4 had the core at /sys/firmware/opal/core, now a link to it. */
+	[FADUMP_ATTR_OPALCORE] = {
+		"/sys/firmware/opal/mpipl/core", "/sys/firmware/opal/core" },
+	[FADUMP_ATTR_OPALCORE_RELEASE] = {
+		"/sys/firmware/opal/mpipl/release_core", NULL },
 };
 
 /*
@@ -328,6 +333,38 @@ static int attr_exists(struct fadump_ctx *ctx, enum fadump_attr attr,
 	return 0;
 }
 
+/*
+ * The OPAL core: its size is the bin attribute's, which the kernel sets
+ * to the whole ELF file (opalcore_init()); gone once released.
+ */
+static int read_opalcore(struct fadump_ctx *ctx, struct fadump_status *st)
+{
+	const char *abspath;
+	struct stat sb;
+	int ret;
+
+	st->opalcore_size = -1;
+	ret = attr_exists(ctx, FADUMP_ATTR_OPALCORE_RELEASE,
+			  &st->opalcore_release_available);
+	if (ret < 0)
+		return ret;
+	ret = fadump_attr_locate(ctx, FADUMP_ATTR_OPALCORE, &abspath);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret == 0)
+		ret = stat_under_root(ctx, abspath, &sb);
+	if (ret == -ENOENT || ret == -ENOTDIR)
+		return 0;	/* released between the two looks */
+	if (ret < 0)
+		return ret;
+	if (!S_ISREG(sb.st_mode))
+		return fadump_attr_fail(ctx, -EBADMSG, abspath,
+			"not a regular file: the kernel's OPAL core is one");
+	st->opalcore_present = true;
+	st->opalcore_size = (int64_t)sb.st_size;
+	return 0;
+}
+
 int fadump_status_collect(struct fadump_ctx *ctx, struct fadump_status *st)
 {
 	bool dt_dump_present;
@@ -377,6 +414,8 @@ int fadump_status_collect(struct fadump_ctx *ctx, struct fadump_status *st)
 	if (ret == 0)
 		ret = attr_exists(ctx, FADUMP_ATTR_CRASH_INFO,
 				  &st->crash_info_available);
+	if (ret == 0)
+		ret = read_opalcore(ctx, st);
 	if (ret < 0)
 		return ret;
 

@@ -85,6 +85,7 @@ struct kept_range {
 struct saver {
 	struct fadump_vmcore *vm;
 	struct fadump_ctx *ctx;
+	const struct save_target *target;
 	const char *dest;
 	const char *name;
 	int dirfd;
@@ -947,7 +948,7 @@ static void cleanup(struct saver *s, int failed)
 		close(s->dirfd);
 }
 
-/* A release only ever follows a copy of the live dump. */
+/* A release only ever follows a copy of the live file. */
 static int check_release(struct saver *s)
 {
 	char live[PATH_MAX];
@@ -955,7 +956,7 @@ static int check_release(struct saver *s)
 
 	if (!(s->flags & (FADUMP_SAVE_RELEASE | FADUMP_SAVE_RELEASE_RANGES)))
 		return 0;
-	ret = fadump_path(s->ctx, live, sizeof(live), "/proc/vmcore");
+	ret = fadump_path(s->ctx, live, sizeof(live), s->target->live_path);
 	if (ret < 0)
 		return ret;
 	if (strcmp(s->vm->path, live) != 0)
@@ -1045,9 +1046,11 @@ static int read_opts(struct saver *s, const struct fadump_save_opts *opts,
 		return fadump_fail(s->ctx, -EINVAL,
 				   "save options of size %zu, at least %zu",
 				   opts->size, FADUMP_SAVE_OPTS_SIZE_V1);
-	if (opts->flags & ~(unsigned int)SAVE_FLAGS_KNOWN)
-		return fadump_fail(s->ctx, -EINVAL, "unknown save flags %#x",
-				   opts->flags & ~(unsigned int)SAVE_FLAGS_KNOWN);
+	if (opts->flags & ~s->target->flags)
+		return fadump_fail(s->ctx, -EINVAL, "%s save flags %#x",
+				   opts->flags & ~(unsigned int)SAVE_FLAGS_KNOWN ?
+				   "unknown" : "inapplicable",
+				   opts->flags & ~s->target->flags);
 	s->flags = opts->flags;
 	if (s->flags & FADUMP_SAVE_RELEASE_RANGES)
 		s->flags |= FADUMP_SAVE_RELEASE;
@@ -1060,17 +1063,43 @@ static int read_opts(struct saver *s, const struct fadump_save_opts *opts,
 	s->userdata = opts->userdata;
 	if (opts->size >= FADUMP_SAVE_OPTS_SIZE_V2 && opts->release_batch)
 		s->batch = opts->release_batch;
-	if (opts->size >= FADUMP_SAVE_OPTS_SIZE_V3)
-		return read_filter_opts(s, opts);
-	return 0;
+	if (opts->size < FADUMP_SAVE_OPTS_SIZE_V3)
+		return 0;
+	if (!s->target->filters) {
+		if (opts->dump_level || opts->format != FADUMP_SAVE_FORMAT_ELF)
+			return fadump_fail(s->ctx, -EINVAL,
+				"%s is saved as it is: no dump level, no kdump "
+				"format", s->vm->path);
+		return 0;
+	}
+	return read_filter_opts(s, opts);
 }
+
+static const struct save_target save_target_vmcore = {
+	.default_name = "vmcore",
+	.live_path = "/proc/vmcore",
+	.flags = SAVE_FLAGS_KNOWN,
+	.filters = true,
+	.release = fadump_release_keep_error,
+};
 
 FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 				     const struct fadump_save_opts *opts,
 				     struct fadump_save_result *res)
 {
-	struct saver s = { .vm = vm, .dirfd = -1, .fd = -1,
-			   .name = "vmcore", .sparse = true,
+	if (!vm)
+		return -EINVAL;
+	fadump_clear_error(vm->ctx);
+	return vmcore_save_target(vm, dest, opts, res, &save_target_vmcore);
+}
+
+int vmcore_save_target(struct fadump_vmcore *vm, const char *dest,
+		       const struct fadump_save_opts *opts,
+		       struct fadump_save_result *res,
+		       const struct save_target *target)
+{
+	struct saver s = { .vm = vm, .dirfd = -1, .fd = -1, .target = target,
+			   .name = target->default_name, .sparse = true,
 			   .batch = RELEASE_BATCH_DEFAULT,
 			   .fs = { .compression = FADUMP_COMPRESS_NONE,
 				   .threads_used = 1 } };
@@ -1079,10 +1108,7 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 	uint64_t start = now_ns();
 	int ret;
 
-	if (!vm)
-		return -EINVAL;
 	s.ctx = vm->ctx;
-	fadump_clear_error(vm->ctx);
 	if (!dest || !*dest)
 		return fadump_fail(vm->ctx, -EINVAL, "no destination directory");
 	if (opts) {
@@ -1149,7 +1175,7 @@ FADUMP_EXPORT int fadump_vmcore_save(struct fadump_vmcore *vm, const char *dest,
 			"%s/%s is saved, but cancelled before the release: the "
 			"memory is kept", dest, s.name);
 	/* Saved for good: now the memory may go, whatever happens next. */
-	ret = fadump_release_keep_error(vm->ctx);
+	ret = target->release(vm->ctx);
 	if (ret < 0)
 		return ret;
 	if (res)

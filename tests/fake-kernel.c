@@ -54,6 +54,9 @@ static struct {
 	enum fake_kernel_gen gen;
 	size_t cmdline_len;
 	bool released;
+	bool core_released;
+	fake_release_hook core_hook;
+	void *core_hook_data;
 	/* Which attribute each fd was opened for writing, "" if none. */
 	char fd_rel[MAX_FDS][REL_MAX];
 	struct rule rules[MAX_RULES];
@@ -227,6 +230,41 @@ static ssize_t store_release_mem(const char *buf, size_t count)
 	return (ssize_t)count;
 }
 
+/*
+ * release_core_store(): "1" (kstrtoint, base 0) removes the OPAL core
+ * (both its names) and frees it; EPERM once it is gone; EINVAL else.
+ */
+static ssize_t store_release_core(const char *buf, size_t count)
+{
+	char core[FULL_MAX], line[16];
+	char *end;
+	long v;
+
+	if (count == 0 || count >= sizeof(line))
+		return fail(EINVAL);
+	memcpy(line, buf, count);
+	line[count] = '\0';
+	v = strtol(line, &end, 0);
+	if (end == line || (*end && strcmp(end, "\n") != 0) || v != 1)
+		return fail(EINVAL);
+	if (fk.core_released)
+		return fail(EPERM);
+	if (fk.core_hook)
+		fk.core_hook(fk.core_hook_data);
+	snprintf(core, sizeof(core), "%s/sys/firmware/opal/mpipl/core", fk.root);
+	unlink(core);
+	snprintf(core, sizeof(core), "%s/sys/firmware/opal/core", fk.root);
+	unlink(core);
+	fk.core_released = true;
+	return (ssize_t)count;
+}
+
+void fake_kernel_release_core_hook(fake_release_hook hook, void *data)
+{
+	fk.core_hook = hook;
+	fk.core_hook_data = data;
+}
+
 static ssize_t store_bootargs(const char *rel, const char *buf, size_t count)
 {
 	char area[COMMAND_LINE_SIZE + 1];
@@ -380,6 +418,8 @@ ssize_t __wrap_write(int fd, const void *buf, size_t count)
 		return store_bootargs(rel, buf, count);
 	if (is_attr(rel, "release_range"))
 		return store_release_range(buf, count);
+	if (is_attr(rel, "release_core"))
+		return store_release_core(buf, count);
 	return __real_write(fd, buf, count);
 }
 

@@ -82,4 +82,13 @@ void fake_kernel_range_hook(fake_range_hook hook, void *data);
 /* Ranges accepted so far (and their bytes, if @bytes), writes refused. */
 unsigned int fake_kernel_ranges(uint64_t *bytes, unsigned int *refused);
 
+/*
+ * release_core (PowerNV, opal-core.c): "1" removes
+ * <root>/sys/firmware/opal/mpipl/core (and the 5.4 name
+ * sys/firmware/opal/core), calling @hook (if set) first; EPERM once the
+ * core is released, EINVAL for anything but 1.
+ */
+typedef void (*fake_release_hook)(void *data);
+void fake_kernel_release_core_hook(fake_release_hook hook, void *data);
+
 #endif

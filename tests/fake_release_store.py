@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """release_mem as a FIFO that acts like the kernel's release_mem_store():
-/proc/vmcore disappears while the write of "1" is in progress.
+/proc/vmcore disappears while the write of "1" is in progress (or another
+store that removes a file: release_core and the OPAL core).
 
 Shared by the fadumpctl tests (tests/cli/conftest.py), where the writer is
 a fadumpctl process, and the binding tests (tests/python/conftest.py),
@@ -18,9 +19,14 @@ import time
 
 
 class FakeReleaseStore:
-    def __init__(self, root):
+    """@attr: the store, relative to @root; @removes: what the kernel
+    removes before the write returns (release_core: the OPAL core)."""
+
+    def __init__(self, root, attr='sys/kernel/fadump/release_mem',
+                 removes='proc/vmcore'):
         self.root = str(root)
-        self.fifo = os.path.join(self.root, 'sys/kernel/fadump/release_mem')
+        self.removes = removes
+        self.fifo = os.path.join(self.root, attr)
         os.unlink(self.fifo)
         os.mkfifo(self.fifo, 0o600)
         self.rfd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
@@ -64,7 +70,7 @@ class FakeReleaseStore:
                 time.sleep(0.005)
             if before_release:
                 before_release()
-            os.unlink(os.path.join(self.root, 'proc/vmcore'))
+            os.unlink(os.path.join(self.root, self.removes))
             os.set_blocking(self.rfd, True)
             while True:
                 data = os.read(self.rfd, 65536)

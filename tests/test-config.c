@@ -180,6 +180,15 @@ static void test_all_keys(void **state)
 
 	assert_int_equal(load_text("release = auto\n", &cfg, err, sizeof(err)), 0);
 	assert_int_equal(cfg.release, CLI_RELEASE_AUTO);
+	assert_false(cfg.keep_opalcore);
+	cli_config_free(&cfg);
+
+	/* PowerNV: the saved OPAL core kept, or released with the dump */
+	assert_int_equal(load_text("opalcore = keep\n", &cfg, err, sizeof(err)), 0);
+	assert_true(cfg.keep_opalcore);
+	cli_config_free(&cfg);
+	assert_int_equal(load_text("opalcore = release\n", &cfg, err, sizeof(err)), 0);
+	assert_false(cfg.keep_opalcore);
 	cli_config_free(&cfg);
 }
 
@@ -292,6 +301,9 @@ static void test_bad_values(void **state)
 	expect_error("release = yes\n", 1, "release: 'yes' is not auto, ranges, end or no");
 	expect_error("release = AUTO\n", 1, "'AUTO' is not");
 	expect_error("release =\n", 1, "release: '' is not");
+	expect_error("opalcore = yes\n", 1, "opalcore: 'yes' is not release or keep");
+	expect_error("opalcore = keep\nopalcore = keep\n", 2,
+		     "duplicate key 'opalcore'");
 	expect_error("bootargs_append = \"a\x01\"\n", 1, "control character \\x01");
 
 	/* A long bad value is cut in the message, not copied whole. */
@@ -452,7 +464,8 @@ static void test_shipped_file(void **state)
 		    !strncmp(p + 2, "format =", 8) ||
 		    (!strncmp(p + 2, "compress =", 10) && zstd) ||
 		    !strncmp(p + 2, "threads =", 9) ||
-		    !strncmp(p + 2, "bootargs_append =", 17))
+		    !strncmp(p + 2, "bootargs_append =", 17) ||
+		    !strncmp(p + 2, "opalcore =", 10))
 			p[1] = ' ';
 	write_conf(text, strlen(text));
 	free(text);
@@ -466,6 +479,7 @@ static void test_shipped_file(void **state)
 	assert_int_equal(cfg.save.compression,
 			 zstd ? FADUMP_COMPRESS_ZSTD : FADUMP_COMPRESS_DEFAULT);
 	assert_int_equal(cfg.save.threads, 0);
+	assert_false(cfg.keep_opalcore);	/* the line shows the default */
 	cli_config_free(&cfg);
 }
 

@@ -439,6 +439,176 @@ static void test_bad_files(void **state)
 	free(f);
 }
 
+/*
+ * powernv (powernv-6.1-capture): the region report puts boot memory's
+ * copy at 0x180000000 and mem_reserved says 0x180020000 bytes, so the
+ * crashed kernel's reservation ends at 0x300020000; its last 64 KiB page
+ * holds struct opal_fadump_mem_struct (metadata/opal-fdm-be.bin, written
+ * by mkmetadata.py from opal-fadump.h), whose fadumphdr_addr
+ * 0x300000000 is the crash-info header's.
+ */
+#define OPAL_RESV_END	0x300020000ULL
+#define OPAL_FDM_ADDR	(OPAL_RESV_END - 0x10000)
+#define OPAL_HDR_ADDR	0x300000000ULL
+
+static void powernv_root(struct env *e, const char *fdm, uint64_t fdm_addr)
+{
+	size_t flen, hlen;
+	void *f = fixture_load(fdm, &flen);
+	void *hdr = fixture_load("metadata/crashinfo-fadmpsig-be.bin", &hlen);
+	/* kcore: the header's page, then the metadata's, both RAM */
+	struct load loads[] = {
+		{ OPAL_HDR_ADDR, LINEAR + OPAL_HDR_ADDR, 0x10000, hdr, hlen },
+		{ fdm_addr, LINEAR + fdm_addr, 0x10000, f, flen },
+	};
+
+	fadump_ctx_unref(e->ctx);
+	scratch_remove(e->root);
+	e->root = fixture_copy("roots/powernv-6.1-capture");
+	assert_int_equal(fadump_ctx_new(e->root, &e->ctx), 0);
+	fadump_ctx_set_log_fn(e->ctx, NULL, NULL);
+	write_kcore(e, true, loads, 2);
+	free(f);
+	free(hdr);
+}
+
+static void test_opal_fdm_read(void **state)
+{
+	struct env *e = *state;
+	struct fadump_opal_fdm_info in = { .size = sizeof(in) };
+	struct fadump_crashinfo_info ci_in = { .size = sizeof(ci_in) };
+	struct fadump_opal_fdm *fdm = NULL;
+	struct fadump_crashinfo *ci = NULL;
+	uint64_t addr = 0;
+
+	powernv_root(e, "metadata/opal-fdm-be.bin", OPAL_FDM_ADDR);
+	assert_int_equal(fadump_opal_fdm_read(e->ctx, &fdm, &addr), 0);
+	assert_int_equal(addr, OPAL_FDM_ADDR);
+	assert_int_equal(fadump_opal_fdm_get_info(fdm, &in), 0);
+	assert_int_equal(in.region_cnt, 2);
+	assert_int_equal(in.registered_regions, 2);
+	assert_int_equal(in.byte_order, FADUMP_BYTE_ORDER_BIG);
+	assert_int_equal(in.crashinfo_addr, OPAL_HDR_ADDR);
+	assert_int_equal(in.boot_memory_size, 0x180000000ULL);
+	assert_int_equal(fadump_opal_crashinfo_read(e->ctx, fdm, &ci), 0);
+	assert_int_equal(fadump_crashinfo_get_info(ci, &ci_in), 0);
+	assert_int_equal(ci_in.layout, FADUMP_CRASHINFO_FADMPSIG);
+	assert_int_equal(ci_in.byte_order, FADUMP_BYTE_ORDER_BIG);
+	fadump_crashinfo_unref(ci);
+	fadump_opal_fdm_unref(fdm);
+}
+
+/* A 5.5 - 5.18 little-endian kernel's struct, in a 4 KiB page kernel. */
+static void test_opal_fdm_read_le_4k(void **state)
+{
+	struct env *e = *state;
+	struct fadump_opal_fdm_info in = { .size = sizeof(in) };
+	struct fadump_opal_fdm *fdm = NULL;
+	uint64_t addr = 0;
+
+	powernv_root(e, "metadata/opal-fdm-le.bin", OPAL_RESV_END - 0x1000);
+	assert_int_equal(fadump_opal_fdm_read(e->ctx, &fdm, &addr), 0);
+	assert_int_equal(addr, OPAL_RESV_END - 0x1000);
+	assert_int_equal(fadump_opal_fdm_get_info(fdm, &in), 0);
+	assert_int_equal(in.byte_order, FADUMP_BYTE_ORDER_LITTLE);
+	fadump_opal_fdm_unref(fdm);
+}
+
+/* Something else at the address: its regions are not the report's. */
+static void test_opal_fdm_not_the_report(void **state)
+{
+	struct env *e = *state;
+	struct fadump_opal_fdm *fdm = (void *)1;
+	size_t len;
+	unsigned char *f = fixture_load("metadata/opal-fdm-be.bin", &len);
+
+	powernv_root(e, "metadata/opal-fdm-be.bin", OPAL_FDM_ADDR);
+	put(f + 16 + 24 + 16, 0x80000000, 8, true);	/* rgn[1].size */
+	{
+		struct load loads[] = {
+			{ OPAL_FDM_ADDR, LINEAR + OPAL_FDM_ADDR, 0x10000, f, len },
+		};
+
+		write_kcore(e, true, loads, 1);
+	}
+	free(f);
+	assert_int_equal(fadump_opal_fdm_read(e->ctx, &fdm, NULL), -ENOENT);
+	assert_null(fdm);
+	error_has(e, "looked at 0x300010000 (64 KiB pages) and 0x30001f000");
+}
+
+static void test_opal_fdm_no_report(void **state)
+{
+	struct env *e = *state;
+	struct fadump_opal_fdm *fdm = NULL;
+	struct fadump_crashinfo *ci = NULL;
+
+	powernv_root(e, "metadata/opal-fdm-be.bin", OPAL_FDM_ADDR);
+	assert_int_equal(unlink(root_path(e, "sys/kernel/debug/powerpc/fadump_region")), 0);
+	assert_int_equal(fadump_opal_fdm_read(e->ctx, &fdm, NULL), -ENOENT);
+	error_has(e, "no region report");
+	assert_int_equal(fadump_opal_crashinfo_read(e->ctx, NULL, &ci), -EINVAL);
+}
+
+static void test_opal_fdm_not_powernv(void **state)
+{
+	struct env *e = *state;
+	struct fadump_opal_fdm *fdm = NULL;
+
+	assert_int_equal(fadump_opal_fdm_read(e->ctx, &fdm, NULL), -EOPNOTSUPP);
+	error_has(e, "powernv only");
+}
+
+/*
+ * The real thing (metadata/README, "Captured"): QEMU powernv10's capture
+ * boot, its region report and mem_reserved, the struct and the header
+ * where the kernel had them. The header page starts at fadumphdr_addr.
+ */
+static void test_opal_fdm_read_qemu(void **state)
+{
+	struct env *e = *state;
+	struct fadump_opal_fdm_info in = { .size = sizeof(in) };
+	struct fadump_crashinfo_info ci_in = { .size = sizeof(ci_in) };
+	struct fadump_opal_fdm *fdm = NULL;
+	struct fadump_crashinfo *ci = NULL;
+	unsigned char *page = calloc(1, 0x20000);
+	size_t flen, hlen;
+	void *f = fixture_load("metadata/opal-fdm-qemu-pnv10.bin", &flen);
+	void *hdr = fixture_load("metadata/crashinfo-qemu-pnv10.bin", &hlen);
+	struct load loads[] = {
+		{ 0x65390000, LINEAR + 0x65390000, 0x20000, page, 0x20000 },
+	};
+	static const char report[] =
+		"DUMP: Src: 0x00000000000000, Dest: 0x00000035390000, Size: "
+		"0x30000000, Dumped: 0x30000000 bytes\n\nMemory above "
+		"0x00000030000000 is reserved for saving crash dump\n";
+	uint64_t addr = 0;
+
+	assert_non_null(page);
+	memcpy(page, hdr, hlen);
+	memcpy(page + 0x2a8, f, flen);
+	powernv_root(e, "metadata/opal-fdm-be.bin", OPAL_FDM_ADDR);
+	write_kcore(e, true, loads, 1);
+	scratch_write(e->root, "sys/kernel/debug/powerpc/fadump_region", report,
+		      strlen(report));
+	scratch_write(e->root, "sys/kernel/fadump/mem_reserved", "805372584\n", 10);
+	assert_int_equal(fadump_opal_fdm_read(e->ctx, &fdm, &addr), 0);
+	assert_int_equal(addr, 0x653902a8);
+	assert_int_equal(fadump_opal_fdm_get_info(fdm, &in), 0);
+	assert_int_equal(in.crashinfo_addr, 0x65390000);
+	assert_int_equal(in.boot_memory_size, 0x30000000);
+	assert_int_equal(in.verdict, FADUMP_DUMP_COMPLETE);
+	assert_int_equal(fadump_opal_crashinfo_read(e->ctx, fdm, &ci), 0);
+	assert_int_equal(fadump_crashinfo_get_info(ci, &ci_in), 0);
+	assert_int_equal(ci_in.crashing_cpu, 0);
+	assert_int_equal(ci_in.vmcoreinfo_addr, 0x36c50000);
+	fadump_crashinfo_unref(ci);
+	fadump_opal_fdm_unref(fdm);
+	free(page);
+	free(f);
+	free(hdr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +623,12 @@ int main(void)
 		T(test_read_spans_loads),
 		T(test_no_kcore),
 		T(test_bad_files),
+		T(test_opal_fdm_read),
+		T(test_opal_fdm_read_le_4k),
+		T(test_opal_fdm_not_the_report),
+		T(test_opal_fdm_no_report),
+		T(test_opal_fdm_not_powernv),
+		T(test_opal_fdm_read_qemu),
 #undef T
 	};
 

@@ -123,10 +123,15 @@ STATUS = {
     # powernv 6.1: 6 GiB boot memory + a page of headers + a page of OPAL
     # metadata (64 KiB pages); no hotplug_ready (6.10), no bootargs_append
     # (pseries only).
-    'powernv-6.1-registered': status('powernv', 'directory', True, True,
-                                     False, 6 * GiB + 2 * 64 * KiB),
-    'powernv-6.1-capture': status('powernv', 'directory', True, False,
-                                  True, 6 * GiB + 2 * 64 * KiB),
+    # The OPAL core's keys come on PowerNV only; no fixture root has a core.
+    'powernv-6.1-registered': dict(status('powernv', 'directory', True, True,
+                                          False, 6 * GiB + 2 * 64 * KiB),
+                                   opalcore_present=False, opalcore_size=None,
+                                   opalcore_release_available=False),
+    'powernv-6.1-capture': dict(status('powernv', 'directory', True, False,
+                                       True, 6 * GiB + 2 * 64 * KiB),
+                                opalcore_present=False, opalcore_size=None,
+                                opalcore_release_available=False),
 }
 
 CONTRACT_TYPES = {
@@ -287,7 +292,8 @@ def powernv_dt(capture):
     # skiboot load areas: two (addr, size) pairs of 2+2 cells.
     props['/ibm,opal/dump/fw-load-area'] = (32, '')
     if capture:
-        props['/ibm,opal/dump/mpipl-boot'] = (0, '')
+        # skiboot's u64 1 (tests/data/roots/README: what a real MPIPL showed)
+        props['/ibm,opal/dump/mpipl-boot'] = (8, '0000000000000001')
     return {
         'platform': 'powernv', 'firmware_support': True,
         'dump_present': capture, 'rtas_token': None, 'dump_sizes': [],

@@ -257,7 +257,15 @@ def test_metadata_powernv():
     p = run('metadata', root=root('powernv-6.1-capture'))
     assert p.returncode == EXIT_OK
     assert 'dump waiting:        yes' in p.stdout
-    assert 'OPAL dump metadata' in p.stdout
+    # in memory, read through /proc/kcore, which this saved root lacks
+    # (tests/cli/test_kcore.py reads it from one)
+    assert 'OPAL kernel metadata: not read: ' in p.stdout
+    assert 'CONFIG_PROC_KCORE' in p.stdout
+    j = json.loads(run('--json', 'metadata',
+                       root=root('powernv-6.1-capture')).stdout)
+    assert j['opal_kernel_metadata'] is None
+    assert 'CONFIG_PROC_KCORE' in j['opal_kernel_metadata_error']
+    assert j['crash_info_header'] is None
 
 
 def test_metadata_not_power():
@@ -379,6 +387,40 @@ def test_decode_opal():
     j = decode_json('opal-cpu', blob('opal-cpu-meta.bin'))
     assert j['crashing_pir'] == 0x21
     assert j['cpu_data_size'] == 688
+
+
+def test_decode_opal_real_run():
+    """The OPAL structures of a real MPIPL (QEMU 11.1.3 powernv10, skiboot
+    v7.1-106, our 7.2.12 kernel; tests/data/metadata/README), read from
+    memory in the capture boot.  Expected values: what that boot's kernel
+    and firmware logged about the same bytes (opal-fadump.c, opal-core.c
+    with dyndbg; skiboot's DUMP lines), not our decoders' output."""
+    # "DUMP: Src: 0x0, Dest: 0x35390000, Size: 0x30000000" and "Memory
+    # above 0x30000000" (fadump_region); the crash-info header follows
+    # the boot memory copy; the 7.2 kernel stores it big-endian
+    j = decode_json('opal-fdm', blob('opal-fdm-qemu-pnv10.bin'))
+    assert j['version'] == 1 and j['byte_order'] == 'big-endian'
+    assert (j['region_cnt'], j['registered_regions']) == (1, 1)
+    assert [(r['source'], r['destination'], r['length'], r['preserved'])
+            for r in j['regions']] == [(0, 0x35390000, 0x30000000, True)]
+    assert j['boot_mem_top'] == 0x30000000
+    assert j['crashinfo_addr'] == 0x35390000 + 0x30000000
+    assert j['verdict'] == 'complete'
+    # "Crashing CPU PIR: 0x0"; skiboot: "Architected register dest addr :
+    # 0x33870000"; "NumCpus: 2 ... Cnt: 66" entries of 16 bytes after an
+    # 8-byte header: 8 + 16 * 66 = 1064, 1080 per thread as firmware says
+    j = decode_json('opal-cpu', blob('opal-cpu-qemu-pnv10.bin'))
+    assert (j['version'], j['crashing_pir'], j['cpu_data_version']) == (1, 0, 1)
+    assert j['cpu_data_size'] == 1080
+    assert (j['cpu_data_addr'], j['cpu_data_len']) == (0x33870000, 2 * 1080)
+    # opal-core.c's decode of the same data: "PIR 0x0 - R1 : 0x31c139d0,
+    # NIP : 0x300479a8" (the crashing CPU, inside OPAL's reboot call) and
+    # "PIR 0x4 - R1 : 0xc00000007bf5fce0, NIP : 0x300037c4"; core state 0xff
+    j = decode_json('hdat', blob('hdat-qemu-pnv10.bin'), '1080')
+    cpus = [(c['id'], c['active'], c['core_state'], c['entries'],
+             c['regs']['gpr'][1], c['regs']['nip']) for c in j['cpus']]
+    assert cpus == [(0x0, True, 0xff, 66, 0x31c139d0, 0x300479a8),
+                    (0x4, True, 0xff, 66, 0xc00000007bf5fce0, 0x300037c4)]
 
 
 @pytest.mark.parametrize('args,status', [

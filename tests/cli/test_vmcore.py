@@ -43,7 +43,9 @@ SAVE_KEYS = {'source', 'dest', 'bytes_total', 'bytes_written',
              # 0.5: the filtered save
              'format', 'compression', 'dump_level', 'threads', 'file_bytes',
              'pages_total', 'pages_kept', 'classes', 'unknown_reason',
-             'excluded_ranges_released', 'excluded_bytes_released'}
+             'excluded_ranges_released', 'excluded_bytes_released',
+             # the OPAL core (null off PowerNV)
+             'opalcore'}
 INFO_KEYS = {'path', 'file_size', 'format', 'dump_level', 'byte_order',
              'machine', 'page_size', 'osrelease', 'crash_time', 'cpus',
              'segments', 'notes', 'vmcoreinfo', 'panic', 'crashing_cpu'}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # /init of the libfadump end-to-end guest (busybox + fadumpctl in an initramfs).
 #
-# Runs twice under QEMU pseries, with the same kernel command line both times:
+# Runs twice under QEMU pseries or powernv (MPIPL), with the same kernel command line both times:
 #   first boot   (no dump active): check fadump is enabled and registered, save
 #                status/regions/devtree and raw kernel files, then crash the kernel
 #                with sysrq-c;
@@ -32,6 +32,14 @@
 #   e2e.runs=N              filtered saves of each tool and compressor in the
 #                           capture boot (default 3, alternating; see
 #                           compare_saves)
+#   e2e.platform=pseries|powernv
+#                           the machine (default pseries): where the firmware's
+#                           dump interface is (/rtas or /ibm,opal/dump), how a
+#                           capture boot shows (/rtas/ibm,kernel-dump or
+#                           /ibm,opal/dump/mpipl-boot).  powernv also runs
+#                           an unregister/register cycle in the first boot,
+#                           records the OPAL core (/sys/firmware/opal/mpipl/)
+#                           in the capture boot and skips the filtered saves
 #   e2e.proof=1             the release proof (run.sh --release-proof): the
 #                           capture boot prints "E2E-MARK ready", reads
 #                           "E2E-MODE ranges|end|auto|filtered|mdf-end" from
@@ -132,11 +140,18 @@ collect_raw() {
     done
     cat "$REGION_FILE" >"$d/fadump_region" 2>"$d/fadump_region.err" || true
     cat /sys/firmware/fdt >"$d/fdt.dtb" 2>/dev/null || true
-    (cd /proc/device-tree && tar -cf "$d/rtas.tar" rtas) 2>"$d/rtas.tar.err"
-    for p in /proc/device-tree/rtas/*; do
+    # the firmware's dump node: /rtas (pseries) or /ibm,opal/dump (powernv),
+    # as rtas.tar / opal-dump.tar and a "NAME BYTES" list of its properties
+    (cd /proc/device-tree && tar -cf "$d/$fw_tag.tar" "$fw_node") 2>"$d/$fw_tag.tar.err"
+    for p in /proc/device-tree/"$fw_node"/*; do
         [ -f "$p" ] || continue
         printf '%s %s\n' "$(basename "$p")" "$(wc -c <"$p")"
-    done >"$d/rtas-props.txt"
+    done >"$d/$fw_tag-props.txt"
+    if [ "$platform" = powernv ]; then
+        # the OPAL core (CONFIG_OPAL_CORE): core and release_core, capture boot only
+        ls -l /sys/firmware/opal/mpipl/ >"$d/opal-mpipl.ls" 2>&1
+        ls /proc/device-tree/ibm,opal/ >"$d/ibm,opal.ls" 2>&1
+    fi
     cat /proc/cmdline >"$d/cmdline"
     cat /proc/meminfo >"$d/meminfo"
     cat /proc/iomem >"$d/iomem" 2>/dev/null
@@ -155,6 +170,13 @@ collect_cli() {
         run "$t-regions" fadumpctl regions
         run "$t-devtree-json" fctl_json devtree
         run "$t-devtree" fadumpctl devtree
+        # powernv: check and metadata too, in every state (the capture
+        # boot runs them below); not through fctl_json: their exit status
+        # is an answer (no dump), and a retry would print twice
+        if [ "$platform" = powernv ] && [ "$t" != capture ]; then
+            run "$t-check-json" fadumpctl --json check
+            run "$t-metadata-json" fadumpctl --json metadata
+        fi
     else
         run "$t-status-raw" sh -c "grep -H . $FADUMP_SYSFS/* 2>/dev/null"
     fi
@@ -257,6 +279,35 @@ plain_copy() {
 # seconds_since T0: seconds from uptime T0 to now
 seconds_since() { awk "BEGIN{print $(uptime_s) - $1}"; }
 
+# powernv: the firmware's CPU metadata (struct opal_mpipl_fadump, tag CPU;
+# its address is in opal-core.c's pr_debug line, printed with dyndbg) and
+# the CPU state data its first region points at (HDAT register entries),
+# read through /proc/kcore: the kernel's own decode of them (PIR, R1, NIP
+# per CPU, also dyndbg) is in the same log, an oracle for the library's
+# decoders.  opal-cpu-meta.hex / opal-cpu-state.hex: "VADDR LEN HEX" lines
+opal_cpu_state() {
+    caddr=$(dmesg | sed -n 's/.*CPU metadata addr: \([0-9a-f]*\).*/\1/p' | head -1)
+    [ -n "$caddr" ] || { fail "no 'CPU metadata addr' line (dyndbg of opal-core.c)"; return; }
+    echo "0x$caddr" >"$BOOTDIR/opal-cpu-meta.addr"
+    kcore-peek read $((0xc000000000000000 + 0x$caddr)) 256 >"$BOOTDIR/opal-cpu-meta.hex" ||
+        { fail "kcore-peek of the CPU metadata at 0x$caddr failed"; return; }
+    # big-endian: version u8, reserved[7], crashing_pir, cpu_data_version,
+    # cpu_data_size, region_cnt (u32 each), then { src, dest, size } u64s
+    hex=$(cut -d' ' -f3 "$BOOTDIR/opal-cpu-meta.hex")
+    dest=$((0x${hex:64:16}))
+    size=$((0x${hex:80:16}))
+    echo "dest=$dest size=$size" >"$BOOTDIR/opal-cpu-state.env"
+    [ "$size" -gt 0 ] && [ "$size" -le 1048576 ] || { fail "CPU state data size $size"; return; }
+    off=0
+    : >"$BOOTDIR/opal-cpu-state.hex"
+    while [ "$off" -lt "$size" ]; do
+        n=$((size - off)); [ "$n" -le 4096 ] || n=4096
+        kcore-peek read $((0xc000000000000000 + dest + off)) "$n" >>"$BOOTDIR/opal-cpu-state.hex" ||
+            { fail "kcore-peek of the CPU state data at $((dest + off)) failed"; return; }
+        off=$((off + n))
+    done
+}
+
 # The filtered saves, before anything is released: Debian's makedumpfile (the
 # peer) at -d 31 with -c (zlib) and -l (lzo), and `fadumpctl save --level 31
 # --format kdump` with zstd (its default), zlib and lzo for like for like;
@@ -336,6 +387,8 @@ fill_mib=16
 known_mib=16
 cmp_runs=3
 proof=0
+platform=pseries
+rereg=
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
         e2e.fadumpctl=*) mode=${arg#*=} ;;
@@ -344,8 +397,16 @@ for arg in $(cat /proc/cmdline); do
         e2e.proof=*) proof=${arg#*=} ;;
         e2e.known=*) known_mib=${arg#*=} ;;
         e2e.runs=*) cmp_runs=${arg#*=} ;;
+        e2e.platform=*) platform=${arg#*=} ;;
+        e2e.rereg=*) rereg=${arg#*=} ;;
     esac
 done
+
+# the firmware's dump interface, and what it adds in a capture boot
+case "$platform" in
+    powernv) fw_node=ibm,opal/dump fw_tag=opal-dump fw_capture=/proc/device-tree/ibm,opal/dump/mpipl-boot ;;
+    *) fw_node=rtas fw_tag=rtas fw_capture=/proc/device-tree/rtas/ibm,kernel-dump ;;
+esac
 
 BOOTDIR=
 if ! mount -t ext2 /dev/vda "$OUT"; then
@@ -365,7 +426,7 @@ if [ "$boots" -gt 2 ]; then
     finish FAIL "boot $boots"
 fi
 
-if [ -e /proc/device-tree/rtas/ibm,kernel-dump ] || [ -e /proc/vmcore ]; then
+if [ -e "$fw_capture" ] || [ -e /proc/vmcore ]; then
     boot=capture
     BOOTDIR=$OUT/boot2
 else
@@ -380,7 +441,7 @@ if [ "$boot" = first ] && [ -e "$OUT/boot1/crash-requested" ]; then
     BOOTDIR=$OUT/boot2
     mkdir -p "$BOOTDIR"
     collect_raw raw
-    fail "booted again after the crash, but no dump is active (no /rtas/ibm,kernel-dump, no /proc/vmcore)"
+    fail "booted again after the crash, but no dump is active (no $fw_capture, no /proc/vmcore)"
     finish FAIL "no capture boot"
 fi
 if [ "$boot" = capture ] && [ ! -e "$OUT/boot1/crash-requested" ]; then
@@ -404,7 +465,11 @@ fi
 # ---------------------------------------------------------------- first boot
 if [ "$boot" = first ]; then
     [ -d "$FADUMP_SYSFS" ] || fail "$FADUMP_SYSFS missing: kernel without CONFIG_FA_DUMP or no firmware support"
-    [ -e /proc/device-tree/rtas/ibm,configure-kernel-dump ] || fail "firmware does not offer ibm,configure-kernel-dump"
+    if [ "$platform" = powernv ]; then
+        [ -d /proc/device-tree/ibm,opal/dump ] || fail "firmware does not offer MPIPL (no /ibm,opal/dump)"
+    else
+        [ -e /proc/device-tree/rtas/ibm,configure-kernel-dump ] || fail "firmware does not offer ibm,configure-kernel-dump"
+    fi
     [ "$(cat $FADUMP_SYSFS/enabled 2>/dev/null)" = 1 ] || fail "fadump not enabled (fadump=on missing, or reservation failed)"
 
     collect_cli before
@@ -421,6 +486,16 @@ if [ "$boot" = first ]; then
     collect_cli boot1
     if have_fadumpctl; then
         json_true "$BOOTDIR/boot1-status-json.out" registered || fail "status --json does not say registered"
+    fi
+    [ -n "$rereg" ] || { rereg=0; [ "$platform" = powernv ] && rereg=1; }
+    if [ "$rereg" = 1 ] && have_fadumpctl; then
+        # the OPAL registration round trip: unregister, register again
+        run unregister fadumpctl unregister || fail "fadumpctl unregister failed"
+        [ "$(cat $FADUMP_SYSFS/registered 2>/dev/null)" = 0 ] || fail "still registered after unregister"
+        collect_cli unregistered
+        run reregister1 fadumpctl register || fail "fadumpctl register after unregister failed"
+        [ "$(cat $FADUMP_SYSFS/registered 2>/dev/null)" = 1 ] || fail "not registered after register"
+        collect_cli boot1-rereg
     fi
     collect_raw raw
 
@@ -486,11 +561,19 @@ release_range_checks() {
     page=$(mmap-zero pagesize)
     top=$(json_num "$BOOTDIR/capture-regions-json.out" reserved_above)
     [ -n "$top" ] || { fail "regions --json has no reserved_above"; return; }
-    # the first PT_LOAD above boot memory; its first page-aligned address
+    # the first PT_LOAD above boot memory; its first page-aligned address.
+    # powernv: the last one.  There the first one above boot memory is the
+    # gap between boot memory (768 MiB) and the reserved area, which
+    # skiboot's reserved-ranges (its code, heap, data, stacks, dump and
+    # register areas at 0x30000000) cover almost whole: the kernel keeps it
+    # until release_mem (ERANGE); the memory above the reserved area is
+    # what release_range can give back
     # shellcheck disable=SC2046 # three numbers, split on purpose
     set -- $(json_segments "$BOOTDIR/capture-info-json.out" | while read -r p o f; do
-        [ "$p" -ge "$top" ] && { echo "$p $o $f"; break; }
-    done)
+        [ "$p" -ge "$top" ] || continue
+        echo "$p $o $f"
+        [ "$platform" = powernv ] || break
+    done | tail -1)
     [ $# = 3 ] || { fail "info --json has no PT_LOAD above boot memory ($top)"; return; }
     seg_paddr=$1 seg_off=$2 seg_size=$3
     a=$(( (seg_paddr + page - 1) / page * page ))
@@ -635,12 +718,17 @@ for f in release_range crash_info; do
     [ -e "$FADUMP_SYSFS/$f" ] || fail "no $FADUMP_SYSFS/$f in the capture boot"
 done
 # commands from later issues: run when this fadumpctl has them (run.sh checks them)
+# powernv: check, metadata and crashinfo read the OPAL metadata and the
+# crash-info header from memory (/proc/kcore), as on pseries they read
+# the device tree's ibm,kernel-dump; judged the same way
+opal_lenient=0
 if fctl_has check; then
-    run capture-check-json fctl_json check || fail "fadumpctl check: rc $(cat "$BOOTDIR/capture-check-json.rc")"
+    run capture-check-json fctl_json check || [ "$opal_lenient" = 1 ] ||
+        fail "fadumpctl check: rc $(cat "$BOOTDIR/capture-check-json.rc")"
     run capture-check fadumpctl check
 fi
 if fctl_has metadata; then
-    run capture-metadata-json fctl_json metadata || fail "fadumpctl metadata failed"
+    run capture-metadata-json fctl_json metadata || [ "$opal_lenient" = 1 ] || fail "fadumpctl metadata failed"
     run capture-metadata fadumpctl metadata
 fi
 if fctl_has info; then
@@ -650,7 +738,8 @@ fi
 # the structures in the reserved area, through /proc/kcore (run.sh cross-checks
 # them against the saved vmcore's NT_PRSTATUS notes)
 if fctl_has crashinfo; then
-    run capture-crashinfo-json fctl_json crashinfo || fail "fadumpctl crashinfo (through /proc/kcore) failed"
+    run capture-crashinfo-json fctl_json crashinfo || [ "$opal_lenient" = 1 ] ||
+        fail "fadumpctl crashinfo (through /proc/kcore) failed"
     run capture-crashinfo fadumpctl crashinfo
 fi
 if fctl_has dmesg; then
@@ -660,7 +749,31 @@ fi
 # the peer (Debian's makedumpfile for ppc64el) and its libraries in the
 # initramfs; the host reads the files with fadumpctl and libkdumpfile
 rm -f "$OUT/pcache.fill"   # the first boot's page-cache file (in the dump)
-compare_saves
+if [ "$platform" = powernv ]; then
+    # the OPAL core: an ELF core of OPAL's memory at the crash; its first
+    # 64 KiB (headers and notes) for the fixtures
+    mp=/sys/firmware/opal/mpipl
+    ls -l "$mp" >"$BOOTDIR/opal-mpipl.ls" 2>&1 || fail "no $mp in the capture boot (CONFIG_OPAL_CORE)"
+    [ -e "$mp/core" ] || fail "no $mp/core in the capture boot"
+    [ -e "$mp/release_core" ] || fail "no $mp/release_core in the capture boot"
+    head -c 65536 "$mp/core" >"$BOOTDIR/opalcore-head.bin" 2>"$BOOTDIR/opalcore-head.err"
+    # the crashed kernel's OPAL metadata (struct opal_fadump_mem_struct):
+    # the first boot printed its address when it registered ("Kernel
+    # metadata addr: X", the last page of the reservation, the same in
+    # this boot); read through /proc/kcore at its linear-map address
+    maddr=$(sed -n 's/.*Kernel metadata addr: \([0-9a-f]*\).*/\1/p' "$OUT/boot1/raw/dmesg-fadump.txt" | head -1)
+    if [ -n "$maddr" ]; then
+        echo "0x$maddr" >"$BOOTDIR/opal-kernel-metadata.addr"
+        kcore-peek read $((0xc000000000000000 + 0x$maddr)) 4096 >"$BOOTDIR/opal-kernel-metadata.hex" \
+            2>"$BOOTDIR/opal-kernel-metadata.err" || fail "kcore-peek of the OPAL kernel metadata at 0x$maddr failed"
+    else
+        fail "the first boot printed no 'Kernel metadata addr'"
+    fi
+    opal_cpu_state
+    dmesg | grep -i -E 'opal|mpipl|fadump' >"$BOOTDIR/dmesg-opal.txt" 2>&1
+else
+    compare_saves
+fi
 if [ "$mode" = require ] && [ -e "$FADUMP_SYSFS/release_range" ]; then
     release_range_checks
 fi
@@ -698,6 +811,14 @@ esac
 rc=$(cat "$BOOTDIR/save.rc")
 sync
 mark "save-end"
+if [ "$platform" = powernv ]; then
+    # the save copied the OPAL core to DEST/opalcore and, being durable,
+    # released it (release_core): the kernel then removes core
+    ls -l "$BOOTDIR/opalcore" >"$BOOTDIR/opalcore.saved.ls" 2>&1 || fail "the save wrote no DEST/opalcore"
+    ls -l /sys/firmware/opal/mpipl/ >"$BOOTDIR/opal-mpipl-after-save.ls" 2>&1
+    [ -e /sys/firmware/opal/mpipl/core ] && fail "/sys/firmware/opal/mpipl/core still there after save --release"
+    run after-save-status-json fctl_json status
+fi
 [ "$rc" = 0 ] || fail "saving /proc/vmcore failed (rc $rc)"
 ls -l "$BOOTDIR/vmcore" >"$BOOTDIR/vmcore.saved.ls" 2>&1
 

@@ -1,5 +1,6 @@
 #!/bin/bash
-# libfadump end-to-end test: the real fadump cycle under QEMU pseries.
+# libfadump end-to-end test: the real fadump cycle under QEMU pseries, or
+# under QEMU powernv9/powernv10 (OPAL firmware, MPIPL: --machine).
 #
 #   register -> crash (sysrq-c) -> capture boot -> save /proc/vmcore -> release ->
 #   re-register, with fadumpctl (cross-built for the guest) doing every step, then
@@ -7,6 +8,14 @@
 #
 # usage: tests/e2e/run.sh [options]
 #   --arch le|be        guest kernel endianness (default le; be: see kernel/README.md)
+#   --machine M         pseries (default), powernv9 or powernv10: the bare-metal
+#                       OpenPOWER machines, whose skiboot implements MPIPL
+#                       (QEMU >= 11.1); little-endian only; the same kernel.
+#                       The guest adds an unregister/register round trip in
+#                       the first boot and records the OPAL core
+#                       (/sys/firmware/opal/mpipl/) in the capture boot; no
+#                       filtered saves (--known defaults to 0).  Artifacts go
+#                       to build-e2e/artifacts-M (tests/e2e/README.md)
 #   --no-fadumpctl      development mode: run the guest without fadumpctl (raw sysfs
 #                       reads/writes); the normal run REQUIRES fadumpctl
 #   --save auto|cli|raw how the guest saves /proc/vmcore: `fadumpctl save --release`
@@ -69,6 +78,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 arch=le
+machine=pseries
 fctl_mode=require
 save_mode=auto
 keep_image=0
@@ -79,12 +89,12 @@ print_root=0
 publish=0
 repeat=3
 fill_mib=
-known_mib=16
+known_mib=
 cmp_runs=3
 mem_mib=
 timeout_s=${FADUMP_E2E_TIMEOUT:-}
 cache=${FADUMP_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libfadump-e2e}
-out=${FADUMP_E2E_OUT:-$repo/build-e2e/artifacts}
+out=${FADUMP_E2E_OUT:-}
 
 die() { echo "e2e: ERROR: $*" >&2; exit 1; }
 say() { echo "e2e: $*"; }
@@ -93,6 +103,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --arch) arch=${2:?}; shift 2 ;;
         --arch=*) arch=${1#*=}; shift ;;
+        --machine) machine=${2:?}; shift 2 ;;
+        --machine=*) machine=${1#*=}; shift ;;
         --no-fadumpctl) fctl_mode=raw; shift ;;
         --save) save_mode=${2:?}; shift 2 ;;
         --save=*) save_mode=${1#*=}; shift ;;
@@ -123,6 +135,18 @@ case "$arch" in
     *) die "--arch must be le or be" ;;
 esac
 case "$save_mode" in auto|cli|raw) ;; *) die "--save must be auto, cli or raw" ;; esac
+case "$machine" in
+    pseries) platform=pseries run_tag=$arch ;;
+    powernv9|powernv10)
+        platform=powernv run_tag=$arch-$machine
+        [ "$arch" = le ] || die "--machine $machine: little-endian only (the powernv kernel is the LE one)"
+        [ "$proof" = 0 ] || die "--release-proof runs on pseries only"
+        ;;
+    *) die "--machine must be pseries, powernv9 or powernv10" ;;
+esac
+[ -n "$out" ] || out=$repo/build-e2e/artifacts$([ "$platform" = pseries ] || echo "-$machine")
+# the filtered saves' comparison with makedumpfile runs on pseries
+[ -n "$known_mib" ] || known_mib=$([ "$platform" = pseries ] && echo 16 || echo 0)
 [ -n "$timeout_s" ] || timeout_s=$([ "$proof" = 1 ] && echo 900 || echo 300)
 case "$timeout_s" in ''|*[!0-9]*) die "FADUMP_E2E_TIMEOUT must be a number of seconds" ;; esac
 [ -n "$mem_mib" ] || mem_mib=$([ "$proof" = 1 ] && echo 8192 || echo 2048)
@@ -157,7 +181,7 @@ phase_begin() { t_phase=$(date +%s.%N); say "== $1"; }
 phase_add() { phase_names+=("$1"); phase_secs+=("$2"); }
 print_timing() {
     echo
-    echo "e2e: timing ($arch)"
+    echo "e2e: timing ($arch, $machine)"
     printf '  %-28s %9s\n' phase seconds
     local i
     for i in "${!phase_names[@]}"; do
@@ -261,7 +285,8 @@ find_mirror() {
 # QEMU's libelf is.  python3-libkdumpfile and python3-dev: check-filtered.py
 # reads the filtered dumps with libkdumpfile and with the native build's
 # Python bindings (liblzo2-dev: which then read makedumpfile -l's files).
-late_pkgs="abigail-tools python3-libkdumpfile python3-dev liblzo2-dev"
+# elfutils: check.py reads the powernv run's OPAL core copy with eu-readelf.
+late_pkgs="abigail-tools python3-libkdumpfile python3-dev liblzo2-dev elfutils"
 install_late_pkgs() {
     local p missing=
     for p in $late_pkgs; do
@@ -675,20 +700,57 @@ new_disk() {
 # (tinyconfig leaves CONFIG_PPC_RADIX_MMU_DEFAULT off, so the kernel would
 # take the hash MMU); the dump reader then walks radix page tables for
 # vmemmap. tests/data/kdump holds a dump of the same kernel with hash.
+#
+# powernv9/powernv10 (QEMU's skiboot is the firmware; MPIPL is a guest
+# reset, so never -no-reboot): a flash image with a valid partition table
+# (mkpnor.py: skiboot v7.1 dies in flash_unregister() on the crash path
+# without one), the disk on the first PHB's root port (bus pcie.0), kernel
+# and initrd at most 128 MiB each (where QEMU's powernv loader puts them).
+# powersave=off: the idle CPU must not sit in a stop state when the other
+# one crashes.  With stop states on, skiboot's dump boot hung in most of
+# our tries (powernv9: waiting for the CPU that was idle to call in, after
+# "Detected BMC platform"; powernv10 once, in XIVE init): QEMU's MPIPL
+# reset does not bring a stopped vCPU back.  The kernel idles in snooze.
 qemu_cmd() {
-    append="console=hvc0 fadump=on disable_radix=no panic=10 panic_on_oops=1 e2e.fadumpctl=$fctl_mode e2e.save=$save_mode e2e.fill=$fill_mib e2e.known=$known_mib e2e.runs=$cmp_runs${3:+ $3}"
-    qemu=(qemu-system-ppc64 -M pseries,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
-        -cpu power9 -smp 2 -m "${mem_mib}M" -nographic -monitor none -serial stdio -vga none
-        -kernel "$1/vmlinux" -initrd "/e2e/initramfs-$arch.cpio.gz" -append "$append"
-        -drive "file=$2,format=raw,if=none,id=out,cache=unsafe"
-        -device virtio-blk-pci,drive=out)
+    # powernv: opal-fadump.c's pr_debug lines (the CPU state data it decodes,
+    # with each CPU's PIR, R1 and NIP) for the fixtures and the host checks
+    local pnv_debug=
+    [ "$platform" = pseries ] || pnv_debug='powersave=off dyndbg="file opal-fadump.c +p; file opal-core.c +p"'
+    append="console=hvc0 fadump=on disable_radix=no panic=10 panic_on_oops=1${pnv_debug:+ $pnv_debug} e2e.platform=$platform e2e.fadumpctl=$fctl_mode e2e.save=$save_mode e2e.fill=$fill_mib e2e.known=$known_mib e2e.runs=$cmp_runs${3:+ $3}"
+    case "$platform" in
+    pseries)
+        qemu=(qemu-system-ppc64 -M pseries,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+            -cpu power9 -smp 2 -m "${mem_mib}M" -nographic -monitor none -serial stdio -vga none
+            -kernel "$1/vmlinux" -initrd "/e2e/initramfs-$arch.cpio.gz" -append "$append"
+            -drive "file=$2,format=raw,if=none,id=out,cache=unsafe"
+            -device virtio-blk-pci,drive=out) ;;
+    powernv)
+        qemu=(qemu-system-ppc64 -M "$machine" -smp 2 -m "${mem_mib}M" -nographic -monitor none -serial stdio
+            -kernel "$1/vmlinux" -initrd "/e2e/initramfs-$arch.cpio.gz" -append "$append"
+            -drive "file=$(dirname "$2")/pnor.bin,format=raw,if=mtd"
+            -drive "file=$2,format=raw,if=none,id=out,cache=unsafe"
+            -device virtio-blk-pci,drive=out,bus=pcie.0) ;;
+    esac
+}
+
+# the powernv machine's flash image, and its 128 MiB limits for the kernel
+# and the initrd (QEMU refuses larger ones)
+prepare_powernv() {
+    local rd=$1 f size
+    cp "$here/mkpnor.py" "$root/e2e/mkpnor.py"
+    in_chroot python3 /e2e/mkpnor.py "$rd/pnor.bin" || die "cannot write the flash image (mkpnor.py)"
+    for f in "$kdir_rel/vmlinux" "/e2e/initramfs-$arch.cpio.gz"; do
+        size=$(stat -c %s "$root$f")
+        [ "$size" -le $((128 << 20)) ] || die "$f is $size bytes: powernv takes at most 128 MiB"
+    done
 }
 
 run_qemu() {
-    local rd=/e2e/run-$arch
+    local rd=/e2e/run-$run_tag
     rm -rf "$root$rd"
     mkdir -p "$root$rd"
     new_disk "$rd/disk.img"
+    [ "$platform" = pseries ] || prepare_powernv "$rd"
     local qemu append
     qemu_cmd "$kdir_rel" "$rd/disk.img"
     echo "$append" >"$out/cmdline"
@@ -723,7 +785,7 @@ mark_time() {
 
 # extract_results [DISK DIR] (in the chroot; default: the CI run's disk into x/)
 extract_results() {
-    local img=${1:-/e2e/run-$arch/disk.img} x=${2:-/e2e/run-$arch/x}
+    local img=${1:-/e2e/run-$run_tag/disk.img} x=${2:-/e2e/run-$run_tag/x}
     mkdir -p "$root$x"
     local names
     names=$(in_chroot debugfs -R "ls -p /" "$img" 2>/dev/null |
@@ -886,6 +948,7 @@ phase_end initramfs
 
 {
     echo "arch=$arch"
+    echo "machine=$machine"
     echo "kernel=$(cat "$root$kdir_rel/kernelrelease") ($kdir_rel)"
     in_chroot dpkg-query -W -f='${Package}=${Version}\n' qemu-system-ppc linux-source-7.2 "gcc-$triplet" meson
     sed 's/^/sysroot: /' "$root$sysroot_rel/packages.txt"
@@ -911,7 +974,7 @@ sub() { if [ -n "$1" ] && [ -n "$2" ]; then awk "BEGIN{print $2 - $1}"; else ech
 phase_add "first boot" "$(sub 0 "$t_crash")"
 phase_add "capture boot" "$(sub "$t_crash" "$t_cap")"
 t_f0=$(mark_time filtered-start); t_f1=$(mark_time filtered-end)
-phase_add "filtered saves" "$(sub "$t_f0" "$t_f1")"
+[ -z "$t_f0" ] || phase_add "filtered saves" "$(sub "$t_f0" "$t_f1")"
 phase_add "save" "$(sub "$t_s0" "$t_s1")"
 phase_add "release" "$(sub "$t_r0" "$t_r1")"
 phase_add "re-register, poweroff" "$(sub "$t_r1" "$qemu_secs")"
@@ -920,24 +983,24 @@ phase_add "qemu total" "$qemu_secs"
 phase_begin "host checks"
 extract_results
 cp "$here/check.py" "$root/e2e/check.py"
-cp "$out/console.log" "$root/e2e/run-$arch/x/console.log"   # check.py compares dmesg with it
+cp "$out/console.log" "$root/e2e/run-$run_tag/x/console.log"   # check.py compares dmesg with it
 set +e
-in_chroot python3 /e2e/check.py --arch "$arch" --mode "$fctl_mode" --fill "$fill_mib" ${native_rel:+--fadumpctl "$native_rel"} \
-    "/e2e/run-$arch/x" | tee "$out/check.log"
+in_chroot python3 /e2e/check.py --arch "$arch" --platform "$platform" --mode "$fctl_mode" --fill "$fill_mib" ${native_rel:+--fadumpctl "$native_rel"} \
+    "/e2e/run-$run_tag/x" | tee "$out/check.log"
 check_rc=${PIPESTATUS[0]}
 # the filtered saves: ours and makedumpfile's level-31 dumps against the raw
 # one and the memory the first boot left (filtered-compare.txt: the table)
 if [ -n "$native_rel" ] && [ "$known_mib" -gt 0 ]; then
     cp "$here/check-filtered.py" "$here/compare-kdump.py" "$root/e2e/"
     in_chroot env PYTHONPATH="$native_py" python3 /e2e/check-filtered.py --fadumpctl "$native_rel" \
-        "/e2e/run-$arch/x" | tee "$out/check-filtered.log"
+        "/e2e/run-$run_tag/x" | tee "$out/check-filtered.log"
     [ "${PIPESTATUS[0]}" = 0 ] || check_rc=1
 fi
 set -e
 # artifacts: everything the guest wrote (boot1/, boot2/), vmcore included
-mv "$root/e2e/run-$arch/x"/* "$out"/
-if [ "$keep_image" = 1 ]; then mv "$root/e2e/run-$arch/disk.img" "$out/disk.img"; fi
-rm -rf "$root/e2e/run-$arch"
+mv "$root/e2e/run-$run_tag/x"/* "$out"/
+if [ "$keep_image" = 1 ]; then mv "$root/e2e/run-$run_tag/disk.img" "$out/disk.img"; fi
+rm -rf "$root/e2e/run-$run_tag"
 if [ "$keep_vmcore" = 0 ]; then rm -f "$out/boot2/vmcore"; fi
 phase_end "host checks"
 

@@ -49,6 +49,13 @@ def status(platform, layout, enabled, registered, capture, mem_reserved,
     }
 
 
+def powernv(st):
+    """The OPAL core's keys, there on PowerNV only (as in fadumpctl's
+    status --json): no fixture root has a core."""
+    return dict(st, opalcore_present=False, opalcore_size=None,
+                opalcore_release_available=False)
+
+
 STATUS = {
     'none': status('none', 'none', None, None, False, None),
     # 3.4: flat files only; nothing after enabled/registered/release_mem.
@@ -74,10 +81,11 @@ STATUS = {
     'pseries-7.2-disabled': status('pseries', 'directory', False, False,
                                    False, 0, True, None),
     # 6 GiB boot memory + a page of headers + a page of OPAL metadata
-    'powernv-6.1-registered': status('powernv', 'directory', True, True,
-                                     False, 6 * GiB + 2 * 64 * KiB),
-    'powernv-6.1-capture': status('powernv', 'directory', True, False, True,
-                                  6 * GiB + 2 * 64 * KiB),
+    'powernv-6.1-registered': powernv(status('powernv', 'directory', True,
+                                             True, False,
+                                             6 * GiB + 2 * 64 * KiB)),
+    'powernv-6.1-capture': powernv(status('powernv', 'directory', True, False,
+                                          True, 6 * GiB + 2 * 64 * KiB)),
 }
 
 
@@ -189,7 +197,7 @@ def powernv_dt(capture):
     props['/ibm,opal/dump/fw-load-area'] = struct.pack(
         '>4Q', 0x20000000, 0x08000000, 0x28000000, 0x08000000)
     if capture:
-        props['/ibm,opal/dump/mpipl-boot'] = b''
+        props['/ibm,opal/dump/mpipl-boot'] = (1).to_bytes(8, 'big')  # skiboot's u64 1
     return {'source': 'dir', 'platform': 'powernv', 'firmware_support': True,
             'dump_present': capture, 'rtas_token': None, 'dump_sizes': [],
             'properties': props}

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple, Union
 
 from . import _fadump
 from ._common import Record, StrPath, root_arg
 from ._metadata import KernelDump
+from ._vmcore import SaveResult, _save_result
 
 _DT_SOURCES = {'auto': 0, 'dir': 1, 'fdt': 2}
 
@@ -43,6 +45,12 @@ class Status(Record):
             memory can be given back range by range while saving.
         crash_info_available: the crash_info attribute exists (the same
             kernel series): the crash-info header is read from it.
+        opalcore_present: (PowerNV) the OPAL core,
+            /sys/firmware/opal/mpipl/core, is there to save.
+        opalcore_size: its size in bytes, None without it.
+        opalcore_release_available: release_core exists (it outlives
+            the core). ``fadumpctl status --json`` prints these three on
+            PowerNV only.
     """
 
     platform: str
@@ -60,6 +68,19 @@ class Status(Record):
     release_available: bool
     release_range_available: bool
     crash_info_available: bool
+    opalcore_present: bool = False
+    opalcore_size: Optional[int] = None
+    opalcore_release_available: bool = False
+
+    def as_dict(self) -> Dict[str, Any]:
+        """The object ``fadumpctl status --json`` prints: the OPAL core's
+        keys on PowerNV only."""
+        d = super().as_dict()
+        if self.platform != 'powernv':
+            for k in ('opalcore_present', 'opalcore_size',
+                      'opalcore_release_available'):
+                del d[k]
+        return d
 
 
 @dataclass(frozen=True)
@@ -293,6 +314,51 @@ class System:
         [0, 2**64).
         """
         self._ctx.release_range(start, size)
+
+    def release_opalcore(self) -> None:
+        """Give the OPAL core's memory back (PowerNV capture boot):
+        /sys/firmware/opal/mpipl/core disappears. Save it first
+        (:meth:`save_opalcore`). Raises NotFoundError (no OPAL core in
+        this boot), AccessError (already released, or not root), Error
+        with errno EIO (the core is still there) or EBUSY (the lock).
+        """
+        self._ctx.release_opalcore()
+
+    def save_opalcore(self, dest: StrPath, *, name: Optional[StrPath] = None,
+                      release: bool = False, force: bool = False,
+                      create_dest: bool = True,
+                      progress: Optional[Any] = None, sparse: bool = True,
+                      chunk_size: int = 0) -> SaveResult:
+        """Save the OPAL core durably into directory *dest*, as *name*
+        ("opalcore" by default): byte for byte, with the rules and the
+        arguments of :meth:`Vmcore.save` (an unnamed 0600 file synced and
+        linked into place, never over an existing file). *release* True
+        gives its memory back through release_core once the copy is in
+        place; if that fails the exception's ``save_result`` is the
+        :class:`SaveResult`. Raises NotFoundError without an OPAL core,
+        and the errors of :meth:`Vmcore.save`.
+        """
+        if not isinstance(release, bool):
+            raise TypeError('release must be a bool, not %s'
+                            % type(release).__name__)
+        flags = 0 if sparse else _fadump.SAVE_NO_SPARSE
+        if create_dest:
+            flags |= _fadump.SAVE_CREATE_DEST
+        if force:
+            flags |= _fadump.SAVE_ALLOW_UNSAFE_DEST
+        if release:
+            flags |= _fadump.SAVE_RELEASE
+        saved = os.fsdecode(name) if name is not None else 'opalcore'
+        path = os.path.join(os.fsdecode(dest), saved)
+        try:
+            r = self._ctx.save_opalcore(dest, name, flags, chunk_size,
+                                        progress)
+        except BaseException as e:
+            partial = getattr(e, 'save_result', None)
+            if isinstance(partial, dict):
+                e.save_result = _save_result(path, partial, 0)
+            raise
+        return _save_result(path, r, 0)
 
     @property
     def bootargs(self) -> str:

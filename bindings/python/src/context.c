@@ -119,7 +119,14 @@ static PyObject *status_dict(const struct fadump_status *st,
 	    pyfadump_set(d, "release_range_available",
 			 boolean(st->release_range_available)) < 0 ||
 	    pyfadump_set(d, "crash_info_available",
-			 boolean(st->crash_info_available)) < 0) {
+			 boolean(st->crash_info_available)) < 0 ||
+	    pyfadump_set(d, "opalcore_present",
+			 boolean(st->opalcore_present)) < 0 ||
+	    pyfadump_set(d, "opalcore_size", st->opalcore_size < 0 ?
+			 pyfadump_none() :
+			 PyLong_FromLongLong(st->opalcore_size)) < 0 ||
+	    pyfadump_set(d, "opalcore_release_available",
+			 boolean(st->opalcore_release_available)) < 0) {
 		Py_DECREF(d);
 		return NULL;
 	}
@@ -189,6 +196,52 @@ static PyObject *context_reregister(ContextObject *self, PyObject *unused)
 static PyObject *context_release(ContextObject *self, PyObject *unused)
 {
 	return control(self, fadump_release);
+}
+
+static PyObject *context_release_opalcore(ContextObject *self, PyObject *unused)
+{
+	return control(self, fadump_opalcore_release);
+}
+
+static int run_opalcore_save(struct pyfadump_saver *saver, const char *dest,
+			     const struct fadump_save_opts *opts,
+			     struct fadump_save_result *res)
+{
+	return fadump_opalcore_save(saver->ctx, dest, opts, res);
+}
+
+PyDoc_STRVAR(save_opalcore_doc,
+"save_opalcore(dest, name=None, flags=0, chunk_size=0, progress=None)\n"
+"-> dict: fadump_opalcore_save(), the result as Vmcore.save() gives it");
+
+static PyObject *context_save_opalcore(ContextObject *self, PyObject *args,
+				       PyObject *kw)
+{
+	static char *kwlist[] = { KW("dest"), KW("name"), KW("flags"),
+				  KW("chunk_size"), KW("progress"), NULL };
+	struct fadump_save_opts opts = { .size = sizeof(opts) };
+	struct pyfadump_saver saver = { run_opalcore_save, NULL };
+	PyObject *dest = NULL, *name = NULL, *progress = Py_None, *out = NULL;
+	unsigned int flags = 0;
+	Py_ssize_t chunk = 0;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&InO:save_opalcore",
+					 kwlist, PyUnicode_FSConverter, &dest,
+					 pyfadump_path_converter, &name, &flags,
+					 &chunk, &progress))
+		return NULL;
+	if (pyfadump_check_save_args(chunk, progress) < 0 || enter(self) < 0)
+		goto out;
+	opts.flags = flags;
+	opts.name = name ? PyBytes_AS_STRING(name) : NULL;
+	opts.chunk_size = (size_t)chunk;
+	saver.ctx = self->ctx;
+	out = pyfadump_save_run(&saver, PyBytes_AS_STRING(dest), &opts, progress);
+	pyfadump_lock_leave(&self->lock);
+out:
+	Py_XDECREF(dest);
+	Py_XDECREF(name);
+	return out;
 }
 
 PyDoc_STRVAR(release_range_doc,
@@ -358,6 +411,10 @@ static PyMethodDef context_methods[] = {
 	  "release(): fadump_release()" },
 	{ "release_range", (PyCFunction)context_release_range, METH_VARARGS,
 	  release_range_doc },
+	{ "release_opalcore", (PyCFunction)context_release_opalcore, METH_NOARGS,
+	  "release_opalcore(): fadump_opalcore_release()" },
+	{ "save_opalcore", (PyCFunction)(void (*)(void))context_save_opalcore,
+	  METH_VARARGS | METH_KEYWORDS, save_opalcore_doc },
 	{ "bootargs_get", (PyCFunction)context_bootargs_get, METH_NOARGS,
 	  "bootargs_get() -> str: fadump_bootargs_append_get()" },
 	{ "bootargs_set", (PyCFunction)context_bootargs_set, METH_O,

@@ -96,6 +96,22 @@ PyObject *pyfadump_papr_dump_dict(const struct fadump_papr_dump *pd);
 
 /* ---- types -------------------------------------------------------- */
 
+/*
+ * vmcore.c: a save of the dump or of the OPAL core, run with the GIL
+ * released; @run is the library call, @ctx the context whose message an
+ * error raises.
+ */
+struct pyfadump_saver {
+	int (*run)(struct pyfadump_saver *saver, const char *dest,
+		   const struct fadump_save_opts *opts,
+		   struct fadump_save_result *res);
+	struct fadump_ctx *ctx;
+};
+PyObject *pyfadump_save_run(struct pyfadump_saver *saver, const char *dest,
+			    struct fadump_save_opts *opts, PyObject *progress);
+/* chunk_size and progress as save() takes them, or -1 with an exception. */
+int pyfadump_check_save_args(Py_ssize_t chunk, PyObject *progress);
+
 extern PyTypeObject pyfadump_context_type;
 extern PyTypeObject pyfadump_vmcore_type;
 

@@ -733,6 +733,57 @@ static void attach_result(const struct fadump_save_result *res)
 #endif
 }
 
+/*
+ * One save (fadump_vmcore_save() or fadump_opalcore_save() through @run)
+ * with the GIL released and *@progress wired to the library's callback,
+ * the caller holding its object's lock: the result dict, or NULL with the
+ * exception set (and, for a copy left in place, its save_result).
+ */
+PyObject *pyfadump_save_run(struct pyfadump_saver *saver, const char *dest,
+			    struct fadump_save_opts *opts, PyObject *progress)
+{
+	struct fadump_save_result res = { .size = sizeof(res) };
+	struct save_call sc = { 0 };
+	int ret;
+
+	sc.progress = progress == Py_None ? NULL : progress;
+	opts->progress = save_progress;
+	opts->userdata = &sc;
+	sc.tstate = PyEval_SaveThread();
+	ret = saver->run(saver, dest, opts, &res);
+	PyEval_RestoreThread(sc.tstate);
+
+	if (sc.raised)
+		restore_exception(&sc);
+	else if (ret < 0)
+		pyfadump_raise_ctx(ret, saver->ctx);
+	if (sc.raised || ret < 0) {
+		/*
+		 * The library fills the result once the copy is in place,
+		 * and with a release asked its mode is never NONE then: a
+		 * failure after that point left a complete copy behind.
+		 */
+		if (res.release_mode != FADUMP_RELEASE_NONE)
+			attach_result(&res);
+		return NULL;
+	}
+	return result_dict(&res);
+}
+
+struct vmcore_saver {
+	struct pyfadump_saver base;
+	struct fadump_vmcore *vm;
+};
+
+static int run_vmcore_save(struct pyfadump_saver *saver, const char *dest,
+			   const struct fadump_save_opts *opts,
+			   struct fadump_save_result *res)
+{
+	struct vmcore_saver *vs = (struct vmcore_saver *)saver;
+
+	return fadump_vmcore_save(vs->vm, dest, opts, res);
+}
+
 static PyObject *vmcore_save(VmcoreObject *self, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { KW("dest"), KW("name"), KW("flags"),
@@ -740,14 +791,12 @@ static PyObject *vmcore_save(VmcoreObject *self, PyObject *args, PyObject *kw)
 				  KW("release_batch"), KW("level"), KW("format"),
 				  KW("compression"), KW("threads"), NULL };
 	struct fadump_save_opts opts = { .size = sizeof(opts) };
-	struct fadump_save_result res = { .size = sizeof(res) };
-	struct save_call sc = { 0 };
+	struct vmcore_saver vs;
 	PyObject *dest = NULL, *name = NULL, *progress = Py_None, *out = NULL;
 	unsigned int flags = 0, level = 0, format = 0, compression = 0;
 	unsigned int threads = 0;
 	uint64_t batch = 0;
 	Py_ssize_t chunk = 0;
-	int ret;
 
 	if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&InOO&IIII:save", kwlist,
 					 PyUnicode_FSConverter, &dest,
@@ -757,52 +806,37 @@ static PyObject *vmcore_save(VmcoreObject *self, PyObject *args, PyObject *kw)
 					 &level, &format, &compression,
 					 &threads))
 		return NULL;
-	if (chunk < 0) {
-		PyErr_SetString(PyExc_ValueError, "negative chunk_size");
-		goto out;
-	}
-	if (progress != Py_None && !PyCallable_Check(progress)) {
-		PyErr_SetString(PyExc_TypeError, "progress must be callable or None");
-		goto out;
-	}
-	if (enter(self) < 0)
+	if (pyfadump_check_save_args(chunk, progress) < 0 || enter(self) < 0)
 		goto out;
 
-	sc.progress = progress == Py_None ? NULL : progress;
 	opts.flags = flags;
 	opts.name = name ? PyBytes_AS_STRING(name) : NULL;
 	opts.chunk_size = (size_t)chunk;
-	opts.progress = save_progress;
-	opts.userdata = &sc;
 	opts.release_batch = batch;
 	opts.dump_level = level;
 	opts.format = format;
 	opts.compression = compression;
 	opts.threads = threads;
-	sc.tstate = PyEval_SaveThread();
-	ret = fadump_vmcore_save(self->vm, PyBytes_AS_STRING(dest), &opts, &res);
-	PyEval_RestoreThread(sc.tstate);
-
-	if (sc.raised)
-		restore_exception(&sc);
-	else if (ret < 0)
-		pyfadump_raise_ctx(ret, self->ctx);
-	if (sc.raised || ret < 0) {
-		/*
-		 * The library fills the result once the copy is in place,
-		 * and with a release asked its mode is never NONE then: a
-		 * failure after that point left a complete copy behind.
-		 */
-		if (res.release_mode != FADUMP_RELEASE_NONE)
-			attach_result(&res);
-		leave(self, NULL);
-		goto out;
-	}
-	out = leave(self, result_dict(&res));
+	vs = (struct vmcore_saver){ { run_vmcore_save, self->ctx }, self->vm };
+	out = leave(self, pyfadump_save_run(&vs.base, PyBytes_AS_STRING(dest),
+					    &opts, progress));
 out:
 	Py_XDECREF(dest);
 	Py_XDECREF(name);
 	return out;
+}
+
+int pyfadump_check_save_args(Py_ssize_t chunk, PyObject *progress)
+{
+	if (chunk < 0) {
+		PyErr_SetString(PyExc_ValueError, "negative chunk_size");
+		return -1;
+	}
+	if (progress != Py_None && !PyCallable_Check(progress)) {
+		PyErr_SetString(PyExc_TypeError, "progress must be callable or None");
+		return -1;
+	}
+	return 0;
 }
 
 static PyObject *vmcore_get_path(VmcoreObject *self, void *closure)

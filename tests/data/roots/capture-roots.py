@@ -63,6 +63,14 @@ GOLDEN_COMMANDS = ('status', 'regions', 'devtree', 'metadata', 'check')
 ROOT_PROPS = ('compatible', 'device_type', 'model')
 RTAS_PROPS = ('ibm,configure-kernel-dump', 'ibm,configure-kernel-dump-sizes',
               'ibm,configure-kernel-dump-version', 'ibm,kernel-dump')
+OPAL_DUMP_PROPS = ('compatible', 'fw-load-area', 'mpipl-boot')
+
+# platform -> (the guest's tar of the firmware's dump node, that node's
+# path under /proc/device-tree, the properties the library reads there)
+FW_NODES = {
+    'pseries': ('rtas.tar', 'rtas', RTAS_PROPS),
+    'powernv': ('opal-dump.tar', 'ibm,opal/dump', OPAL_DUMP_PROPS),
+}
 
 DT = 'sys/firmware/devicetree/base'
 DT_LINK = ('proc/device-tree', '../sys/firmware/devicetree/base')
@@ -235,17 +243,20 @@ def sysfs_files(raw):
     return files
 
 
-def devtree_files(raw, fdt_props):
+def devtree_files(raw, fdt_props, platform):
     files = {}
     for name in ROOT_PROPS:
         if '/' + name not in fdt_props:
+            if name == 'device_type' and platform == 'powernv':
+                continue                # skiboot's root has none
             fail('%s/fdt.dtb: no /%s', raw, name)
         files[DT + '/' + name] = fdt_props['/' + name]
 
-    tar_path = os.path.join(raw, 'rtas.tar')
-    err = os.path.join(raw, 'rtas.tar.err')
+    tar_name, node, wanted = FW_NODES[platform]
+    tar_path = os.path.join(raw, tar_name)
+    err = tar_path + '.err'
     if os.path.exists(err) and os.path.getsize(err):
-        fail('%s: tar of /proc/device-tree/rtas reported errors', err)
+        fail('%s: tar of /proc/device-tree/%s reported errors', err, node)
     try:
         tar = tarfile.open(fileobj=io.BytesIO(read_bytes(tar_path, MAX_FDT)))
         members = tar.getmembers()
@@ -253,27 +264,27 @@ def devtree_files(raw, fdt_props):
         fail('%s: %s', tar_path, e)
     seen = set()
     for m in members:
-        name = m.name[len('rtas/'):] if m.name.startswith('rtas/') else None
-        if name not in RTAS_PROPS:
+        name = m.name[len(node) + 1:] if m.name.startswith(node + '/') else None
+        if name not in wanted:
             continue
         if not m.isfile() or m.size > MAX_PROP:
             fail('%s: %s is not a property file', tar_path, m.name)
         data = tar.extractfile(m).read()
         # Both exports come from the same tree at boot; the library must
         # give the same answers from either, so they must agree here.
-        if fdt_props.get('/rtas/' + name) != data:
-            fail('%s: %s differs from /rtas/%s in fdt.dtb', tar_path,
-                 m.name, name)
-        files[DT + '/rtas/' + name] = data
+        if fdt_props.get('/%s/%s' % (node, name)) != data:
+            fail('%s: %s differs from /%s/%s in fdt.dtb', tar_path,
+                 m.name, node, name)
+        files['%s/%s/%s' % (DT, node, name)] = data
         seen.add(name)
-    for name in RTAS_PROPS:
-        if name not in seen and '/rtas/' + name in fdt_props:
-            fail('%s: fdt.dtb has /rtas/%s, the directory tree does not',
-                 tar_path, name)
+    for name in wanted:
+        if name not in seen and '/%s/%s' % (node, name) in fdt_props:
+            fail('%s: fdt.dtb has /%s/%s, the directory tree does not',
+                 tar_path, node, name)
     return files
 
 
-def build_root(raw):
+def build_root(raw, platform):
     if not os.path.isdir(raw):
         fail('%s: no such folder in the artifacts', raw)
     files = sysfs_files(raw)
@@ -286,7 +297,7 @@ def build_root(raw):
     fdt_path = os.path.join(raw, 'fdt.dtb')
     blob = read_bytes(fdt_path, MAX_FDT)
     files['sys/firmware/fdt'] = blob
-    files.update(devtree_files(raw, fdt_properties(blob, fdt_path)))
+    files.update(devtree_files(raw, fdt_properties(blob, fdt_path), platform))
     files[DT_LINK[0]] = ('link', DT_LINK[1])
 
     # Only its existence is read; the 1.7 GB original stays out of git.
@@ -315,14 +326,17 @@ def write_root(path, files):
 # --------------------------------------------------------------------------
 
 def run_identity(artifacts):
-    """("le" or "be", "7.2", "7.2.12") from versions.txt."""
+    """("le" or "be", "7.2", "7.2.12", machine) from versions.txt; runs
+    older than the powernv scenario have no machine= line: pseries."""
     text = read_bytes(os.path.join(artifacts, 'versions.txt'),
                       MAX_ATTR).decode('utf-8', 'replace')
     arch = re.search(r'^arch=(le|be)$', text, re.M)
     kernel = re.search(r'^kernel=((\d+\.\d+)(\.\d+)?)\b', text, re.M)
+    machine = re.search(r'^machine=(pseries|powernv\d+)$', text, re.M)
     if not arch or not kernel:
         fail('%s/versions.txt: no arch=le|be or kernel=X.Y line', artifacts)
-    return arch.group(1), kernel.group(2), kernel.group(1)
+    return (arch.group(1), kernel.group(2), kernel.group(1),
+            machine.group(1) if machine else 'pseries')
 
 
 def check_uname(raw, arch, release):
@@ -365,13 +379,16 @@ def main():
             ap.error('unknown state %r (%s)' % (state, ', '.join(STATES)))
 
     try:
-        arch, version, release = run_identity(args.artifacts)
+        arch, version, release, machine = run_identity(args.artifacts)
+        platform = 'pseries' if machine == 'pseries' else 'powernv'
+        # qemu-7.2-le-*: pseries; qemu-7.2-pnv-*: powernv (little-endian)
+        flavour = arch if platform == 'pseries' else 'pnv'
         for state in args.states or list(STATES):
             raw_dir, prefix = STATES[state]
             raw = os.path.join(args.artifacts, raw_dir)
-            name = 'qemu-%s-%s-%s' % (version, arch, state)
+            name = 'qemu-%s-%s-%s' % (version, flavour, state)
             check_uname(raw, arch, release)
-            files = build_root(raw)
+            files = build_root(raw, platform)
             write_root(os.path.join(args.roots, name), files)
             missing = copy_golden(args.artifacts, prefix,
                                   os.path.join(args.golden, name))

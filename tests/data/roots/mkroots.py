@@ -402,7 +402,9 @@ def root_powernv_61(capture):
     f[FADUMP + 'mem_reserved'] = b'%d\n' % OPAL_AREA
     f.update(legacy_links('enabled', 'registered'))
     if capture:
-        f[DT + 'ibm,opal/dump/mpipl-boot'] = b''
+        # skiboot's u64 1 (the real run under QEMU powernv10 showed it;
+        # the kernel tests only that the property exists)
+        f[DT + 'ibm,opal/dump/mpipl-boot'] = struct.pack('>Q', 1)
         f[FADUMP + 'release_mem'] = b''
         f.update(legacy_links('release_mem'))
         f['proc/vmcore'] = b''
