@@ -118,10 +118,43 @@ static void check_header(struct cli *cli, const struct fadump_papr_dump *pd,
 	c->header_checked = true;
 }
 
+/*
+ * The verdict from the firmware structure's @v (pseries ibm,kernel-dump,
+ * powernv OPAL kernel metadata), the crash-info header and whether the
+ * kernel published /proc/vmcore; @what is a complete dump's line.
+ */
+static void judge(struct check *c, enum fadump_dump_verdict v, bool vmcore,
+		  const char *what)
+{
+	if (c->header_problem) {
+		c->verdict = "unusable";
+		c->complete = 0;
+		set_message(c, c->problems[c->nproblems - 1]);
+		return;
+	}
+	c->complete = v == FADUMP_DUMP_COMPLETE;
+	c->usable = v != FADUMP_DUMP_UNUSABLE && vmcore;
+	if (v == FADUMP_DUMP_UNUSABLE) {
+		c->verdict = "unusable";
+		set_message(c, c->problems[0]);
+	} else if (!vmcore) {
+		c->verdict = "unusable";
+		add_problem(c, "the kernel published no /proc/vmcore: it refused the dump (see its log) or the dump was released");
+		set_message(c, c->problems[c->nproblems - 1]);
+	} else if (v == FADUMP_DUMP_INCOMPLETE) {
+		c->verdict = "incomplete";
+		set_message(c, c->problems[0]);
+	} else {
+		c->verdict = "complete";
+		set_message(c, what);
+	}
+}
+
 static int check_pseries(struct cli *cli, const struct fadump_devtree *dt,
 			 bool vmcore, struct check *c)
 {
 	struct fadump_papr_dump_summary s = { .size = sizeof(s) };
+	char size[SIZE_STR_MAX], what[160];
 	struct fadump_papr_dump *pd;
 	unsigned int nsec;
 	const char *p;
@@ -147,34 +180,11 @@ static int check_pseries(struct cli *cli, const struct fadump_devtree *dt,
 		check_header(cli, pd, NULL, c);
 	fadump_papr_dump_unref(pd);
 
-	if (c->header_problem) {
-		c->verdict = "unusable";
-		c->complete = 0;
-		set_message(c, c->problems[c->nproblems - 1]);
-		return 0;
-	}
-	c->complete = s.verdict == FADUMP_DUMP_COMPLETE;
-	c->usable = s.verdict != FADUMP_DUMP_UNUSABLE && vmcore;
-	if (s.verdict == FADUMP_DUMP_UNUSABLE) {
-		c->verdict = "unusable";
-		set_message(c, c->problems[0]);
-	} else if (!vmcore) {
-		c->verdict = "unusable";
-		add_problem(c, "the kernel published no /proc/vmcore: it refused the dump (see its log) or the dump was released");
-		set_message(c, c->problems[c->nproblems - 1]);
-	} else if (s.verdict == FADUMP_DUMP_INCOMPLETE) {
-		c->verdict = "incomplete";
-		set_message(c, c->problems[0]);
-	} else {
-		char size[SIZE_STR_MAX], what[160];
-
-		c->verdict = "complete";
-		snprintf(what, sizeof(what),
-			 "%u sections copied in full (%s of boot memory)%s, /proc/vmcore is ready",
-			 nsec, format_size(size, s.boot_memory_size),
-			 c->header_checked ? ", crash-info header valid" : "");
-		set_message(c, what);
-	}
+	snprintf(what, sizeof(what),
+		 "%u sections copied in full (%s of boot memory)%s, /proc/vmcore is ready",
+		 nsec, format_size(size, s.boot_memory_size),
+		 c->header_checked ? ", crash-info header valid" : "");
+	judge(c, s.verdict, vmcore, what);
 	return 0;
 }
 
@@ -205,29 +215,12 @@ static int check_opal_metadata(struct cli *cli, bool vmcore, struct check *c)
 		check_header(cli, NULL, fdm, c);
 	fadump_opal_fdm_unref(fdm);
 
-	c->complete = in.verdict == FADUMP_DUMP_COMPLETE && !c->header_problem;
-	c->usable = in.verdict != FADUMP_DUMP_UNUSABLE && vmcore &&
-		    !c->header_problem;
-	if (c->header_problem || in.verdict == FADUMP_DUMP_UNUSABLE) {
-		c->verdict = "unusable";
-		set_message(c, c->problems[c->nproblems - 1]);
-	} else if (!vmcore) {
-		c->verdict = "unusable";
-		add_problem(c, "the kernel published no /proc/vmcore: it refused the dump (see its log) or the dump was released");
-		set_message(c, c->problems[c->nproblems - 1]);
-	} else if (in.verdict == FADUMP_DUMP_INCOMPLETE) {
-		c->verdict = "incomplete";
-		set_message(c, c->problems[0]);
-	} else {
-		c->verdict = "complete";
-		snprintf(what, sizeof(what),
-			 "%u boot-memory regions preserved (%s, OPAL kernel metadata at 0x%llx)%s, /proc/vmcore is ready",
-			 in.registered_regions,
-			 format_size(size, in.boot_memory_size),
-			 (unsigned long long)addr,
-			 c->header_checked ? ", crash-info header valid" : "");
-		set_message(c, what);
-	}
+	snprintf(what, sizeof(what),
+		 "%u boot-memory regions preserved (%s, OPAL kernel metadata at 0x%llx)%s, /proc/vmcore is ready",
+		 in.registered_regions, format_size(size, in.boot_memory_size),
+		 (unsigned long long)addr,
+		 c->header_checked ? ", crash-info header valid" : "");
+	judge(c, in.verdict, vmcore, what);
 	return 1;
 }
 
