@@ -249,6 +249,7 @@ EOF
     phase_end "ext4 image"
 
     phase_begin "second stage (QEMU)"
+    rm -f "$out/stage2-console.log"
     boot_guest "$rimg.new" "$out/stage2-console.log" "init=/e2e-stage2"
     grep -q 'E2E-STAGE2 ok' "$out/stage2-console.log" ||
         die "the second stage did not finish (console: $out/stage2-console.log)"
