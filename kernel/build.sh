@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build the libfadump test kernel: pinned Debian linux-source + kernel/patches/*.patch
-# + tinyconfig + kernel/configs/fadump-pseries.config (+ le.config and
-# powernv.config, or be.config).
+# + tinyconfig + kernel/configs/fadump-pseries.config (+ le.config,
+# powernv.config and distro.config, or be.config).
 #
 # usage: kernel/build.sh [--arch le|be] [--source TARBALL|DIR] [--patches LIST] [--out DIR] [--jobs N]
 #        kernel/build.sh [--arch le|be] [--source TARBALL|DIR] [--patches LIST] --print-key
@@ -15,7 +15,10 @@
 #             (a kernel without the release_range series, to test fallbacks);
 #             an unknown number is an error; the selection is part of the key
 #   --out     output folder (default: build-kernel-ARCH in the current directory);
-#             gets vmlinux, System.map, config, and the patched tree under linux/
+#             gets vmlinux, System.map, config, the patched tree under linux/,
+#             and, when the config has CONFIG_MODULES (le: distro.config), the
+#             modules installed under modules/ (modules/lib/modules/RELEASE/,
+#             `make modules_install`; depmod runs only where kmod is installed)
 #   --jobs    make -j (default 2)
 #   --print-key  print a cache key (hash of arch, source, fragments, patches and
 #             this script) and exit
@@ -66,8 +69,9 @@ out=${out:-$PWD/build-kernel-$arch}
 [ -e "$source" ] || die "kernel source '$source' not found (install Debian's linux-source-7.2, or pass --source)"
 
 fragments=("$here/configs/fadump-pseries.config" "$here/configs/$arch.config")
-# one little-endian kernel for every LE scenario: pseries and powernv
-if [ "$arch" = le ]; then fragments+=("$here/configs/powernv.config"); fi
+# one little-endian kernel for every LE scenario: pseries, powernv, and a
+# Debian userland with systemd (modules, an initramfs, ext4)
+if [ "$arch" = le ]; then fragments+=("$here/configs/powernv.config" "$here/configs/distro.config"); fi
 for f in "${fragments[@]}"; do [ -f "$f" ] || die "missing config fragment $f"; done
 shopt -s nullglob
 all_patches=("$here"/patches/*.patch)
@@ -149,8 +153,19 @@ cat "$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config" \
 make -s -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE="$cross" \
     KCONFIG_ALLCONFIG="$obj/allno.config" allnoconfig
 
+# a later fragment may override an earlier one's line (distro.config turns on
+# what fadump-pseries.config leaves off), as Kconfig's own merge does: the
+# last line naming a symbol is the one checked
 missing=0
+declare -A checked=()
 while IFS= read -r line; do
+    case "$line" in
+        CONFIG_*=*) sym=${line%%=*} ;;
+        "# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *} ;;
+        *) continue ;;
+    esac
+    [ -z "${checked[$sym]:-}" ] || continue
+    checked[$sym]=1
     case "$line" in
         CONFIG_*=*)
             grep -qxF "$line" "$obj/.config" || { echo "  wanted '$line', got: $(grep -E "^(# )?${line%%=*}[= ]" "$obj/.config" || echo 'absent')" >&2; missing=1; } ;;
@@ -158,7 +173,7 @@ while IFS= read -r line; do
             sym=${line#\# }; sym=${sym%% *}
             if grep -q "^$sym=" "$obj/.config"; then echo "  wanted '$line', got: $(grep "^$sym=" "$obj/.config")" >&2; missing=1; fi ;;
     esac
-done < <(cat "${fragments[@]}")
+done < <(cat "${fragments[@]}" | tac)
 [ "$missing" = 0 ] || die "config fragment lines were dropped by Kconfig (unmet dependencies?)"
 
 # 4. build
@@ -166,8 +181,19 @@ echo "kernel/build.sh: make -j$jobs vmlinux"
 make -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE="$cross" -j"$jobs" vmlinux \
     >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; die "kernel build failed (full log: $out/build.log)"; }
 
+rm -rf "$out/modules"
+if grep -qx 'CONFIG_MODULES=y' "$obj/.config"; then
+    echo "kernel/build.sh: make -j$jobs modules; modules_install into $out/modules"
+    { make -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE="$cross" -j"$jobs" modules &&
+      make -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE="$cross" INSTALL_MOD_PATH="$out/modules" \
+          INSTALL_MOD_STRIP=1 modules_install; } >>"$out/build.log" 2>&1 ||
+        { tail -40 "$out/build.log" >&2; die "building the modules failed (full log: $out/build.log)"; }
+    # the source and build links point into this build's tree, which callers delete
+    rm -f "$out"/modules/lib/modules/*/build "$out"/modules/lib/modules/*/source
+fi
+
 cp "$obj/vmlinux" "$out/vmlinux"
 cp "$obj/System.map" "$out/System.map"
 cp "$obj/.config" "$out/config"
-echo "$kver" >"$out/kernelrelease"
+make -s -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE="$cross" kernelrelease >"$out/kernelrelease"
 echo "kernel/build.sh: done: $out/vmlinux ($(du -h "$out/vmlinux" | cut -f1))"

@@ -166,9 +166,10 @@ case "$repeat" in [1-9]) ;; *) die "--repeat takes a number from 1 to 9" ;; esac
 # One run at a time per cache: runs share the chroot, its copy of the
 # source and its build directories, and a second run rebuilding them
 # under the first one's feet fails it in ways that look like real bugs.
+# (--print-root only reads: it does not wait for a run to end)
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
-if ! flock -n 9; then
+if [ "$print_root" = 0 ] && ! flock -n 9; then
     say "waiting for another run using $cache"
     flock 9
 fi
